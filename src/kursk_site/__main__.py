@@ -1,0 +1,5 @@
+"""`python -m kursk_site` runs the command line."""
+
+from kursk_site import cli
+
+raise SystemExit(cli.main())

@@ -1,0 +1,122 @@
+"""content/site.yaml -> SiteConfig: checks types, required keys and unknown keys."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from kursk_site.errors import BuildFailed, ContentError, SourcePos
+from kursk_site.model import SectionRule, SiteConfig
+from kursk_site.yamlsrc import Fields, load_yaml
+
+SITE_KEYS = ("title", "description", "language", "author", "base_url", "allow_raw_html", "sections")
+SECTION_KEYS = ("key", "title", "summary", "keywords")
+SECTION_KEY_RE = re.compile(r"^[a-z][a-z0-9-]*$")
+LANGUAGE_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+
+
+def load_config(path: Path, display: str, base_url: str | None = None) -> SiteConfig:
+    """Read and check site.yaml; `display` is the path used in messages."""
+    text = read_text(path, display)
+    doc = load_yaml(text, display)
+    if not isinstance(doc.data, dict):
+        raise BuildFailed([ContentError(display, 1, "site.yaml must be a mapping of settings (title: ..., sections: ...)")])
+    fields = Fields(doc, display, doc.data)
+    fields.check_keys(SITE_KEYS, "site.yaml")
+    title = fields.text("title", required=True)
+    language = fields.text("language", default="en")
+    if language and not LANGUAGE_RE.match(language):
+        fields.error(f"language: expected a language tag such as 'en' or 'en-GB', got {language!r}", "language")
+    url = normalize_base_url(base_url) if base_url is not None else ""
+    if base_url is None:
+        url = fields.text("base_url")
+        if url:
+            problem = base_url_problem(url)
+            if problem:
+                fields.error(f"base_url: {problem}", "base_url")
+            url = normalize_base_url(url)
+    sections = _sections(fields, doc.data.get("sections"))
+    config = SiteConfig(
+        title=title,
+        description=fields.text("description"),
+        language=language or "en",
+        author=fields.text("author", default=title),
+        base_url=url,
+        allow_raw_html=fields.flag("allow_raw_html"),
+        sections=sections,
+        source=SourcePos(display, 0),
+    )
+    if fields.errors:
+        raise BuildFailed(fields.errors)
+    return config
+
+
+def _sections(fields: Fields, value: object) -> tuple[SectionRule, ...]:
+    if value is None:
+        fields.error("sections: required, but missing (a list of key, title, summary, keywords)", "sections")
+        return ()
+    if not isinstance(value, list) or not value:
+        fields.error("sections: expected a non-empty list of sections", "sections")
+        return ()
+    rules: list[SectionRule] = []
+    seen: set[str] = set()
+    for index, item in enumerate(value):
+        sub = Fields(fields.doc, fields.path, item, ("sections", index))
+        if not isinstance(item, dict):
+            sub.error(f"sections: item {index + 1}: expected a mapping with key, title, summary, keywords")
+            fields.errors.extend(sub.errors)
+            continue
+        sub.check_keys(SECTION_KEYS, "section")
+        key = sub.text("key", required=True)
+        if key and not SECTION_KEY_RE.match(key):
+            sub.error(f"key: expected lower-case letters, digits and '-', starting with a letter, got {key!r}", "key")
+        elif key in seen:
+            sub.error(f"key: section {key!r} is defined twice", "key")
+        seen.add(key)
+        keywords = tuple(
+            words for words in (tuple(w.lower() for w in _WORD_RE.findall(k)) for k in sub.texts("keywords")) if words
+        )
+        rules.append(SectionRule(key, sub.text("title", required=True), sub.text("summary"), keywords))
+        fields.errors.extend(sub.errors)
+    return tuple(rules)
+
+
+_WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def base_url_problem(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return f"expected an absolute http(s) URL such as 'https://example.org/news/', got {url!r}"
+    if parts.query or parts.fragment:
+        return f"must not have a query or fragment, got {url!r}"
+    return ""
+
+
+def normalize_base_url(url: str) -> str:
+    url = url.strip()
+    return url if not url or url.endswith("/") else url + "/"
+
+
+def read_text(path: Path, display: str) -> str:
+    """Read a UTF-8 text file (a BOM is dropped); bad bytes become an error at their line."""
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise BuildFailed([ContentError(display, 0, f"cannot read: {e.strerror or e}")]) from None
+    return decode_text(data, display)
+
+
+def decode_text(data: bytes, display: str) -> str:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        raise BuildFailed(
+            [ContentError(display, line, f"not valid UTF-8 (byte 0x{data[e.start]:02x}); save the file as UTF-8")]
+        ) from None
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise BuildFailed([ContentError(display, line, "holds a NUL byte: this looks like a binary file, not text")])
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")

@@ -1,0 +1,62 @@
+"""Loads the article files: text -> front matter + blocks -> RawArticle, all errors collected."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from markdown_it import MarkdownIt
+
+from kursk_site.config import decode_text
+from kursk_site.content.article import make_raw_article
+from kursk_site.content.discover import ArticleFile, discover_articles
+from kursk_site.content.frontmatter import split_front_matter
+from kursk_site.content.markdown import make_parser, parse_markdown
+from kursk_site.errors import BuildFailed, ContentError, SourcePos
+from kursk_site.model import RawArticle, SiteConfig
+from kursk_site.yamlsrc import load_yaml
+
+__all__ = ["ArticleFile", "check_unique_slugs", "discover_articles", "load_article", "make_parser", "parse_article"]
+
+
+def load_article(file: ArticleFile, config: SiteConfig, md: MarkdownIt) -> RawArticle:
+    """Read and parse one article file; raises BuildFailed with every problem in it."""
+    try:
+        data = file.path.read_bytes()
+    except OSError as e:
+        raise BuildFailed([ContentError(file.display, 0, f"cannot read: {e.strerror or e}")]) from None
+    return parse_article(data, file, config, md)
+
+
+def parse_article(data: bytes, file: ArticleFile, config: SiteConfig, md: MarkdownIt) -> RawArticle:
+    """Parse the bytes of one article file (pure: no I/O)."""
+    text = decode_text(data, file.display)
+    try:
+        split = split_front_matter(text, file.display)
+        meta = load_yaml(split.meta, file.display, split.meta_line) if split.meta is not None else None
+    except ContentError as e:
+        raise BuildFailed([e]) from None
+    body = parse_markdown(md, split.body, split.body_line)
+    return make_raw_article(
+        origin=SourcePos(file.display, 1),
+        kind=file.kind,
+        stem=file.path.stem,
+        meta=meta,
+        blocks=body.blocks,
+        keywords=body.keywords,
+        config=config,
+    )
+
+
+def check_unique_slugs(articles: Iterable[RawArticle]) -> list[ContentError]:
+    """Two articles with one slug would write one page: name every file involved."""
+    by_slug: dict[str, list[RawArticle]] = defaultdict(list)
+    for article in articles:
+        by_slug[article.slug].append(article)
+    errors: list[ContentError] = []
+    for slug, group in by_slug.items():
+        if len(group) > 1:
+            for article in group:
+                others = ", ".join(a.origin.path for a in group if a is not article)
+                errors.append(ContentError(article.origin.path, 1, f"slug {slug!r} is also used by {others}"))
+    return errors

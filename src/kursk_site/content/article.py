@@ -1,0 +1,144 @@
+"""Front matter + Blocks -> RawArticle, checking dates, slug, topics and sources."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+from slugify import slugify
+
+from kursk_site.errors import BuildFailed, ContentError, SourcePos
+from kursk_site.model import Block, BlockKind, RawArticle, SiteConfig, Source, SourceKind, Topic
+from kursk_site.yamlsrc import Fields, YamlDoc
+
+FRONT_MATTER_KEYS = ("title", "date", "updated", "summary", "author", "tags", "sources", "draft", "slug")
+SOURCE_KEYS = ("name", "url", "date")
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$")
+SUMMARY_LENGTH = 200
+
+
+def make_raw_article(
+    *,
+    origin: SourcePos,
+    kind: SourceKind,
+    stem: str,
+    meta: YamlDoc | None,
+    blocks: tuple[Block, ...],
+    keywords: tuple[str, ...],
+    config: SiteConfig,
+    title: str = "",
+) -> RawArticle:
+    """Check the front matter and blocks; every problem found is raised together as BuildFailed."""
+    path = origin.path
+    data: Any = meta.data if meta else {}
+    if meta is not None and not isinstance(data, dict):
+        raise _fail([ContentError(path, meta.first_line, "front matter must be a mapping of keys (title: ..., date: ...)")])
+    doc = meta or YamlDoc({}, {}, 1)
+    fields = Fields(doc, path, data)
+    fields.check_keys(FRONT_MATTER_KEYS, "front matter")
+    errors = fields.errors
+    title = fields.text("title", required=not title) or title
+    published = _date(fields, "date", required=True)
+    updated = _date(fields, "updated", required=False)
+    if published and updated and updated < published:
+        fields.error("updated: is earlier than date", "updated")
+    slug = fields.text("slug")
+    if slug and not SLUG_RE.match(slug):
+        fields.error(f"slug: expected lower-case letters, digits and single '-', got {slug!r}", "slug")
+    slug = slug or slugify(stem)
+    if not slug:
+        errors.append(ContentError(path, 1, f"cannot make a URL slug from the file name {stem!r}; add 'slug:'"))
+    for block in blocks:
+        if block.section and block.section not in config.section_keys:
+            valid = ", ".join(config.section_keys)
+            errors.append(ContentError(path, block.line, f"unknown section {block.section!r}; expected one of: {valid}"))
+    if not any(b.kind is not BlockKind.HEADING for b in blocks):
+        errors.append(ContentError(path, doc.first_line if meta else 1, "the article has no text"))
+    topics = _topics(fields, keywords)
+    sources = _sources(fields, data.get("sources"))
+    summary = fields.text("summary") or _summary(blocks)
+    author = fields.text("author") or config.author
+    draft = fields.flag("draft")
+    if errors:
+        raise _fail(errors)
+    assert published is not None
+    return RawArticle(origin, kind, slug, title, published, updated, summary, author, topics, sources, draft, blocks)
+
+
+def _fail(errors: list[ContentError]) -> BuildFailed:
+    return BuildFailed(errors)
+
+
+def parse_date(value: str) -> datetime | None:
+    """YYYY-MM-DD, or with a time (and zone); a date without a zone is taken as UTC."""
+    if not DATE_RE.match(value):
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace(" ", "T", 1))
+    except ValueError:
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+def _date(fields: Fields, key: str, *, required: bool) -> datetime | None:
+    raw = fields.data.get(key)
+    if raw is None:
+        if required:
+            fields.error(f"{key}: required, but missing (write it as YYYY-MM-DD)", key)
+        return None
+    value = str(raw).strip()
+    moment = parse_date(value) if isinstance(raw, str) else None
+    if moment is None:
+        fields.error(f"{key}: expected a date as YYYY-MM-DD (optionally with a time, e.g. 2024-11-05T14:30Z), got {value!r}", key)
+    return moment
+
+
+def _topics(fields: Fields, keywords: tuple[str, ...]) -> tuple[Topic, ...]:
+    out: dict[str, Topic] = {}
+    for name in (*fields.texts("tags"), *keywords):
+        slug = slugify(name)
+        if not slug:
+            fields.error(f"tags: {name!r} has no letters or digits to make a page name from", "tags")
+        elif slug not in out:
+            out[slug] = Topic(name, slug)
+    return tuple(out.values())
+
+
+def _sources(fields: Fields, value: object) -> tuple[Source, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        fields.error("sources: expected a list of names, or of mappings with name, url and date", "sources")
+        return ()
+    out: list[Source] = []
+    for index, item in enumerate(value):
+        if isinstance(item, str) and item.strip():
+            out.append(Source(item.strip(), slugify(item) or "source"))
+            continue
+        sub = Fields(fields.doc, fields.path, item, ("sources", index))
+        if not isinstance(item, dict):
+            sub.error(f"sources: item {index + 1}: expected a name or a mapping with name, url and date")
+        else:
+            sub.check_keys(SOURCE_KEYS, "source")
+            name = sub.text("name", required=True)
+            url = sub.text("url")
+            if url and not re.match(r"^(https?://\S+|mailto:\S+)$", url):
+                sub.error(f"url: expected an http(s) address, got {url!r}", "url")
+                url = ""
+            date = sub.text("date")
+            if date and not re.match(r"^\d{4}(-\d{2}(-\d{2})?)?$", date):
+                sub.error(f"date: expected YYYY, YYYY-MM or YYYY-MM-DD, got {date!r}", "date")
+            if name:
+                out.append(Source(name, slugify(name) or "source", url, date))
+        fields.errors.extend(sub.errors)
+    return tuple(out)
+
+
+def _summary(blocks: tuple[Block, ...]) -> str:
+    text = next((b.text for b in blocks if b.kind is BlockKind.PARAGRAPH and b.text), "")
+    if len(text) <= SUMMARY_LENGTH:
+        return text
+    cut = text[:SUMMARY_LENGTH].rsplit(" ", 1)[0].rstrip(",;:")
+    return cut + "…"

@@ -1,0 +1,130 @@
+"""The only markdown-it user: Markdown body -> Blocks with their source lines."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from slugify import slugify
+
+from kursk_site.model import Block, BlockKind
+
+# `## Heading {section: economics}`: the editor's explicit section marker.
+MARKER_RE = re.compile(r"\s*\{\s*section\s*[:=]\s*([^{}]*?)\s*\}\s*$", re.IGNORECASE)
+# `LSI Keyword: Military Technology`: a search-engine marker; becomes a subheading and a topic.
+KEYWORD_RE = re.compile(r"^\s*(?:LSI\s+)?Keywords?\s*:\s*(\S.{0,120}?)\s*$", re.IGNORECASE)
+KEYWORD_LEVEL = 3
+
+KINDS = {
+    "paragraph_open": BlockKind.PARAGRAPH,
+    "heading_open": BlockKind.HEADING,
+    "bullet_list_open": BlockKind.LIST,
+    "ordered_list_open": BlockKind.LIST,
+    "blockquote_open": BlockKind.QUOTE,
+    "table_open": BlockKind.TABLE,
+    "fence": BlockKind.CODE,
+    "code_block": BlockKind.CODE,
+    "hr": BlockKind.RULE,
+    "html_block": BlockKind.HTML,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Body:
+    blocks: tuple[Block, ...]
+    keywords: tuple[str, ...]
+    """Topics named by keyword marker lines, in order."""
+
+
+def make_parser(allow_raw_html: bool) -> MarkdownIt:
+    """A fresh parser: CommonMark plus tables and strikethrough; raw HTML is escaped unless allowed."""
+    md = MarkdownIt("commonmark", {"html": allow_raw_html, "typographer": False})
+    md.enable(["table", "strikethrough"])
+    return md
+
+
+def parse_markdown(md: MarkdownIt, body: str, first_line: int) -> Body:
+    """Split the body into top-level blocks; `first_line` is the body's first line in its file."""
+    env: dict[str, object] = {}
+    tokens = md.parse(body, env)
+    blocks: list[Block] = []
+    keywords: list[str] = []
+    start = 0
+    while start < len(tokens):
+        end = _block_end(tokens, start)
+        group = tokens[start:end]
+        head = group[0]
+        line = (head.map[0] if head.map else 0) + first_line
+        kind = KINDS.get(head.type, BlockKind.HTML)
+        if kind is BlockKind.HEADING:
+            blocks.append(_heading(md, env, group, line))
+        elif kind is BlockKind.PARAGRAPH and (match := _keyword_line(group)):
+            keywords.append(match)
+            html = md.renderer.render(md.parseInline(match, env)[0].children or [], md.options, env)
+            blocks.append(Block(BlockKind.HEADING, html, match, line, KEYWORD_LEVEL, "", _slug(match)))
+        else:
+            html = md.renderer.render(group, md.options, env)
+            blocks.append(Block(kind, html, plain_text(group), line))
+        start = end
+    return Body(tuple(blocks), tuple(keywords))
+
+
+def _block_end(tokens: Sequence[Token], start: int) -> int:
+    depth, index = 0, start
+    while True:
+        depth += tokens[index].nesting
+        index += 1
+        if depth <= 0 or index >= len(tokens):
+            return index
+
+
+def _heading(md: MarkdownIt, env: dict[str, object], group: Sequence[Token], line: int) -> Block:
+    level = int(group[0].tag[1:])
+    source = group[1].content if len(group) > 2 else ""
+    section = ""
+    if match := MARKER_RE.search(source):
+        section = match.group(1).strip().lower()
+        source = source[: match.start()]
+        inline = md.parseInline(source, env)[0].children or []
+    else:
+        inline = group[1].children or []
+    html = md.renderer.render(inline, md.options, env)
+    text = _inline_text(inline)
+    return Block(BlockKind.HEADING, html, text, line, level, section or "", _slug(text))
+
+
+def _keyword_line(group: Sequence[Token]) -> str:
+    if len(group) != 3 or "\n" in group[1].content:
+        return ""
+    match = KEYWORD_RE.match(group[1].content)
+    return match.group(1) if match else ""
+
+
+def _slug(text: str) -> str:
+    return slugify(text, max_length=60, word_boundary=True) or "section"
+
+
+def plain_text(tokens: Sequence[Token]) -> str:
+    """The words of a token stream, spaces between blocks and line breaks."""
+    parts: list[str] = []
+    for token in tokens:
+        if token.type == "inline":
+            parts.append(_inline_text(token.children or []))
+        elif token.type in ("fence", "code_block", "html_block"):
+            parts.append(token.content.strip())
+    return " ".join(p for p in parts if p)
+
+
+def _inline_text(children: Sequence[Token]) -> str:
+    out: list[str] = []
+    for child in children:
+        if child.type in ("text", "code_inline", "html_inline"):
+            out.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            out.append(" ")
+        elif child.type == "image":
+            out.append(_inline_text(child.children or []))
+    return "".join(out).strip()

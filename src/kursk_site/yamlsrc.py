@@ -1,0 +1,177 @@
+"""Safe YAML loading that keeps the line of every key and reports syntax errors with their line."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Hashable
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from kursk_site.errors import ContentError
+
+Path_ = tuple[Hashable, ...]
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that leaves dates as strings (we parse and check them ourselves)."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass(frozen=True, slots=True)
+class YamlDoc:
+    """Loaded YAML data plus the line (from 1) of every mapping key and sequence item."""
+
+    data: Any
+    lines: dict[Path_, int]
+    first_line: int
+
+    def line(self, *path: Hashable) -> int:
+        """The line of the deepest known node on `path`."""
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.first_line
+
+
+def load_yaml(text: str, path: str, first_line: int = 1) -> YamlDoc:
+    """Parse `text` (which starts at `first_line` of file `path`) into data and key lines."""
+    offset = first_line - 1
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        lines: dict[Path_, int] = {}
+        errors: list[ContentError] = []
+        if node is not None:
+            _walk(node, (), lines, errors, path, offset, set())
+        if errors:
+            raise errors[0]
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line = mark.line + 1 + offset if mark else first_line
+        problem = e.problem or e.context or "invalid YAML"
+        raise ContentError(path, line, f"invalid YAML: {problem}") from None
+    except yaml.YAMLError as e:
+        raise ContentError(path, first_line, f"invalid YAML: {e}") from None
+    finally:
+        loader.dispose()
+    return YamlDoc(data, lines, first_line)
+
+
+def _walk(
+    node: yaml.Node,
+    at: Path_,
+    lines: dict[Path_, int],
+    errors: list[ContentError],
+    path: str,
+    offset: int,
+    seen_nodes: set[int],
+) -> None:
+    if id(node) in seen_nodes:  # an alias: walked once already (also stops alias bombs)
+        return
+    seen_nodes.add(id(node))
+    if isinstance(node, yaml.MappingNode):
+        seen: set[Hashable] = set()
+        for key_node, value_node in node.value:
+            key: Hashable = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
+            line = key_node.start_mark.line + 1 + offset
+            if key in seen:
+                errors.append(ContentError(path, line, f"duplicate key {key!r}"))
+            seen.add(key)
+            lines[(*at, key)] = line
+            _walk(value_node, (*at, key), lines, errors, path, offset, seen_nodes)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            lines[(*at, index)] = item.start_mark.line + 1 + offset
+            _walk(item, (*at, index), lines, errors, path, offset, seen_nodes)
+
+
+class Fields:
+    """Typed reads of a YAML mapping that collect every problem as a ContentError."""
+
+    def __init__(self, doc: YamlDoc, path: str, data: Any, at: Path_ = ()) -> None:
+        self.doc = doc
+        self.path = path
+        self.data: dict[Any, Any] = data if isinstance(data, dict) else {}
+        self.at = at
+        self.errors: list[ContentError] = []
+
+    def line(self, *key: Hashable) -> int:
+        return self.doc.line(*self.at, *key)
+
+    def error(self, message: str, *key: Hashable) -> None:
+        self.errors.append(ContentError(self.path, self.line(*key), message))
+
+    def check_keys(self, allowed: tuple[str, ...], what: str) -> None:
+        """Report keys that are not in `allowed`, with a close match as a hint."""
+        for key in self.data:
+            if key not in allowed:
+                hint = difflib.get_close_matches(str(key), allowed, n=1)
+                tip = f"; did you mean {hint[0]!r}?" if hint else f"; expected one of: {', '.join(allowed)}"
+                self.error(f"unknown {what} key {key!r}{tip}", key)
+
+    def text(self, key: str, *, required: bool = False, default: str = "") -> str:
+        value = self.data.get(key)
+        if value is None:
+            if required:
+                self.error(f"{key}: required, but missing", key)
+            return default
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            self.error(f"{key}: expected text, got {_kind(value)}", key)
+            return default
+        if not isinstance(value, str):
+            self.error(f"{key}: expected text, got a number ({value!r}); put it in quotes", key)
+            return default
+        value = value.strip()
+        if required and not value:
+            self.error(f"{key}: must not be empty", key)
+        return value
+
+    def flag(self, key: str, default: bool = False) -> bool:
+        value = self.data.get(key)
+        if value is None:
+            return default
+        if not isinstance(value, bool):
+            self.error(f"{key}: expected true or false, got {value!r}", key)
+            return default
+        return value
+
+    def texts(self, key: str) -> tuple[str, ...]:
+        """A list of strings (numbers are accepted as their text)."""
+        value = self.data.get(key)
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            self.error(f"{key}: expected a list (e.g. [a, b] or one '- item' a line), got {_kind(value)}", key)
+            return ()
+        out: list[str] = []
+        for index, item in enumerate(value):
+            if isinstance(item, bool) or not isinstance(item, (str, int, float)):
+                self.error(f"{key}: item {index + 1}: expected text, got {_kind(item)}", key, index)
+            elif str(item).strip():
+                out.append(str(item).strip())
+        return tuple(out)
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (a yes/no value)"
+    if isinstance(value, (int, float)):
+        return f"a number ({value!r})"
+    if isinstance(value, str):
+        return f"text ({value!r})"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
