@@ -10,9 +10,10 @@ from kursk_site.errors import BuildFailed, ContentError, SourcePos
 from kursk_site.model import SectionRule, SiteConfig
 from kursk_site.yamlsrc import Fields, load_yaml
 
-SITE_KEYS = ("title", "description", "language", "author", "base_url", "allow_raw_html", "sections")
+SITE_KEYS = ("title", "description", "language", "author", "base_url", "allow_raw_html", "per_page", "sections")
 SECTION_KEYS = ("key", "title", "summary", "keywords")
 SECTION_KEY_RE = re.compile(r"^[a-z][a-z0-9-]*$")
+DEFAULT_PER_PAGE = 20
 LANGUAGE_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
@@ -44,12 +45,21 @@ def load_config(path: Path, display: str, base_url: str | None = None) -> SiteCo
         author=fields.text("author", default=title),
         base_url=url,
         allow_raw_html=fields.flag("allow_raw_html"),
+        per_page=_per_page(fields),
         sections=sections,
         source=SourcePos(display, 0),
     )
     if fields.errors:
         raise BuildFailed(fields.errors)
     return config
+
+
+def _per_page(fields: Fields) -> int:
+    value = fields.data.get("per_page", DEFAULT_PER_PAGE)
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 1000:
+        fields.error(f"per_page: expected a whole number from 1 to 1000, got {value!r}", "per_page")
+        return DEFAULT_PER_PAGE
+    return value
 
 
 def _sections(fields: Fields, value: object) -> tuple[SectionRule, ...]:

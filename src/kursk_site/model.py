@@ -55,6 +55,8 @@ class SiteConfig:
     base_url: str
     """Absolute URL the site is published at, ending in `/`; empty when unknown."""
     allow_raw_html: bool
+    per_page: int
+    """How many articles a listing page (home, section, topic) shows before it continues on the next page."""
     sections: tuple[SectionRule, ...]
     source: SourcePos = field(default=SourcePos("content/site.yaml", 0), compare=False)
 
@@ -244,7 +246,11 @@ class OutputFile:
 @dataclass(frozen=True, slots=True)
 class BuildReport:
     pages: int
+    """HTML pages in the site."""
     files: int
+    """All files in the output."""
+    written: int
+    """Files whose bytes changed since the previous build."""
     bytes: int
     seconds: float
     articles: int

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from pathlib import Path
 
 from markdown_it import MarkdownIt
 
@@ -16,7 +17,15 @@ from kursk_site.errors import BuildFailed, ContentError, SourcePos
 from kursk_site.model import RawArticle, SiteConfig
 from kursk_site.yamlsrc import load_yaml
 
-__all__ = ["ArticleFile", "check_unique_slugs", "discover_articles", "load_article", "make_parser", "parse_article"]
+__all__ = [
+    "ArticleFile",
+    "check_unique_slugs",
+    "discover_articles",
+    "load_article",
+    "load_articles",
+    "make_parser",
+    "parse_article",
+]
 
 
 def load_article(file: ArticleFile, config: SiteConfig, md: MarkdownIt) -> RawArticle:
@@ -60,3 +69,19 @@ def check_unique_slugs(articles: Iterable[RawArticle]) -> list[ContentError]:
                 others = ", ".join(a.origin.path for a in group if a is not article)
                 errors.append(ContentError(article.origin.path, 1, f"slug {slug!r} is also used by {others}"))
     return errors
+
+
+def load_articles(articles_dir: Path, root: Path, config: SiteConfig) -> tuple[RawArticle, ...]:
+    """Every article below `articles_dir`; raises BuildFailed listing every problem in every file."""
+    md = make_parser(config.allow_raw_html)
+    articles: list[RawArticle] = []
+    errors: list[ContentError] = []
+    for file in discover_articles(articles_dir, root):
+        try:
+            articles.append(load_article(file, config, md))
+        except BuildFailed as e:
+            errors.extend(e.errors)
+    errors.extend(check_unique_slugs(articles))
+    if errors:
+        raise BuildFailed(errors)
+    return tuple(articles)

@@ -1,0 +1,58 @@
+"""The pipeline, top to bottom: load -> model -> render -> write."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path, PurePosixPath
+
+from kursk_site import urls
+from kursk_site.assemble import assemble_site, make_article
+from kursk_site.config import load_config
+from kursk_site.content import load_articles
+from kursk_site.content.discover import display_path
+from kursk_site.content.static import collect_static
+from kursk_site.errors import BuildFailed, ContentError
+from kursk_site.feeds import render_feed
+from kursk_site.model import BuildOptions, BuildReport, OutputFile, Project, Site
+from kursk_site.render import make_env, render_feed_bodies, render_pages
+from kursk_site.sitemap import render_sitemap
+from kursk_site.writer import check_out_dir, write_site
+
+THEME = Path(__file__).parent / "templates"
+"""The built-in theme: templates, and static/ for the stylesheet."""
+
+
+def build(project: Project, options: BuildOptions) -> BuildReport:
+    """Build the whole site into `project.out_dir`; raises BuildFailed (nothing written) on bad input."""
+    start = time.perf_counter()
+    site = load_site(project, options)
+    files = render_site(site, project)
+    check_out_dir(project.out_dir, (project.root, project.content_dir, *project.template_dirs))
+    stats = write_site(files, project.out_dir)
+    pages = sum(1 for f in files if f.path.suffix == ".html")
+    return BuildReport(pages, stats.files, stats.written, stats.bytes, time.perf_counter() - start, len(site.articles))
+
+
+def load_site(project: Project, options: BuildOptions) -> Site:
+    site_yaml = project.content_dir / "site.yaml"
+    display = display_path(site_yaml, project.root)
+    if not site_yaml.is_file():
+        raise BuildFailed([ContentError(display, 0, "not found: every site needs content/site.yaml")])
+    config = load_config(site_yaml, display, options.base_url)
+    raws = load_articles(project.content_dir / "articles", project.root, config)
+    articles = [make_article(raw, config) for raw in raws if options.drafts or not raw.draft]
+    return assemble_site(config, articles)
+
+
+def render_site(site: Site, project: Project) -> tuple[OutputFile, ...]:
+    env = make_env(project.template_dirs, THEME)
+    pages = render_pages(site, env, project.root)
+    feed = render_feed(site, render_feed_bodies(site, env, project.root))
+    modified = {urls.article_path(a.slug): a.modified for a in site.articles}
+    sitemap = render_sitemap(site.config.base_url, [(p.path, modified.get(p.path, site.updated)) for p in pages])
+    static_dirs = (*(d / "static" for d in project.template_dirs), THEME / "static")
+    static = collect_static(
+        (*((d, PurePosixPath("assets")) for d in static_dirs), (project.root / "static", PurePosixPath("."))),
+        project.root,
+    )
+    return (*pages, feed, *sitemap, *static)

@@ -1,0 +1,177 @@
+"""Site -> the list of pages to render: which template, which path, what each one shows (pure)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from kursk_site import urls
+from kursk_site.model import Article, Part, SectionRule, Site, TopicIndex
+
+
+TONES = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Pager:
+    """Where a listing page stands among its pages."""
+
+    number: int
+    count: int
+    previous: PurePosixPath | None
+    next: PurePosixPath | None
+
+
+@dataclass(frozen=True, slots=True)
+class SectionEntry:
+    """One article's parts on a section page."""
+
+    article: Article
+    parts: tuple[Part, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SectionLink:
+    rule: SectionRule
+    path: PurePosixPath
+    count: int
+    """How many articles have a part in this section."""
+    tone: int
+    """Colour of the section (1-4, by position), so the sections are easy to tell apart."""
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One HTML page: its template and everything it shows."""
+
+    path: PurePosixPath
+    template: str
+    title: str
+    """The <title>, unique on the site."""
+    heading: str
+    """The page's one h1."""
+    description: str
+    current: str
+    """Navigation key of the page: 'home', a section key, 'topics', 'sources' or ''."""
+    article: Article | None = None
+    section: SectionLink | None = None
+    previous_section: SectionLink | None = None
+    next_section: SectionLink | None = None
+    entries: tuple[SectionEntry, ...] = ()
+    articles: tuple[Article, ...] = ()
+    topic: TopicIndex | None = None
+    pager: Pager | None = None
+
+
+def section_links(site: Site) -> tuple[SectionLink, ...]:
+    counts = {rule.key: 0 for rule in site.config.sections}
+    for article in site.articles:
+        for key in {part.section for part in article.parts}:
+            counts[key] = counts.get(key, 0) + 1
+    return tuple(
+        SectionLink(rule, urls.section_path(rule.key), counts[rule.key], index % TONES + 1)
+        for index, rule in enumerate(site.config.sections)
+    )
+
+
+def plan_pages(site: Site) -> tuple[Page, ...]:
+    """Every HTML page of the site, in a stable order."""
+    sections = section_links(site)
+    pages: list[Page] = []
+    pages.extend(_home_pages(site))
+    pages.extend(_article_page(site, article) for article in site.articles)
+    for index, link in enumerate(sections):
+        previous = sections[index - 1] if index > 0 else None
+        following = sections[index + 1] if index + 1 < len(sections) else None
+        pages.extend(_section_pages(site, link, previous, following))
+    pages.append(
+        Page(urls.TOPICS, "topics.html", f"Topics | {site.config.title}", "Topics",
+             f"Every topic covered by {site.config.title}.", "topics")
+    )
+    for topic in site.topics:
+        pages.extend(_topic_pages(site, topic))
+    pages.append(
+        Page(urls.SOURCES, "sources.html", f"Sources | {site.config.title}", "Sources",
+             f"Every source cited by {site.config.title}, and the articles that cite it.", "sources")
+    )
+    pages.append(
+        Page(urls.NOT_FOUND, "404.html", f"Page not found | {site.config.title}", "Page not found",
+             "The page you asked for does not exist.", "")
+    )
+    return tuple(pages)
+
+
+def _chunks(items: Sequence[Article], size: int) -> list[tuple[Article, ...]]:
+    chunks = [tuple(items[i : i + size]) for i in range(0, len(items), size)]
+    return chunks or [()]
+
+
+def _pager(number: int, count: int, path_of: Callable[[int], PurePosixPath]) -> Pager | None:
+    if count <= 1:
+        return None
+    return Pager(
+        number,
+        count,
+        path_of(number - 1) if number > 1 else None,
+        path_of(number + 1) if number < count else None,
+    )
+
+
+def _suffix(pager: Pager | None) -> str:
+    return f" (page {pager.number} of {pager.count})" if pager else ""
+
+
+def _home_pages(site: Site) -> list[Page]:
+    config = site.config
+    chunks = _chunks(site.articles, config.per_page)
+    pages = []
+    for number, chunk in enumerate(chunks, 1):
+        pager = _pager(number, len(chunks), urls.home_path)
+        title = config.title if number == 1 else f"{config.title}{_suffix(pager)}"
+        pages.append(
+            Page(urls.home_path(number), "home.html", title, config.title, config.description or config.title,
+                 "home", articles=chunk, pager=pager)
+        )
+    return pages
+
+
+def _article_page(site: Site, article: Article) -> Page:
+    return Page(
+        urls.article_path(article.slug), "article.html", f"{article.title} | {site.config.title}", article.title,
+        article.summary or article.title, "", article=article,
+    )
+
+
+def _section_pages(
+    site: Site, link: SectionLink, previous: SectionLink | None, following: SectionLink | None
+) -> list[Page]:
+    key = link.rule.key
+    members = [a for a in site.articles if any(p.section == key for p in a.parts)]
+    chunks = _chunks(members, site.config.per_page)
+    pages = []
+    for number, chunk in enumerate(chunks, 1):
+        pager = _pager(number, len(chunks), lambda n, key=key: urls.section_path(key, n))
+        entries = tuple(SectionEntry(a, a.parts_in(key)) for a in chunk)
+        pages.append(
+            Page(urls.section_path(key, number), "section.html",
+                 f"{link.rule.title}{_suffix(pager)} | {site.config.title}", link.rule.title,
+                 link.rule.summary or link.rule.title, key, section=link, previous_section=previous,
+                 next_section=following, entries=entries, pager=pager)
+        )
+    return pages
+
+
+def _topic_pages(site: Site, topic: TopicIndex) -> list[Page]:
+    members = [site.article(slug) for slug in topic.articles]
+    chunks = _chunks(members, site.config.per_page)
+    pages = []
+    for number, chunk in enumerate(chunks, 1):
+        pager = _pager(number, len(chunks), lambda n, slug=topic.topic.slug: urls.topic_path(slug, n))
+        name = topic.topic.name
+        pages.append(
+            Page(urls.topic_path(topic.topic.slug, number), "topic.html",
+                 f"{name}{_suffix(pager)} | Topics | {site.config.title}", name,
+                 f"Articles on {name} from {site.config.title}.", "topics", articles=chunk, topic=topic, pager=pager)
+        )
+    return pages

@@ -1,0 +1,146 @@
+"""The only jinja2 user: pages -> HTML OutputFiles, through one safe, shadowable template environment."""
+
+from __future__ import annotations
+
+import math
+import traceback
+from datetime import datetime
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import jinja2
+from jinja2 import pass_context
+from markupsafe import Markup
+
+from kursk_site import urls
+from kursk_site.feeds import FEED_ITEMS
+from kursk_site.errors import BuildFailed, ContentError
+from kursk_site.model import Article, Block, OutputFile, Site, Topic, TopicIndex
+from kursk_site.pages import Page, SectionLink, plan_pages, section_links
+
+WORDS_PER_MINUTE = 230
+
+
+def make_env(search_path: tuple[Path, ...], builtin: Path) -> jinja2.Environment:
+    """A fresh environment: the site's template folders first, then the built-in theme (also as `base:NAME`)."""
+    loader = jinja2.ChoiceLoader(
+        [
+            jinja2.FileSystemLoader([str(p) for p in (*search_path, builtin)]),
+            jinja2.PrefixLoader({"base": jinja2.FileSystemLoader(str(builtin))}, delimiter=":"),
+        ]
+    )
+    env = jinja2.Environment(
+        loader=loader,
+        autoescape=jinja2.select_autoescape(("html", "xml")),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+    env.filters.update(url=_url, href=_href, absolute=_absolute, html=_html, date=_date, isodate=_isodate, minutes=_minutes)
+    return env
+
+
+@pass_context
+def _url(context: Any, target: PurePosixPath | str) -> str:
+    """A link from the page being rendered to `target` (a site path, optionally with #fragment)."""
+    page: Page = context["page"]
+    if page.path == urls.NOT_FOUND:  # served at any depth: absolute links when the site's address is known
+        site: Site = context["site"]
+        if site.config.base_url:
+            return urls.absolute_url(site.config.base_url, target)
+    return urls.relative_url(page.path, target)
+
+
+def target_path(item: object) -> PurePosixPath:
+    """The page that shows `item`: an article, a topic or a section."""
+    if isinstance(item, Article):
+        return urls.article_path(item.slug)
+    if isinstance(item, TopicIndex):
+        return urls.topic_path(item.topic.slug)
+    if isinstance(item, Topic):
+        return urls.topic_path(item.slug)
+    if isinstance(item, SectionLink):
+        return urls.section_path(item.rule.key)
+    raise TypeError(f"no page shows a {type(item).__name__}")
+
+
+@pass_context
+def _href(context: Any, item: object, fragment: str = "") -> str:
+    """A link from the page being rendered to the page of `item`, optionally to an #anchor in it."""
+    path = str(target_path(item))
+    return str(_url(context, f"{path}#{fragment}" if fragment else path))
+
+
+@pass_context
+def _absolute(context: Any, target: PurePosixPath | str) -> str:
+    site: Site = context["site"]
+    return urls.absolute_url(site.config.base_url, target)
+
+
+def _html(block: Block) -> Markup:
+    """Body HTML made by the Markdown parser (raw HTML in it is escaped unless the site allows it)."""
+    return Markup(block.html)
+
+
+def _date(moment: datetime) -> str:
+    return f"{moment.day} {moment:%B %Y}"
+
+
+def _isodate(moment: datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def _minutes(words: int) -> int:
+    return max(1, math.ceil(words / WORDS_PER_MINUTE))
+
+
+def render_pages(site: Site, env: jinja2.Environment, root: Path) -> tuple[OutputFile, ...]:
+    """Every HTML page of the site; template problems become ContentErrors pointing into the template."""
+    sections = section_links(site)
+    tones = {link.rule.key: link.tone for link in sections}
+    out = []
+    for page in plan_pages(site):
+        html = render_template(env, page.template, root, site=site, page=page, sections=sections, tones=tones)
+        out.append(OutputFile(page.path, html.encode("utf-8"), page.template))
+    return tuple(out)
+
+
+def render_feed_bodies(site: Site, env: jinja2.Environment, root: Path) -> dict[str, str]:
+    """The full HTML of each article for the feeds, by slug."""
+    sections = section_links(site)
+    return {
+        a.slug: render_template(env, "feed_entry.html", root, site=site, article=a, sections=sections)
+        for a in site.articles[:FEED_ITEMS]
+    }
+
+
+def render_template(env: jinja2.Environment, name: str, root: Path, **context: Any) -> str:
+    try:
+        return env.get_template(name).render(**context)
+    except jinja2.TemplateSyntaxError as e:
+        raise BuildFailed([ContentError(_display(e.filename or name, root), e.lineno or 0, f"template: {e.message}")]) from None
+    except jinja2.TemplateNotFound as e:
+        raise BuildFailed([ContentError(name, 0, f"template not found: {e.name}")]) from None
+    except Exception as e:
+        path, line = _template_frame(e, name)
+        raise BuildFailed([ContentError(_display(path, root), line, f"template: {type(e).__name__}: {e}")]) from None
+
+
+def _template_frame(error: BaseException, name: str) -> tuple[str, int]:
+    """The innermost template frame of a render error (Jinja maps its frames to template lines)."""
+    found = (name, 0)
+    for frame in traceback.extract_tb(error.__traceback__):
+        if frame.filename.endswith((".html", ".xml")) and frame.lineno:
+            found = (frame.filename, frame.lineno)
+    return found
+
+
+def _display(filename: str, root: Path) -> str:
+    path = Path(filename)
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix() if not path.is_absolute() else f"(built-in theme) {path.name}"
+

@@ -1,0 +1,55 @@
+"""Where every page goes, and links between them: relative for pages, absolute for feeds (pure)."""
+
+from __future__ import annotations
+
+import posixpath
+from pathlib import PurePosixPath
+
+HOME = PurePosixPath("index.html")
+TOPICS = PurePosixPath("topics/index.html")
+SOURCES = PurePosixPath("sources.html")
+NOT_FOUND = PurePosixPath("404.html")
+FEED = PurePosixPath("feed.xml")
+SITEMAP = PurePosixPath("sitemap.xml")
+ROBOTS = PurePosixPath("robots.txt")
+STYLESHEET = PurePosixPath("assets/style.css")
+
+
+def home_path(page: int = 1) -> PurePosixPath:
+    return HOME if page == 1 else PurePosixPath(f"page/{page}.html")
+
+
+def article_path(slug: str) -> PurePosixPath:
+    return PurePosixPath(f"articles/{slug}.html")
+
+
+def section_path(key: str, page: int = 1) -> PurePosixPath:
+    return PurePosixPath(f"sections/{key}.html" if page == 1 else f"sections/{key}/{page}.html")
+
+
+def topic_path(slug: str, page: int = 1) -> PurePosixPath:
+    name = "topic-index" if slug == "index" else slug  # topics/index.html is the list of topics
+    return PurePosixPath(f"topics/{name}.html" if page == 1 else f"topics/{name}/{page}.html")
+
+
+def relative_url(from_path: PurePosixPath, to_path: PurePosixPath | str) -> str:
+    """The link from page `from_path` to `to_path` (both relative to the site root), as a relative URL.
+
+    `to_path` may carry a `#fragment`. A link to a folder's index.html keeps the file name, so it works from disk.
+    """
+    target, _, fragment = str(to_path).partition("#")
+    if target:
+        rel = posixpath.relpath(target, posixpath.dirname(str(from_path)) or ".")
+    else:
+        rel = ""
+    return f"{rel}#{fragment}" if fragment else rel
+
+
+def absolute_url(base_url: str, path: PurePosixPath | str) -> str:
+    """`base_url` (ending in '/') joined with a site path; '' when the site has no base URL."""
+    if not base_url:
+        return ""
+    text = str(path)
+    if text == "index.html":
+        text = ""
+    return base_url + text
