@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from types import MappingProxyType
 
-from kursk_site.model import Article, RawArticle, SiteConfig, Site, Source, SourceIndex, Topic, TopicIndex
+from kursk_site.model import Article, RawArticle, Site, SiteConfig, Source, SourceIndex, Topic, TopicIndex
 from kursk_site.sections import split_parts
 
 
@@ -52,10 +52,7 @@ def _topic_index(articles: tuple[Article, ...]) -> tuple[TopicIndex, ...]:
         for topic in article.topics:
             names[topic.slug][topic.name] += 1
             members[topic.slug].append(article.slug)
-    index = [
-        TopicIndex(Topic(_most_used(names[slug]), slug), tuple(members[slug]))
-        for slug in names
-    ]
+    index = [TopicIndex(Topic(_most_used(names[slug]), slug), tuple(members[slug])) for slug in names]
     return tuple(sorted(index, key=lambda t: (t.topic.name.casefold(), t.topic.slug)))
 
 

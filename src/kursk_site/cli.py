@@ -23,11 +23,17 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"kursk-site {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     build_cmd = commands.add_parser("build", help="build the site into the output folder")
-    build_cmd.add_argument("--source", type=Path, default=Path("."), metavar="DIR",
-                           help="the site folder holding content/ (default: the current folder)")
+    build_cmd.add_argument(
+        "--source",
+        type=Path,
+        default=Path("."),
+        metavar="DIR",
+        help="the site folder holding content/ (default: the current folder)",
+    )
     build_cmd.add_argument("--out", type=Path, metavar="DIR", help="the output folder (default: SOURCE/build)")
-    build_cmd.add_argument("--base-url", metavar="URL",
-                           help="the address the site is published at, e.g. https://example.org/news/")
+    build_cmd.add_argument(
+        "--base-url", metavar="URL", help="the address the site is published at, e.g. https://example.org/news/"
+    )
     build_cmd.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
     return parser
 
@@ -46,7 +52,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BuildFailed as e:
         for error in e.errors:
             _err(str(error))
-        _err(f"build failed: {len(e.errors)} error{'s' if len(e.errors) != 1 else ''}; the previous output is unchanged")
+        _err(
+            f"build failed: {len(e.errors)} error{'s' if len(e.errors) != 1 else ''}; the previous output is unchanged"
+        )
         return EXIT_CONTENT
     except UsageError as e:
         _err(f"kursk-site: error: {e}")

@@ -22,7 +22,9 @@ def load_config(path: Path, display: str, base_url: str | None = None) -> SiteCo
     text = read_text(path, display)
     doc = load_yaml(text, display)
     if not isinstance(doc.data, dict):
-        raise BuildFailed([ContentError(display, 1, "site.yaml must be a mapping of settings (title: ..., sections: ...)")])
+        raise BuildFailed(
+            [ContentError(display, 1, "site.yaml must be a mapping of settings (title: ..., sections: ...)")]
+        )
     fields = Fields(doc, display, doc.data)
     fields.check_keys(SITE_KEYS, "site.yaml")
     title = fields.text("title", required=True)

@@ -26,14 +26,18 @@ def render_feed(site: Site, bodies: Mapping[str, str]) -> OutputFile:
     _text(feed, "id", _id(config.base_url, "index.html", config.title))
     _text(feed, "updated", _stamp(site.updated))
     ET.SubElement(feed, "link", {"rel": "alternate", "type": "text/html", "href": _href(config.base_url, "index.html")})
-    ET.SubElement(feed, "link", {"rel": "self", "type": "application/atom+xml", "href": _href(config.base_url, urls.FEED)})
+    ET.SubElement(
+        feed, "link", {"rel": "self", "type": "application/atom+xml", "href": _href(config.base_url, urls.FEED)}
+    )
     author = ET.SubElement(feed, "author")
     _text(author, "name", config.author)
     _text(feed, "generator", GENERATOR)
     for article in site.articles[:FEED_ITEMS]:
         _entry(feed, article, site, bodies[article.slug])
     ET.indent(feed)
-    data = b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8", xml_declaration=False) + b"\n"
+    data = (
+        b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8", xml_declaration=False) + b"\n"
+    )
     return OutputFile(urls.FEED, data, "feed")
 
 

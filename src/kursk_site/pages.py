@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import PurePosixPath
 
 from kursk_site import urls
 from kursk_site.model import Article, Part, SectionRule, Site, TopicIndex
-
 
 TONES = 4
 
@@ -86,18 +86,36 @@ def plan_pages(site: Site) -> tuple[Page, ...]:
         following = sections[index + 1] if index + 1 < len(sections) else None
         pages.extend(_section_pages(site, link, previous, following))
     pages.append(
-        Page(urls.TOPICS, "topics.html", f"Topics | {site.config.title}", "Topics",
-             f"Every topic covered by {site.config.title}.", "topics")
+        Page(
+            urls.TOPICS,
+            "topics.html",
+            f"Topics | {site.config.title}",
+            "Topics",
+            f"Every topic covered by {site.config.title}.",
+            "topics",
+        )
     )
     for topic in site.topics:
         pages.extend(_topic_pages(site, topic))
     pages.append(
-        Page(urls.SOURCES, "sources.html", f"Sources | {site.config.title}", "Sources",
-             f"Every source cited by {site.config.title}, and the articles that cite it.", "sources")
+        Page(
+            urls.SOURCES,
+            "sources.html",
+            f"Sources | {site.config.title}",
+            "Sources",
+            f"Every source cited by {site.config.title}, and the articles that cite it.",
+            "sources",
+        )
     )
     pages.append(
-        Page(urls.NOT_FOUND, "404.html", f"Page not found | {site.config.title}", "Page not found",
-             "The page you asked for does not exist.", "")
+        Page(
+            urls.NOT_FOUND,
+            "404.html",
+            f"Page not found | {site.config.title}",
+            "Page not found",
+            "The page you asked for does not exist.",
+            "",
+        )
     )
     return tuple(pages)
 
@@ -130,16 +148,29 @@ def _home_pages(site: Site) -> list[Page]:
         pager = _pager(number, len(chunks), urls.home_path)
         title = config.title if number == 1 else f"{config.title}{_suffix(pager)}"
         pages.append(
-            Page(urls.home_path(number), "home.html", title, config.title, config.description or config.title,
-                 "home", articles=chunk, pager=pager)
+            Page(
+                urls.home_path(number),
+                "home.html",
+                title,
+                config.title,
+                config.description or config.title,
+                "home",
+                articles=chunk,
+                pager=pager,
+            )
         )
     return pages
 
 
 def _article_page(site: Site, article: Article) -> Page:
     return Page(
-        urls.article_path(article.slug), "article.html", f"{article.title} | {site.config.title}", article.title,
-        article.summary or article.title, "", article=article,
+        urls.article_path(article.slug),
+        "article.html",
+        f"{article.title} | {site.config.title}",
+        article.title,
+        article.summary or article.title,
+        "",
+        article=article,
     )
 
 
@@ -151,13 +182,22 @@ def _section_pages(
     chunks = _chunks(members, site.config.per_page)
     pages = []
     for number, chunk in enumerate(chunks, 1):
-        pager = _pager(number, len(chunks), lambda n, key=key: urls.section_path(key, n))
+        pager = _pager(number, len(chunks), partial(urls.section_path, key))
         entries = tuple(SectionEntry(a, a.parts_in(key)) for a in chunk)
         pages.append(
-            Page(urls.section_path(key, number), "section.html",
-                 f"{link.rule.title}{_suffix(pager)} | {site.config.title}", link.rule.title,
-                 link.rule.summary or link.rule.title, key, section=link, previous_section=previous,
-                 next_section=following, entries=entries, pager=pager)
+            Page(
+                urls.section_path(key, number),
+                "section.html",
+                f"{link.rule.title}{_suffix(pager)} | {site.config.title}",
+                link.rule.title,
+                link.rule.summary or link.rule.title,
+                key,
+                section=link,
+                previous_section=previous,
+                next_section=following,
+                entries=entries,
+                pager=pager,
+            )
         )
     return pages
 
@@ -167,11 +207,19 @@ def _topic_pages(site: Site, topic: TopicIndex) -> list[Page]:
     chunks = _chunks(members, site.config.per_page)
     pages = []
     for number, chunk in enumerate(chunks, 1):
-        pager = _pager(number, len(chunks), lambda n, slug=topic.topic.slug: urls.topic_path(slug, n))
+        pager = _pager(number, len(chunks), partial(urls.topic_path, topic.topic.slug))
         name = topic.topic.name
         pages.append(
-            Page(urls.topic_path(topic.topic.slug, number), "topic.html",
-                 f"{name}{_suffix(pager)} | Topics | {site.config.title}", name,
-                 f"Articles on {name} from {site.config.title}.", "topics", articles=chunk, topic=topic, pager=pager)
+            Page(
+                urls.topic_path(topic.topic.slug, number),
+                "topic.html",
+                f"{name}{_suffix(pager)} | Topics | {site.config.title}",
+                name,
+                f"Articles on {name} from {site.config.title}.",
+                "topics",
+                articles=chunk,
+                topic=topic,
+                pager=pager,
+            )
         )
     return pages

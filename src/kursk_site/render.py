@@ -13,8 +13,8 @@ from jinja2 import pass_context
 from markupsafe import Markup
 
 from kursk_site import urls
-from kursk_site.feeds import FEED_ITEMS
 from kursk_site.errors import BuildFailed, ContentError
+from kursk_site.feeds import FEED_ITEMS
 from kursk_site.model import Article, Block, OutputFile, Site, Topic, TopicIndex
 from kursk_site.pages import Page, SectionLink, plan_pages, section_links
 
@@ -38,7 +38,9 @@ def make_env(search_path: tuple[Path, ...], builtin: Path) -> jinja2.Environment
         keep_trailing_newline=True,
         auto_reload=False,
     )
-    env.filters.update(url=_url, href=_href, absolute=_absolute, html=_html, date=_date, isodate=_isodate, minutes=_minutes)
+    env.filters.update(
+        url=_url, href=_href, absolute=_absolute, html=_html, date=_date, isodate=_isodate, minutes=_minutes
+    )
     return env
 
 
@@ -120,7 +122,9 @@ def render_template(env: jinja2.Environment, name: str, root: Path, **context: A
     try:
         return env.get_template(name).render(**context)
     except jinja2.TemplateSyntaxError as e:
-        raise BuildFailed([ContentError(_display(e.filename or name, root), e.lineno or 0, f"template: {e.message}")]) from None
+        raise BuildFailed(
+            [ContentError(_display(e.filename or name, root), e.lineno or 0, f"template: {e.message}")]
+        ) from None
     except jinja2.TemplateNotFound as e:
         raise BuildFailed([ContentError(name, 0, f"template not found: {e.name}")]) from None
     except Exception as e:
@@ -143,4 +147,3 @@ def _display(filename: str, root: Path) -> str:
         return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         return path.as_posix() if not path.is_absolute() else f"(built-in theme) {path.name}"
-

@@ -55,7 +55,8 @@ def _loc(base_url: str, path: PurePosixPath) -> str:
 
 def _xml(root: ET.Element) -> bytes:
     ET.indent(root)
-    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="utf-8") + b"\n"
+    data: bytes = ET.tostring(root, encoding="utf-8")
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + data + b"\n"
 
 
 def _robots(base_url: str) -> str:

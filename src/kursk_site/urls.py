@@ -38,10 +38,7 @@ def relative_url(from_path: PurePosixPath, to_path: PurePosixPath | str) -> str:
     `to_path` may carry a `#fragment`. A link to a folder's index.html keeps the file name, so it works from disk.
     """
     target, _, fragment = str(to_path).partition("#")
-    if target:
-        rel = posixpath.relpath(target, posixpath.dirname(str(from_path)) or ".")
-    else:
-        rel = ""
+    rel = posixpath.relpath(target, posixpath.dirname(str(from_path)) or ".") if target else ""
     return f"{rel}#{fragment}" if fragment else rel
 
 

@@ -34,7 +34,9 @@ def make_raw_article(
     path = origin.path
     data: Any = meta.data if meta else {}
     if meta is not None and not isinstance(data, dict):
-        raise _fail([ContentError(path, meta.first_line, "front matter must be a mapping of keys (title: ..., date: ...)")])
+        raise _fail(
+            [ContentError(path, meta.first_line, "front matter must be a mapping of keys (title: ..., date: ...)")]
+        )
     doc = meta or YamlDoc({}, {}, 1)
     fields = Fields(doc, path, data)
     fields.check_keys(FRONT_MATTER_KEYS, "front matter")
@@ -53,7 +55,9 @@ def make_raw_article(
     for block in blocks:
         if block.section and block.section not in config.section_keys:
             valid = ", ".join(config.section_keys)
-            errors.append(ContentError(path, block.line, f"unknown section {block.section!r}; expected one of: {valid}"))
+            errors.append(
+                ContentError(path, block.line, f"unknown section {block.section!r}; expected one of: {valid}")
+            )
     if not any(b.kind is not BlockKind.HEADING for b in blocks):
         errors.append(ContentError(path, doc.first_line if meta else 1, "the article has no text"))
     topics = _topics(fields, keywords)
@@ -91,7 +95,9 @@ def _date(fields: Fields, key: str, *, required: bool) -> datetime | None:
     value = str(raw).strip()
     moment = parse_date(value) if isinstance(raw, str) else None
     if moment is None:
-        fields.error(f"{key}: expected a date as YYYY-MM-DD (optionally with a time, e.g. 2024-11-05T14:30Z), got {value!r}", key)
+        fields.error(
+            f"{key}: expected a date as YYYY-MM-DD (optionally with a time, e.g. 2024-11-05T14:30Z), got {value!r}", key
+        )
     return moment
 
 

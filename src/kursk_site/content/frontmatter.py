@@ -20,7 +20,7 @@ class Split:
 
 def split_front_matter(text: str, path: str) -> Split:
     """`text` has `\\n` line ends; a file that does not start with `---` has no front matter."""
-    first, sep, rest = text.partition("\n")
+    first, _sep, rest = text.partition("\n")
     if first.rstrip() != "---":
         return Split(None, 1, text, 1)
     lines = rest.split("\n")

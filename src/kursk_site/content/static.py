@@ -30,4 +30,3 @@ def collect_static(folders: tuple[tuple[Path, PurePosixPath], ...], root: Path) 
     if errors:
         raise BuildFailed(errors)
     return tuple(found[key] for key in sorted(found))
-
