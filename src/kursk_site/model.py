@@ -119,6 +119,28 @@ class Source:
 
 
 @dataclass(frozen=True, slots=True)
+class KeyFigure:
+    """A number an article states and what it counts ("6,000 people sent to Kursk")."""
+
+    value: str
+    """The number as written, e.g. `6,000` or `over 6,000`."""
+    amount: float | None
+    """The number itself, for sorting and checks; None when it cannot be read as one."""
+    label: str
+    """What it counts, e.g. `construction workers`."""
+    section: str = ""
+    """Section key the figure belongs to; empty when unknown."""
+    source: str = ""
+    """The source named for it; empty when none is named."""
+    as_of: str = ""
+    """YYYY, YYYY-MM or YYYY-MM-DD; empty when not given."""
+    sentence: str = ""
+    """The sentence the figure was found in (empty for figures given in front matter)."""
+    line: int = 0
+    """Line in the article file, counted from 1."""
+
+
+@dataclass(frozen=True, slots=True)
 class Topic:
     name: str
     slug: str
