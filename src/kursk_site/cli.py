@@ -5,12 +5,15 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 from kursk_site import __version__
-from kursk_site.build import build
+from kursk_site.build import build, load_site_config
 from kursk_site.config import base_url_problem
+from kursk_site.content.discover import display_path
 from kursk_site.errors import BuildFailed, UsageError
+from kursk_site.importer import format_report, import_wire, write_imported
 from kursk_site.model import BuildOptions, BuildReport, Project
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -35,7 +38,21 @@ def make_parser() -> argparse.ArgumentParser:
         "--base-url", metavar="URL", help="the address the site is published at, e.g. https://example.org/news/"
     )
     build_cmd.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
+    add_import_parser(commands)
     return parser
+
+
+def add_import_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    cmd = commands.add_parser(
+        "import", help="turn a plain-text wire article into content/articles/<slug>.md and print a review report"
+    )
+    cmd.add_argument("file", type=Path, metavar="FILE", help="the plain-text article (UTF-8)")
+    cmd.add_argument("--slug", help="the article's file and URL name (default: from its front matter or headline)")
+    cmd.add_argument("--force", action="store_true", help="replace content/articles/<slug>.md if it exists")
+    cmd.add_argument(
+        "--source", type=Path, default=Path("."), metavar="DIR", help="the site folder holding content/ (default: .)"
+    )
+    cmd.add_argument("--date", metavar="YYYY-MM-DD", help="the date when the file gives none (default: today, UTC)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -46,6 +63,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as e:  # argparse has printed the usage message
         return EXIT_OK if e.code == 0 else EXIT_USAGE
     try:
+        if args.command == "import":
+            return run_import(args)
         if args.command == "build":
             report = build(_project(args), BuildOptions(base_url=_base_url(args.base_url), drafts=args.drafts))
             _out(_summary(report, args))
@@ -68,6 +87,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     return EXIT_OK
 
 
+def run_import(args: argparse.Namespace) -> int:
+    """`kursk-site import FILE`: write the Markdown article, print the review report."""
+    project = _project(args)
+    try:
+        data = args.file.read_bytes()
+    except OSError as e:
+        raise UsageError(f"{args.file}: {e.strerror or e}") from None
+    today = datetime.now(UTC).date().isoformat()
+    try:
+        config = load_site_config(project)
+        imported = import_wire(
+            data, args.file.as_posix(), config, slug=args.slug or "", default_date=args.date or today
+        )
+    except BuildFailed as e:
+        for error in e.errors:
+            _err(str(error))
+        _err(f"import failed: {len(e.errors)} error{'s' if len(e.errors) != 1 else ''}; nothing was written")
+        return EXIT_CONTENT
+    target = project.content_dir / "articles" / f"{imported.slug}.md"
+    shown = display_path(target, project.root)
+    try:
+        write_imported(imported, target, force=args.force)
+    except FileExistsError:
+        _err(f"kursk-site: error: {shown} already exists; pass --force to replace it, or --slug to choose another name")
+        return EXIT_CONTENT
+    _out(format_report(imported, shown, config))
+    return EXIT_OK
+
+
 def _project(args: argparse.Namespace) -> Project:
     root = args.source.resolve() if args.source else Path.cwd()
     if not root.is_dir():
@@ -75,7 +123,7 @@ def _project(args: argparse.Namespace) -> Project:
     if not (root / "content").is_dir():
         raise UsageError(f"--source {args.source}: no content/ folder here; is this a kursk-site folder?")
     templates = root / "templates"
-    out = args.out.resolve() if args.out else root / "build"
+    out = args.out.resolve() if getattr(args, "out", None) else root / "build"
     return Project(root, root / "content", (templates,) if templates.is_dir() else (), out)
 
 

@@ -149,6 +149,17 @@ def heading_slug(text: str) -> str:
     return slugify(text, max_length=60, word_boundary=True) or "section"
 
 
+def headline_slug(title: str, length: int = 60) -> str:
+    """A short file name from a headline: its part before a colon when that has two words or more."""
+    head = title.split(":")[0]
+    out: list[str] = []
+    for word in slugify(head if len(head.split()) >= 2 else title).split("-"):
+        if out and len("-".join([*out, word])) > length:
+            break
+        out.append(word)
+    return "-".join(out)[:length].strip("-") or "article"
+
+
 def escape(text: str) -> str:
     """Plain text -> HTML text (as markdown-it escapes it: & < > and double quotes)."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
