@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 
 from kursk_site.config import decode_text
 from kursk_site.content import ArticleFile, make_parser, parse_article
@@ -14,7 +16,7 @@ from kursk_site.content.frontmatter import split_front_matter
 from kursk_site.content.wire import headline_slug
 from kursk_site.errors import UsageError
 from kursk_site.figures import Claim, NamedSource, find_claims, find_figures, find_sources, split_sentences
-from kursk_site.model import Block, BlockKind, KeyFigure, Part, RawArticle, SiteConfig, SourceKind
+from kursk_site.model import Block, BlockKind, KeyFigure, Part, RawArticle, SiteConfig, Source, SourceKind
 from kursk_site.sections import classify_heading, split_parts
 from kursk_site.writer import write_new_file
 from kursk_site.yamlsrc import load_yaml
@@ -25,6 +27,10 @@ INLINE_SPECIAL_RE = re.compile(r"([\\`*_\[\]<~])")
 ENTITY_RE = re.compile(r"&(?=#?\w+;)")
 # What would start a heading, quote, list, rule or code at the start of a line.
 LINE_START_RE = re.compile(r"^(?:[#>+=-]|\d{1,9}(?=[.)]))")
+WRITTEN_KEYS = frozenset(
+    {"title", "date", "updated", "summary", "author", "tags", "sources", "figures", "draft", "slug"}
+)
+"""Front matter keys the import writes itself (`slug` becomes the file name); any other key is kept as it was."""
 CLOSING_HASHES_RE = re.compile(r"(\s)(#+)$")
 
 
@@ -66,7 +72,7 @@ def import_wire(data: bytes, display: str, config: SiteConfig, *, slug: str = ""
     given_slug = meta.get("slug")
     body = to_markdown(
         article, parts, figures, sources, text.split("\n"), summary=str(meta.get("summary") or ""),
-        author=str(meta.get("author") or ""),
+        author=str(meta.get("author") or ""), kept={str(k): v for k, v in meta.items() if k not in WRITTEN_KEYS},
     )  # fmt: skip
     return Imported(
         source=display,
@@ -96,10 +102,11 @@ def to_markdown(
     *,
     summary: str = "",
     author: str = "",
+    kept: Mapping[str, object] = MappingProxyType({}),
 ) -> str:
     """Front matter, then the body with an explicit section marker on every part heading."""
     sources = _all_sources(article, named)
-    out = ["---", *front_matter(article, figures, sources, summary=summary, author=author), "---", ""]
+    out = ["---", *front_matter(article, figures, sources, summary=summary, author=author, kept=kept), "---", ""]
     for part in parts:
         if part.heading is not None:
             out += [f"## {markdown_heading(part.heading.text)} {{section: {part.section}}}", ""]
@@ -111,12 +118,16 @@ def to_markdown(
 def front_matter(
     article: RawArticle,
     figures: tuple[KeyFigure, ...],
-    sources: list[tuple[str, str]],
+    sources: list[Source],
     *,
     summary: str = "",
     author: str = "",
+    kept: Mapping[str, object] = MappingProxyType({}),
 ) -> list[str]:
-    """YAML lines: title, date, summary (the lede's first sentence unless given), tags, sources and figures."""
+    """YAML lines: title, date, summary (the lede's first sentence unless given), tags, sources and figures.
+
+    `kept` holds the file's other front matter keys, written back as they were (as JSON, which YAML reads).
+    """
     out = [f"title: {_q(article.title)}", f"date: {article.published.date().isoformat()}"]
     if article.updated:
         out.append(f"updated: {article.updated.date().isoformat()}")
@@ -127,13 +138,12 @@ def front_matter(
         out.append(f"tags: [{', '.join(_q(topic.name) for topic in article.topics)}]")
     if sources:
         out.append("sources:")
-        for name, url in sources:
-            out.append(f"  - name: {_q(name)}")
-            if url:
-                out.append(f"    url: {_q(url)}")
+        for source in sources:
+            out.append(f"  - name: {_q(source.name)}")
+            out += [f"    {key}: {_q(value)}" for key, value in (("url", source.url), ("date", source.date)) if value]
     if figures:
         out.append("figures:")
-        known = {name.casefold(): name for name, _url in sources}
+        known = {source.name.casefold(): source.name for source in sources}
         for figure in figures:
             out += [f"  - value: {_q(figure.value)}", f"    label: {_q(figure.label or 'to describe')}"]
             out.append(f"    section: {figure.section}")
@@ -143,6 +153,7 @@ def front_matter(
                 out.append(f"    as_of: {_q(figure.as_of)}")
     if article.draft:
         out.append("draft: true")
+    out += [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in kept.items()]
     return out
 
 
@@ -185,11 +196,11 @@ def _reasons(parts: tuple[Part, ...], config: SiteConfig) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _all_sources(article: RawArticle, named: tuple[NamedSource, ...]) -> list[tuple[str, str]]:
-    """(name, url) of the sources in the file's front matter, then of those named in the text, without repeats."""
-    out = {s.name.casefold(): (s.name, s.url) for s in article.sources}
+def _all_sources(article: RawArticle, named: tuple[NamedSource, ...]) -> list[Source]:
+    """The sources in the file's front matter, then those named in the text, without repeats."""
+    out = {source.name.casefold(): source for source in article.sources}
     for source in named:
-        out.setdefault(source.name.casefold(), (source.name, ""))
+        out.setdefault(source.name.casefold(), Source(source.name, ""))
     return list(out.values())
 
 

@@ -135,3 +135,17 @@ def test_any_heading_text_written_as_markdown_renders_as_the_same_heading(text: 
     md = make_parser(allow_raw_html=False)
     blocks = parse_markdown(md, f"## {markdown_heading(text)} {{section: economics}}\n", 1).blocks
     assert [(b.kind, b.text, b.section) for b in blocks] == [(BlockKind.HEADING, text, "economics")]
+
+
+def test_the_file_s_front_matter_sources_and_tags_are_kept_and_named_sources_added() -> None:
+    data = (
+        b"---\ndate: 2024-03-04\ntags: [Kursk]\nsources:\n  - name: Yonhap\n    url: https://en.yna.co.kr/\n"
+        b"    date: 2024-03\n---\nTitle\nReuters said 300 sappers arrived.\n"
+    )
+    head = import_wire(data, "a.txt", repo_config(), default_date="2025-01-01").markdown.split("\n---\n")[0]
+    assert 'tags: ["Kursk"]' in head
+    assert (
+        'sources:\n  - name: "Yonhap"\n    url: "https://en.yna.co.kr/"\n    date: "2024-03"\n  - name: "Reuters"\n'
+        in head
+    )
+    assert '  - value: "300"\n    label: "sappers"\n    section: deployment\n    source: "Reuters"' in head
