@@ -14,7 +14,8 @@ TEXT_KINDS = frozenset({BlockKind.PARAGRAPH, BlockKind.LIST, BlockKind.QUOTE, Bl
 _APOS = "'\u2019"
 _NAME_WORD = rf"[A-Z][\w{_APOS}&.-]*"
 # A proper name: capitalised words, with small joining words inside ("Institute for the Study of War").
-_NAME = rf"{_NAME_WORD}(?:\s+(?:(?:of|for|the|and|on|de)\s+)*{_NAME_WORD})*"
+_NAME = rf"{_NAME_WORD}(?:\s+(?:(?:of|for|the|and|on|de)\s+){{0,2}}{_NAME_WORD}){{0,6}}"
+"""Bounded (seven words at most), so a long run of capitalised words costs linear time, not quadratic."""
 _QUALIFIER = (
     r"(?:well\s+over|over|more\s+than|almost|nearly|about|around|roughly|approximately|some|at\s+least|up\s+to"
     r"|fewer\s+than|less\s+than|as\s+many\s+as|an\s+estimated|close\s+to|at\s+most|upwards\s+of)"

@@ -249,4 +249,5 @@ def format_report(imported: Imported, target: str, config: SiteConfig) -> str:
     out += ["", f"Claims without a named source, to check before publishing ({len(imported.claims)}):"]
     for claim in imported.claims:
         out += [f"  {imported.source}:{claim.line}: {claim.phrase!r}", f"      \u201c{claim.sentence}\u201d"]
+    out += ["", f"Next: review {target}, then run `kursk-site build`."]
     return "\n".join(out)
