@@ -47,7 +47,9 @@ def add_import_parser(commands: argparse._SubParsersAction[argparse.ArgumentPars
         "import", help="turn a plain-text wire article into content/articles/<slug>.md and print a review report"
     )
     cmd.add_argument("file", type=Path, metavar="FILE", help="the plain-text article (UTF-8)")
-    cmd.add_argument("--slug", help="the article's file and URL name (default: from its front matter or headline)")
+    cmd.add_argument(
+        "--slug", metavar="S", help="the article's file and URL name (default: from its front matter or headline)"
+    )
     cmd.add_argument("--force", action="store_true", help="replace content/articles/<slug>.md if it exists")
     cmd.add_argument(
         "--source", type=Path, default=Path("."), metavar="DIR", help="the site folder holding content/ (default: .)"
@@ -113,6 +115,8 @@ def run_import(args: argparse.Namespace) -> int:
         _err(f"kursk-site: error: {shown} already exists; pass --force to replace it, or --slug to choose another name")
         return EXIT_CONTENT
     _out(format_report(imported, shown, config))
+    if args.file.resolve().parent.is_relative_to(target.parent.resolve()):
+        _out(f"Note: {args.file} is in content/articles too: delete it, or the site will show this article twice.")
     return EXIT_OK
 
 

@@ -149,3 +149,14 @@ def test_the_console_script_imports(site: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "  outlook: 1 part" in result.stdout.splitlines()
     assert (site / "content" / "articles" / "kursk-briefing.md").is_file()
+
+
+def test_importing_a_txt_that_is_already_in_content_articles_warns_it_would_show_twice(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shutil.copy(site / "wire" / "windows.txt", site / "content" / "articles" / "windows.txt")
+    assert main(["import", "content/articles/windows.txt"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        "Note: content/articles/windows.txt is in content/articles too: "
+        "delete it, or the site will show this article twice."
+    )
