@@ -13,7 +13,7 @@ from kursk_site.content.discover import display_path
 from kursk_site.content.static import collect_static
 from kursk_site.errors import BuildFailed, ContentError
 from kursk_site.feeds import render_feed
-from kursk_site.model import BuildOptions, BuildReport, OutputFile, Project, Site, SiteConfig
+from kursk_site.model import BuildOptions, BuildReport, OutputFile, Project, Site
 from kursk_site.render import make_env, render_feed_bodies, render_pages
 from kursk_site.sitemap import render_sitemap
 from kursk_site.writer import check_out_dir, write_site
@@ -33,17 +33,12 @@ def build(project: Project, options: BuildOptions) -> BuildReport:
     return BuildReport(pages, stats.files, stats.written, stats.bytes, time.perf_counter() - start, len(site.articles))
 
 
-def load_site_config(project: Project, base_url: str | None = None) -> SiteConfig:
-    """content/site.yaml, checked; raises BuildFailed when it is missing or wrong."""
+def load_site(project: Project, options: BuildOptions) -> Site:
     site_yaml = project.content_dir / "site.yaml"
     display = display_path(site_yaml, project.root)
     if not site_yaml.is_file():
         raise BuildFailed([ContentError(display, 0, "not found: every site needs content/site.yaml")])
-    return load_config(site_yaml, display, base_url)
-
-
-def load_site(project: Project, options: BuildOptions) -> Site:
-    config = load_site_config(project, options.base_url)
+    config = load_config(site_yaml, display, options.base_url)
     raws = load_articles(project.content_dir / "articles", project.root, config)
     articles = [make_article(raw, config) for raw in raws if options.drafts or not raw.draft]
     return assemble_site(config, articles)

@@ -9,11 +9,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from kursk_site import __version__
-from kursk_site.build import build, load_site_config
+from kursk_site.build import build
 from kursk_site.config import base_url_problem
 from kursk_site.content.discover import display_path
 from kursk_site.errors import BuildFailed, UsageError
-from kursk_site.importer import format_report, import_wire, write_imported
+from kursk_site.importer import format_report, import_wire, load_site_config, write_imported
 from kursk_site.model import BuildOptions, BuildReport, Project
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2

@@ -9,14 +9,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
-from kursk_site.config import decode_text
+from kursk_site.config import decode_text, load_config
 from kursk_site.content import ArticleFile, make_parser, parse_article
 from kursk_site.content.article import SLUG_RE, parse_date
+from kursk_site.content.discover import display_path
 from kursk_site.content.frontmatter import split_front_matter
 from kursk_site.content.wire import headline_slug
-from kursk_site.errors import UsageError
+from kursk_site.errors import BuildFailed, ContentError, UsageError
 from kursk_site.figures import Claim, NamedSource, find_claims, find_figures, find_sources, split_sentences
-from kursk_site.model import Block, BlockKind, KeyFigure, Part, RawArticle, SiteConfig, Source, SourceKind
+from kursk_site.model import Block, BlockKind, KeyFigure, Part, Project, RawArticle, SiteConfig, Source, SourceKind
 from kursk_site.sections import classify_heading, split_parts
 from kursk_site.writer import write_new_file
 from kursk_site.yamlsrc import load_yaml
@@ -86,6 +87,15 @@ def import_wire(data: bytes, display: str, config: SiteConfig, *, slug: str = ""
         claims=find_claims(article.blocks),
         markdown=body,
     )
+
+
+def load_site_config(project: Project) -> SiteConfig:
+    """content/site.yaml, checked as the build checks it; raises BuildFailed when it is missing or wrong."""
+    site_yaml = project.content_dir / "site.yaml"
+    display = display_path(site_yaml, project.root)
+    if not site_yaml.is_file():
+        raise BuildFailed([ContentError(display, 0, "not found: every site needs content/site.yaml")])
+    return load_config(site_yaml, display)
 
 
 def write_imported(imported: Imported, target: Path, *, force: bool) -> None:
