@@ -155,7 +155,7 @@ def front_matter(
         out.append("figures:")
         known = {source.name.casefold(): source.name for source in sources}
         for figure in figures:
-            out += [f"  - value: {_q(figure.value)}", f"    label: {_q(figure.label or 'to describe')}"]
+            out += [f"  - value: {_q(figure.value)}", f"    label: {_q(figure.label or _shorten(figure.sentence))}"]
             out.append(f"    section: {figure.section}")
             if figure.source.casefold() in known:
                 out.append(f"    source: {_q(known[figure.source.casefold()])}")
@@ -219,6 +219,11 @@ def _front_matter(text: str, display: str) -> dict[object, object]:
     split = split_front_matter(text, display)
     data = load_yaml(split.meta, display, split.meta_line).data if split.meta is not None else None
     return data if isinstance(data, dict) else {}
+
+
+def _shorten(text: str, length: int = 100) -> str:
+    """A figure without a label is described by its sentence, cut at a word when long."""
+    return text if len(text) <= length else text[:length].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
 def _q(text: str) -> str:

@@ -149,3 +149,10 @@ def test_the_file_s_front_matter_sources_and_tags_are_kept_and_named_sources_add
         in head
     )
     assert '  - value: "300"\n    label: "sappers"\n    section: deployment\n    source: "Reuters"' in head
+
+
+def test_a_figure_without_a_label_is_described_by_its_sentence() -> None:
+    imported = import_wire(
+        b"Title\nThe deal is worth $20 million a year.\n", "a.txt", repo_config(), default_date="2024-01-02"
+    )
+    assert '  - value: "$20 million"\n    label: "The deal is worth $20 million a year."\n' in imported.markdown
