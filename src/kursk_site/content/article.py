@@ -32,7 +32,7 @@ def make_raw_article(
 ) -> RawArticle:
     """Check the front matter and blocks; every problem found is raised together as BuildFailed."""
     path = origin.path
-    data: Any = meta.data if meta else {}
+    data: Any = meta.data if meta and meta.data is not None else {}  # an empty block reads as no keys
     if meta is not None and not isinstance(data, dict):
         raise _fail(
             [ContentError(path, meta.first_line, "front matter must be a mapping of keys (title: ..., date: ...)")]
