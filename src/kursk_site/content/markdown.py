@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -18,18 +19,20 @@ MARKER_RE = re.compile(r"\s*\{\s*section\s*[:=]\s*([^{}]*?)\s*\}\s*$", re.IGNORE
 KEYWORD_RE = re.compile(r"^\s*(?:LSI\s+)?Keywords?\s*:\s*(\S.{0,120}?)\s*$", re.IGNORECASE)
 KEYWORD_LEVEL = 3
 
-KINDS = {
-    "paragraph_open": BlockKind.PARAGRAPH,
-    "heading_open": BlockKind.HEADING,
-    "bullet_list_open": BlockKind.LIST,
-    "ordered_list_open": BlockKind.LIST,
-    "blockquote_open": BlockKind.QUOTE,
-    "table_open": BlockKind.TABLE,
-    "fence": BlockKind.CODE,
-    "code_block": BlockKind.CODE,
-    "hr": BlockKind.RULE,
-    "html_block": BlockKind.HTML,
-}
+KINDS = MappingProxyType(
+    {
+        "paragraph_open": BlockKind.PARAGRAPH,
+        "heading_open": BlockKind.HEADING,
+        "bullet_list_open": BlockKind.LIST,
+        "ordered_list_open": BlockKind.LIST,
+        "blockquote_open": BlockKind.QUOTE,
+        "table_open": BlockKind.TABLE,
+        "fence": BlockKind.CODE,
+        "code_block": BlockKind.CODE,
+        "hr": BlockKind.RULE,
+        "html_block": BlockKind.HTML,
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
