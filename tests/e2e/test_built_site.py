@@ -4,6 +4,7 @@ every paragraph of the source article is there once, and the feed, sitemap and r
 from __future__ import annotations
 
 import posixpath
+import shutil
 import xml.etree.ElementTree as ET
 from collections import Counter
 from pathlib import Path
@@ -42,7 +43,21 @@ def small_with_base(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-BUILDS = ["shipped", "shipped_with_base", "small_with_base"]
+@pytest.fixture(scope="module")
+def small_paged(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small site with one article a listing page, so every listing has a second page."""
+    root = tmp_path_factory.mktemp("paged") / "site"
+    shutil.copytree(GOLDEN_DESK / "content", root / "content")
+    with (root / "content" / "site.yaml").open("a", encoding="utf-8") as f:
+        f.write("per_page: 1\n")
+    build_site(root, root / "build", drafts=True)
+    assert (root / "build" / "page" / "2.html").is_file()
+    return root / "build"
+
+
+BASES = {"shipped": "", "shipped_with_base": BASE, "small_with_base": BASE, "small_paged": "https://example.org/desk/"}
+"""The base URL each build has (the small site's own site.yaml sets one)."""
+BUILDS = list(BASES)
 
 
 def pages(out: Path) -> dict[str, PageFacts]:
@@ -64,7 +79,7 @@ def local_target(page: str, href: str, base_url: str) -> str | None:
 @pytest.mark.parametrize("build", BUILDS)
 def test_every_internal_link_and_anchor_resolves_from_disk(build: str, request: pytest.FixtureRequest) -> None:
     out: Path = request.getfixturevalue(build)
-    base = BASE if build.endswith("_base") else ""
+    base = BASES[build]
     site = pages(out)
     checked = 0
     broken = []
@@ -118,8 +133,8 @@ def test_canonical_links_exist_only_with_a_base_url(build: str, request: pytest.
     out: Path = request.getfixturevalue(build)
     for name, facts in pages(out).items():
         canonical = [link["href"] for link in facts.tags("link") if link.get("rel") == "canonical"]
-        if build.endswith("_base"):
-            expected = BASE if name == "index.html" else BASE + name
+        if BASES[build]:
+            expected = BASES[build] if name == "index.html" else BASES[build] + name
             assert canonical == [expected], name
         else:
             assert canonical == [], name
@@ -231,7 +246,7 @@ def test_the_feed_is_atom_with_the_full_text_of_each_article(build: str, request
     entries = root.findall(f"{ATOM}entry")
     articles = sorted(p.stem for p in (out / "articles").glob("*.html"))
     assert len(entries) == len(articles)
-    base = BASE if build.endswith("_base") else ""
+    base = BASES[build]
     for entry in entries:
         for tag in ("id", "title", "updated", "published", "content"):
             assert (entry.findtext(f"{ATOM}{tag}") or "").strip(), tag
@@ -259,7 +274,7 @@ def test_the_shipped_feed_carries_every_paragraph(shipped: Path) -> None:
 @pytest.mark.parametrize("build", BUILDS)
 def test_the_sitemap_lists_every_page_but_404_and_robots_names_it(build: str, request: pytest.FixtureRequest) -> None:
     out: Path = request.getfixturevalue(build)
-    base = BASE if build.endswith("_base") else ""
+    base = BASES[build]
     locs = [e.text or "" for e in ET.parse(out / "sitemap.xml").getroot().iter(f"{SITEMAP}loc")]
     if base:
         assert all(loc.startswith(base) for loc in locs)
@@ -268,7 +283,7 @@ def test_the_sitemap_lists_every_page_but_404_and_robots_names_it(build: str, re
     assert paths == html - {"404.html"}
     robots = (out / "robots.txt").read_text(encoding="utf-8")
     assert robots.startswith("User-agent: *\n")
-    assert ("Sitemap: " + BASE + "sitemap.xml" in robots) == bool(base)
+    assert ("Sitemap: " + base + "sitemap.xml" in robots) == bool(base)
 
 
 def test_a_draft_built_with_drafts_is_linked_like_any_article(small_with_base: Path) -> None:
