@@ -55,7 +55,31 @@ def small_paged(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root / "build"
 
 
-BASES = {"shipped": "", "shipped_with_base": BASE, "small_with_base": BASE, "small_paged": "https://example.org/desk/"}
+AWKWARD = {
+    "a.md": "---\ntitle: Same\ndate: 2024-01-01\ntags: [Index, Topic Index]\n---\n\nOnly a lede.\n",
+    "b.md": "---\ntitle: Same\ndate: 2024-01-02\ntags: [index]\n---\n\n### A small heading\n\nText.\n",
+    "c.md": "---\ntitle: same\ndate: 2024-01-02\n---\n\n## Outlook title\n\nText.\n\n## Lede\n\nMore.\n",
+}
+
+
+@pytest.fixture(scope="module")
+def awkward(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Repeated titles, a topic named Index, articles that are only a lede, headings that want taken ids."""
+    root = tmp_path_factory.mktemp("awkward") / "site"
+    shutil.copytree(GOLDEN_DESK / "content", root / "content", ignore=shutil.ignore_patterns("*.md"))
+    for name, text in AWKWARD.items():
+        (root / "content" / "articles" / name).write_text(text, encoding="utf-8")
+    build_site(root, root / "build")
+    return root / "build"
+
+
+BASES = {
+    "shipped": "",
+    "shipped_with_base": BASE,
+    "small_with_base": BASE,
+    "small_paged": "https://example.org/desk/",
+    "awkward": "https://example.org/desk/",
+}
 """The base URL each build has (the small site's own site.yaml sets one)."""
 BUILDS = list(BASES)
 
