@@ -53,3 +53,12 @@ def test_keyword_subheading_html_is_escaped() -> None:
 
 def test_each_parser_is_a_fresh_object() -> None:
     assert make_parser(False) is not make_parser(False)
+
+
+def test_links_are_taken_out_of_headings_so_heading_links_do_not_nest() -> None:
+    md = make_parser(False)
+    block = parse_markdown(md, "## Read [the *report*](https://example.org/) {section: outlook}\n", 1).blocks[0]
+    assert block.html == "Read the <em>report</em>"
+    plain = parse_markdown(md, "## See [this](https://example.org/)\n", 1).blocks[0]
+    assert plain.html == "See this"
+    assert plain.text == "See this"

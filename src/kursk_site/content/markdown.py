@@ -94,6 +94,8 @@ def _heading(md: MarkdownIt, env: dict[str, object], group: Sequence[Token], lin
         inline = md.parseInline(source, env)[0].children or []
     else:
         inline = group[1].children or []
+    # the pages wrap a heading in a link to itself (and the contents list links to it): a link inside would nest
+    inline = [t for t in inline if t.type not in ("link_open", "link_close")]
     html = md.renderer.render(inline, md.options, env)
     text = _inline_text(inline)
     return Block(BlockKind.HEADING, html, text, line, level, section or "", _slug(text))
