@@ -92,7 +92,10 @@ class PageFacts(HTMLParser):
     starts: list[tuple[str, dict[str, str]]] = field(default_factory=list)
     """Every start tag with its attributes."""
     text_by_tag: dict[str, list[str]] = field(default_factory=dict)
+    nested_links: int = 0
+    """How many <a> elements open inside another <a> (invalid HTML)."""
     _open: list[tuple[str, list[str]]] = field(default_factory=list)
+    _links_open: int = 0
 
     def __post_init__(self) -> None:
         HTMLParser.__init__(self, convert_charrefs=True)
@@ -100,6 +103,9 @@ class PageFacts(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {k: v or "" for k, v in attrs}
         self.starts.append((tag, values))
+        if tag == "a":
+            self.nested_links += self._links_open > 0
+            self._links_open += 1
         if "id" in values:
             self.ids.append(values["id"])
         for key in ("href", "src"):
@@ -109,6 +115,8 @@ class PageFacts(HTMLParser):
             self._open.append((tag, []))
 
     def handle_endtag(self, tag: str) -> None:
+        if tag == "a":
+            self._links_open = max(0, self._links_open - 1)
         if self._open and self._open[-1][0] == tag:
             name, parts = self._open.pop()
             self.text_by_tag.setdefault(name, []).append(" ".join("".join(parts).split()))

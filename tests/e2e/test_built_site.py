@@ -58,7 +58,7 @@ def small_paged(tmp_path_factory: pytest.TempPathFactory) -> Path:
 AWKWARD = {
     "a.md": "---\ntitle: Same\ndate: 2024-01-01\ntags: [Index, Topic Index]\n---\n\nOnly a lede.\n",
     "b.md": "---\ntitle: Same\ndate: 2024-01-02\ntags: [index]\n---\n\n### A small heading\n\nText.\n",
-    "c.md": "---\ntitle: same\ndate: 2024-01-02\n---\n\n## Outlook title\n\nText.\n\n## Lede\n\nMore.\n",
+    "c.md": "---\ntitle: same\ndate: 2024-01-02\n---\n\n## Outlook title\n\nText.\n\n## Lede [linked](https://example.org/)\n\nMore.\n",
 }
 
 
@@ -149,6 +149,7 @@ def test_every_page_has_lang_a_unique_title_a_description_and_one_h1(
         assert len(facts.tags("h1")) == 1, f"{name}: {len(facts.tags('h1'))} h1 elements"
         assert [m for m in facts.tags("meta") if m.get("name") == "viewport"], name
         assert not facts.tags("script"), f"{name}: the page needs no JavaScript"
+        assert facts.nested_links == 0, f"{name}: a link inside a link"
     assert [t for t, n in titles.items() if n > 1] == []
 
 
