@@ -18,6 +18,8 @@ MARKER_RE = re.compile(r"\s*\{\s*section\s*[:=]\s*([^{}]*?)\s*\}\s*$", re.IGNORE
 # `LSI Keyword: Military Technology`: a search-engine marker; becomes a subheading and a topic.
 KEYWORD_RE = re.compile(r"^\s*(?:LSI\s+)?Keywords?\s*:\s*(\S.{0,120}?)\s*$", re.IGNORECASE)
 KEYWORD_LEVEL = 3
+EMPTY_MARKER = " "
+"""Section of a heading whose marker names no key (`{section: }`): no section has it, so the loader reports it."""
 
 KINDS = MappingProxyType(
     {
@@ -89,7 +91,7 @@ def _heading(md: MarkdownIt, env: dict[str, object], group: Sequence[Token], lin
     source = group[1].content if len(group) > 2 else ""
     section = ""
     if match := MARKER_RE.search(source):
-        section = match.group(1).strip().lower()
+        section = match.group(1).strip().lower() or EMPTY_MARKER
         source = source[: match.start()]
         inline = md.parseInline(source, env)[0].children or []
     else:
