@@ -186,3 +186,16 @@ def test_the_default_output_inside_the_site_folder_is_accepted(tmp_path: Path) -
     source = tmp_path / "site"
     (source / "content").mkdir(parents=True)
     check_out_dir(source / "build", (source,), inputs=(source / "content",))
+
+
+def test_a_second_build_writing_the_same_output_at_once_is_refused(tmp_path: Path) -> None:
+    import fcntl
+
+    fd = os.open(tmp_path, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        with pytest.raises(UsageError, match="another kursk-site build is writing"):
+            write_site([out_file("index.html")], tmp_path / "build")
+    finally:
+        os.close(fd)
+    assert not (tmp_path / "build").exists()
