@@ -225,3 +225,12 @@ def test_a_content_error_from_a_subprocess_exits_1_without_a_traceback(make_site
     assert result.stderr.splitlines()[0] == "content/articles/a.md:2: title: required, but missing"
     assert "Traceback" not in result.stderr
     assert result.stdout == ""
+
+
+def test_a_site_without_articles_still_builds_every_fixed_page(make_site: MakeSite) -> None:
+    root = make_site({})
+    assert main(["build", "--source", str(root)]) == 0
+    out = root / "build"
+    assert "No articles yet." in (out / "index.html").read_text(encoding="utf-8")
+    assert "No article has a part" in (out / "sections" / "economics.html").read_text(encoding="utf-8")
+    assert (out / "feed.xml").is_file()
