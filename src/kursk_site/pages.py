@@ -81,7 +81,8 @@ def plan_pages(site: Site) -> tuple[Page, ...]:
     sections = section_links(site)
     pages: list[Page] = []
     pages.extend(_home_pages(site))
-    names = article_titles(site.articles)
+    fixed = (site.config.title, "Topics", "Sources", "Page not found", *(r.title for r in site.config.sections))
+    names = article_titles(site.articles, fixed)
     pages.extend(_article_page(site, article, names[article.slug]) for article in site.articles)
     for index, link in enumerate(sections):
         previous = sections[index - 1] if index > 0 else None
@@ -164,11 +165,12 @@ def _home_pages(site: Site) -> list[Page]:
     return pages
 
 
-def article_titles(articles: Sequence[Article]) -> dict[str, str]:
-    """The <title> name of each article by slug: its title, with the date (then the slug) when titles repeat."""
+def article_titles(articles: Sequence[Article], fixed: Sequence[str] = ()) -> dict[str, str]:
+    """The <title> name of each article by slug: its title, with the date (then the slug) when it repeats
+    another article's title or one of the `fixed` page names (site title, section titles, "Topics", ...)."""
 
     def repeated(label: Callable[[Article], str]) -> set[str]:
-        counts = Counter(label(a).casefold() for a in articles)
+        counts = Counter([label(a).casefold() for a in articles] + [name.casefold() for name in fixed])
         return {a.slug for a in articles if counts[label(a).casefold()] > 1}
 
     def dated(a: Article) -> str:

@@ -59,6 +59,8 @@ def small_paged(tmp_path_factory: pytest.TempPathFactory) -> Path:
 AWKWARD = {
     "a.md": "---\ntitle: Same\ndate: 2024-01-01\ntags: [Index, Topic Index]\n---\n\nOnly a lede.\n",
     "b.md": "---\ntitle: Same\ndate: 2024-01-02\ntags: [index]\n---\n\n### A small heading\n\nText.\n",
+    "d.md": "---\ntitle: Outlook\ndate: 2024-01-03\n---\n\nAn article titled like a section.\n",
+    "e.md": "---\ntitle: Sources\ndate: 2024-01-03\n---\n\nAn article titled like a fixed page.\n",
     "c.md": "---\ntitle: same\ndate: 2024-01-02\n---\n\n## Outlook title\n\nText.\n\n## Lede [linked](https://example.org/)\n\nMore.\n",
 }
 
