@@ -63,7 +63,7 @@ def load_yaml(text: str, path: str, first_line: int = 1) -> YamlDoc:
         raise ContentError(path, line, f"invalid YAML: {problem}") from None
     except yaml.YAMLError as e:
         raise ContentError(path, first_line, f"invalid YAML: {e}") from None
-    except RecursionError:
+    except RecursionError:  # PyYAML composes nested collections recursively
         raise ContentError(path, first_line, "invalid YAML: lists or mappings nested too deeply") from None
     finally:
         loader.dispose()
