@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
-
-from markdown_it import MarkdownIt
+from typing import TYPE_CHECKING
 
 from kursk_site.config import decode_text
 from kursk_site.content.article import make_raw_article
@@ -22,6 +21,9 @@ WIRE_DATE_HINT = (
     "; a .txt article gives it in front matter: start the file with a line '---', a line 'date: YYYY-MM-DD'"
     " and a line '---' (or turn it into Markdown with `kursk-site import`)"
 )
+
+if TYPE_CHECKING:  # the parser is made and used in content/markdown; here it is only passed on
+    from markdown_it import MarkdownIt
 
 __all__ = [
     "ArticleFile",
