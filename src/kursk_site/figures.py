@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from kursk_site.model import Block, BlockKind, KeyFigure
 
@@ -25,7 +26,9 @@ FIGURE_RE = re.compile(
     r"(?P<scale>\s+(?:thousand|million|billion|trillion)\b|(?:bn|m|k)\b)?(?P<pct>\s*%|\s+per\s?cent\b)?(?![\w%])",
     re.IGNORECASE,
 )
-SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9, "trillion": 1e12}
+SCALES = MappingProxyType(
+    {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9, "trillion": 1e12}
+)
 YEAR_RE = re.compile(r"(?<![\w.,$€£₽-])(1[89]\d\d|20\d\d)(?![\w%]|[.,]\d)")
 LABEL_WORD_RE = re.compile(rf"\s*([^\W\d_][\w{_APOS}-]*)")
 PARTICIPLES_RE = re.compile(
