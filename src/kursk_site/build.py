@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from pathlib import Path, PurePosixPath
 
@@ -14,7 +15,8 @@ from kursk_site.content.static import collect_static
 from kursk_site.errors import BuildFailed, ContentError
 from kursk_site.feeds import render_feed
 from kursk_site.model import BuildOptions, BuildReport, OutputFile, Project, Site
-from kursk_site.render import make_env, render_feed_bodies, render_pages
+from kursk_site.render import make_env, render_feed_bodies, render_pages, render_search_script
+from kursk_site.search import render_search_index
 from kursk_site.sitemap import render_sitemap
 from kursk_site.writer import check_out_dir, write_site
 
@@ -39,6 +41,8 @@ def load_site(project: Project, options: BuildOptions) -> Site:
     if not site_yaml.is_file():
         raise BuildFailed([ContentError(display, 0, "not found: every site needs content/site.yaml")])
     config = load_config(site_yaml, display, options.base_url)
+    if options.search:
+        config = dataclasses.replace(config, search=True)
     raws = load_articles(project.content_dir / "articles", project.root, config)
     articles = [make_article(raw, config) for raw in raws if options.drafts or not raw.draft]
     return assemble_site(config, articles)
@@ -55,4 +59,5 @@ def render_site(site: Site, project: Project) -> tuple[OutputFile, ...]:
         (*((d, PurePosixPath("assets")) for d in static_dirs), (project.root / "static", PurePosixPath("."))),
         project.root,
     )
-    return (*pages, feed, *sitemap, *static)
+    search = (render_search_index(site), render_search_script(env, project.root)) if site.config.search else ()
+    return (*pages, feed, *sitemap, *static, *search)
