@@ -1,7 +1,8 @@
 """Site -> search-index.js: a compact index that loads through a plain <script>, so search works from disk (pure).
 
-The index holds, for each article (newest first): title, page path, date, a shortened summary, its sections, its
-topics, its part headings and a bounded set of distinctive body terms. It is assigned to `window.KURSK_SEARCH`;
+The index holds, for each article (newest first): title, slug (its page is `path[0] + slug + path[1]`), date, a
+shortened summary, its sections, its topics, its part headings (numbers into one table of distinct headings) and a
+bounded set of distinctive body terms. It is assigned to `window.KURSK_SEARCH`;
 the search page's script (the `search.js` template) reads it. No fetch, no modules, no WebAssembly.
 """
 
@@ -91,26 +92,34 @@ def build_search_index(site: Site) -> dict[str, object]:
     topic_names = sorted({topic.name for a in site.articles for topic in a.topics}, key=lambda n: (fold(n), n))
     topic_number = {name: index for index, name in enumerate(topic_names)}
     terms = distinctive_terms(site.articles)
+    headings: dict[str, int] = {}  # each distinct heading once: archives repeat "What comes next" and the like
     docs = []
     for article in site.articles:
         present = {part.section for part in article.parts}
         docs.append(
             [
                 article.title,
-                str(urls.article_path(article.slug)),
+                article.slug,
                 article.published.date().isoformat(),
                 shorten(article.summary),
                 [section_number[key] for key in site.config.section_keys if key in present],
                 [topic_number[topic.name] for topic in article.topics],
-                " / ".join(part.heading.text for part in article.parts if part.heading is not None),
+                [
+                    headings.setdefault(part.heading.text, len(headings))
+                    for part in article.parts
+                    if part.heading is not None
+                ],
                 " ".join(terms[article.slug]),
             ]
         )
+    prefix, _, suffix = str(urls.article_path("\0")).partition("\0")
     return {
         "v": INDEX_VERSION,
-        "fields": ["title", "path", "date", "summary", "sections", "topics", "headings", "terms"],
+        "fields": ["title", "slug", "date", "summary", "sections", "topics", "headings", "terms"],
+        "path": [prefix, suffix],
         "sections": sections,
         "topics": topic_names,
+        "headings": list(headings),
         "docs": docs,
     }
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections import deque
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -14,6 +16,12 @@ from tests.browser.watch import Watch
 SECTION_ORDER = ("Deployment", "Casualties", "Economics", "Outlook")
 
 
+def resource_exists(page: Page, url: str) -> bool:
+    if url.startswith("file:"):
+        return Path(unquote(urlsplit(url).path)).is_file()
+    return page.request.get(url).status == 200
+
+
 def crawl(page: Page, root: str) -> tuple[set[str], list[str]]:
     """Open index.html, then every internal link found, breadth first; returns (pages seen, broken links)."""
     queue, seen = deque([root + "index.html"]), {root + "index.html"}
@@ -22,6 +30,10 @@ def crawl(page: Page, root: str) -> tuple[set[str], list[str]]:
     broken: list[str] = []
     while queue:
         url = queue.popleft()
+        if not url.endswith(".html"):  # the feed: fetched, not opened (a browser tab would ask for /favicon.ico)
+            if not resource_exists(page, url):
+                broken.append(f"{url}: not found")
+            continue
         try:
             page.goto(url)
         except Exception as e:  # Chromium raises on a missing file: report it as a broken link

@@ -57,13 +57,26 @@ def test_index_lists_every_article_newest_first_with_path_date_sections_and_topi
         ["outlook", "Outlook"],
     ]
     assert index["topics"] == ["Kursk", "Russia"]
+    assert index["path"] == ["articles/", ".html"]
+    assert index["headings"] == ["Troops arrive", "Money and labor"]
     docs = index["docs"]
     assert isinstance(docs, list)
-    assert [doc[:6] for doc in docs] == [
-        ["New report", "articles/new.html", "2024-03-04", "Short.", [0, 2], [1, 0]],
-        ["Old report", "articles/old.html", "2024-01-02", "Only a lede.", [0], [0]],
+    assert [doc[:7] for doc in docs] == [
+        ["New report", "new", "2024-03-04", "Short.", [0, 2], [1, 0], [0, 1]],
+        ["Old report", "old", "2024-01-02", "Only a lede.", [0], [0], []],
     ]
-    assert docs[0][6] == "Troops arrive / Money and labor"
+
+
+def test_a_heading_that_articles_share_is_stored_once(make_site: MakeSite) -> None:
+    root = make_site(
+        {
+            "content/articles/a.md": article("A", "2024-03-04", BODY),
+            "content/articles/b.md": article("B", "2024-03-05", BODY),
+        }
+    )
+    index = build_search_index(site_of(root))
+    assert index["headings"] == ["Troops arrive", "Money and labor"]
+    assert [doc[6] for doc in index["docs"]] == [[0, 1], [0, 1]]  # type: ignore[attr-defined]
 
 
 def test_body_terms_are_distinctive_words_the_title_and_summary_lack(make_site: MakeSite) -> None:
@@ -96,9 +109,7 @@ def test_the_index_is_a_plain_script_that_a_title_cannot_break_out_of(make_site:
     output = render_search_index(site_of(root))
     assert str(output.path) == "search-index.js"
     assert b"</script>" not in output.data
-    assert loaded_index(site_of(root))["docs"] == [
-        ["</script><b>x", "articles/a.html", "2024-03-04", "Lede.", [0], [], "", ""]
-    ]
+    assert loaded_index(site_of(root))["docs"] == [["</script><b>x", "a", "2024-03-04", "Lede.", [0], [], [], ""]]
 
 
 def test_the_index_is_byte_identical_across_builds(make_site: MakeSite) -> None:

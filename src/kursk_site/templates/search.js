@@ -25,10 +25,12 @@
   var rows = data.docs.map(function (d, order) {
     var sections = d[4].map(function (i) { return data.sections[i][1]; });
     var topics = d[5].map(function (i) { return data.topics[i]; });
+    var headings = d[6].map(function (i) { return data.headings[i]; });
     return {
-      order: order, title: d[0], path: d[1], date: d[2], summary: d[3], sections: sections,
+      order: order, title: d[0], path: data.path[0] + d[1] + data.path[1], date: d[2], summary: d[3],
+      sections: sections,
       fields: [
-        [words(d[0]), 8], [words(topics.join(" ")), 5], [words(d[6]), 4],
+        [words(d[0]), 8], [words(topics.join(" ")), 5], [words(headings.join(" ")), 4],
         [words(sections.join(" ")), 3], [words(d[3]), 2], [words(d[7]), 1]
       ]
     };
