@@ -25,8 +25,8 @@ ARGS = [
 ]
 SHOTS = (
     # (file name, page, viewport width, height, colour scheme)
-    ("home.png", "index.html", 1100, 900, "light"),
-    ("section.png", "sections/casualties.html", 1100, 900, "light"),
+    ("home.png", "index.html", 1024, 800, "light"),
+    ("section.png", "sections/casualties.html", 1024, 800, "light"),
     ("section-phone-dark.png", "sections/economics.html", 375, 760, "dark"),
 )
 

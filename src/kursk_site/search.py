@@ -8,6 +8,7 @@ the search page's script (the `search.js` template) reads it. No fetch, no modul
 
 from __future__ import annotations
 
+import heapq
 import json
 import math
 import re
@@ -39,6 +40,8 @@ STOPWORDS = frozenset(
 
 def fold(text: str) -> str:
     """Lower case without accents, as the search script folds the reader's query."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.lower())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
@@ -57,31 +60,26 @@ def shorten(text: str, limit: int = SUMMARY_CHARS) -> str:
     return (cut[:space] if space > limit // 2 else cut).rstrip(" ,;:.") + "…"
 
 
-def _body_words(article: Article) -> list[str]:
-    return [
-        word
-        for part in article.parts
-        for block in part.blocks
-        for word in words_of(block.text)
-        if len(word) >= MIN_TERM_LENGTH and word not in STOPWORDS and not word.isdigit()
-    ]
+def _body_counts(article: Article) -> Counter[str]:
+    """How often each indexable word occurs in the article's body."""
+    counts = Counter(words_of("\n".join(block.text for part in article.parts for block in part.blocks)))
+    for word in [w for w in counts if len(w) < MIN_TERM_LENGTH or w in STOPWORDS or w.isdigit()]:
+        del counts[word]
+    return counts
 
 
 def distinctive_terms(articles: Iterable[Article], limit: int = TERMS_PER_ARTICLE) -> dict[str, tuple[str, ...]]:
     """For each article (by slug), up to `limit` body words by tf-idf that its title, summary and topics lack."""
-    counts = {a.slug: Counter(_body_words(a)) for a in articles}
+    counts = {a.slug: _body_counts(a) for a in articles}
     known = {a.slug: set(words_of(" ".join((a.title, a.summary, *(t.name for t in a.topics))))) for a in articles}
     documents: Counter[str] = Counter()
     for counter in counts.values():
         documents.update(counter.keys())
-    total = len(counts)
+    idf = {word: math.log((1 + len(counts)) / n) for word, n in documents.items()}
     result: dict[str, tuple[str, ...]] = {}
     for slug, counter in counts.items():
-        scored = sorted(
-            ((tf * math.log((1 + total) / documents[w]), w) for w, tf in counter.items() if w not in known[slug]),
-            key=lambda item: (-item[0], item[1]),
-        )
-        result[slug] = tuple(sorted(word for _, word in scored[:limit]))
+        best = heapq.nsmallest(limit, ((-tf * idf[w], w) for w, tf in counter.items() if w not in known[slug]))
+        result[slug] = tuple(sorted(word for _, word in best))
     return result
 
 
