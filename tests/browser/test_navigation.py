@@ -170,3 +170,26 @@ def test_with_javascript_off_every_page_shows_the_same_text(browser: Browser, si
     off.close()
     assert differences == []
     assert "Search needs JavaScript" in fallback
+
+
+def test_every_keyboard_stop_shows_a_focus_outline(browser: Browser, newsroom_site: BuiltSite) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    missing = []
+    for rel in ("index.html", "articles/report-3.html", "sections/economics.html", "search.html"):
+        page.goto(newsroom_site.file_root + rel)
+        page.locator("body").focus()
+        stops = page.evaluate("document.querySelectorAll('a[href], input, button').length")
+        for _ in range(stops):
+            page.keyboard.press("Tab")
+            style = page.evaluate(
+                """() => { const el = document.activeElement, s = getComputedStyle(el);
+                  return [el.tagName + ' ' + (el.textContent || el.name || '').trim().slice(0, 30),
+                          s.outlineStyle, parseFloat(s.outlineWidth)]; }"""
+            )
+            if style[0].startswith("BODY "):  # past the last stop (search.html starts in its box)
+                break
+            if style[1] == "none" or style[2] < 2:
+                missing.append(f"{rel}: {style[0]}")
+    context.close()
+    assert missing == []
