@@ -39,11 +39,11 @@ STOPWORDS = frozenset(
 
 
 def fold(text: str) -> str:
-    """Lower case without accents, as the search script folds the reader's query."""
+    """Lower case without accents (NFKD, marks dropped), as the search script folds the reader's query."""
     if text.isascii():
         return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return "".join(ch for ch in decomposed if not unicodedata.category(ch).startswith("M"))
 
 
 def words_of(text: str) -> list[str]:

@@ -5,10 +5,21 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from kursk_site.build import load_site
 from kursk_site.cli import main
 from kursk_site.model import BuildOptions, Project, Site
-from kursk_site.search import TERMS_PER_ARTICLE, build_search_index, distinctive_terms, render_search_index, shorten
+from kursk_site.search import (
+    TERMS_PER_ARTICLE,
+    build_search_index,
+    distinctive_terms,
+    fold,
+    render_search_index,
+    shorten,
+    words_of,
+)
 from tests.conftest import SITE_YAML, MakeSite
 
 
@@ -158,3 +169,16 @@ def test_a_search_setting_that_is_not_true_or_false_is_an_error_at_its_line(
     line = SITE_YAML.count("\n") + 1
     err = capsys.readouterr().err  # type: ignore[attr-defined]
     assert f"content/site.yaml:{line}: search: expected true or false, got 'yes please'" in err
+
+
+@given(st.text(), st.integers(min_value=10, max_value=300))
+def test_a_shortened_summary_never_exceeds_its_limit(text: str, limit: int) -> None:
+    short = shorten(text, limit)
+    assert len(short) <= limit
+    assert short == " ".join(text.split()) or short.endswith("…")
+
+
+def test_folding_drops_accents_and_case_as_the_search_script_does() -> None:
+    assert fold("Zaporizhzhia ÉCONOMIE Über") == "zaporizhzhia economie uber"
+    assert fold("Й") == "и"
+    assert words_of("Sudzha's front-line_units, 2024") == ["sudzha", "s", "front", "line", "units", "2024"]

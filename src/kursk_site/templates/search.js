@@ -15,7 +15,7 @@
   }
 
   function fold(text) {
-    return text.toLowerCase().normalize("NFKD").replace(/[\u0300-\u036f]/g, "");
+    return text.toLowerCase().normalize("NFKD").replace(/\p{M}/gu, "");
   }
   function words(text) {
     return fold(text).match(/[\p{L}\p{N}]+/gu) || [];
