@@ -28,6 +28,8 @@ class Watch:
             self.problems.append(f"console {message.type}: {message.text} ({message.location.get('url', '')})")
 
     def _failed(self, request: Request) -> None:
+        if request.failure == "net::ERR_ABORTED":  # cancelled because the test moved on (e.g. a late favicon)
+            return
         self.problems.append(f"request failed: {request.url}: {request.failure}")
 
     def _request(self, request: Request) -> None:
