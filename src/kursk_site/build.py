@@ -53,7 +53,8 @@ def render_site(site: Site, project: Project) -> tuple[OutputFile, ...]:
     pages = render_pages(site, env, project.root)
     feed = render_feed(site, render_feed_bodies(site, env, project.root))
     modified = {urls.article_path(a.slug): a.modified for a in site.articles}
-    sitemap = render_sitemap(site.config.base_url, [(p.path, modified.get(p.path, site.updated)) for p in pages])
+    listed = [(p.path, modified.get(p.path, site.updated)) for p in pages if p.path != urls.SEARCH]  # noindex
+    sitemap = render_sitemap(site.config.base_url, listed)
     static_dirs = (*(d / "static" for d in project.template_dirs), THEME / "static")
     static = collect_static(
         (*((d, PurePosixPath("assets")) for d in static_dirs), (project.root / "static", PurePosixPath("."))),

@@ -149,6 +149,8 @@ def test_build_search_writes_the_page_the_index_and_the_script(make_site: MakeSi
     page = (out / "search.html").read_text(encoding="utf-8")
     assert '<script src="search-index.js"></script>' in page
     assert '<script src="assets/search.js"></script>' in page
+    assert '<meta name="robots" content="noindex">' in page
+    assert "search.html" not in (out / "sitemap.xml").read_text(encoding="utf-8")
     home = (out / "index.html").read_text(encoding="utf-8")
     assert '<form class="site-search" role="search" action="search.html" method="get">' in home
 
