@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
@@ -61,6 +62,8 @@ def load_yaml(text: str, path: str, first_line: int = 1) -> YamlDoc:
         raise ContentError(path, line, f"invalid YAML: {problem}") from None
     except yaml.YAMLError as e:
         raise ContentError(path, first_line, f"invalid YAML: {e}") from None
+    except RecursionError:  # PyYAML composes nested collections recursively
+        raise ContentError(path, first_line, "invalid YAML: lists or mappings nested too deeply") from None
     finally:
         loader.dispose()
     return YamlDoc(data, lines, first_line)
@@ -130,6 +133,9 @@ class Fields:
         if not isinstance(value, str):
             self.error(f"{key}: expected text, got a number ({value!r}); put it in quotes", key)
             return default
+        if bad := unprintable(value):
+            self.error(f"{key}: holds the invisible character {bad}, not allowed in pages", key)
+            return default
         value = value.strip()
         if required and not value:
             self.error(f"{key}: must not be empty", key)
@@ -156,9 +162,24 @@ class Fields:
         for index, item in enumerate(value):
             if isinstance(item, bool) or not isinstance(item, (str, int, float)):
                 self.error(f"{key}: item {index + 1}: expected text, got {_kind(item)}", key, index)
+            elif bad := unprintable(str(item)):
+                self.error(
+                    f"{key}: item {index + 1}: holds the invisible character {bad}, not allowed in pages", key, index
+                )
             elif str(item).strip():
                 out.append(str(item).strip())
         return tuple(out)
+
+
+# Characters HTML calls parse errors or XML forbids: C0/C1 controls (not tab or line ends), lone surrogates,
+# and the noncharacters U+FFFE and U+FFFF.
+UNPRINTABLE_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def unprintable(text: str) -> str:
+    """The first character of `text` that must not reach a page or feed, as `U+XXXX`; "" when there is none."""
+    match = UNPRINTABLE_RE.search(text)
+    return f"U+{ord(match.group()):04X}" if match else ""
 
 
 def _kind(value: Any) -> str:
@@ -174,4 +195,6 @@ def _kind(value: Any) -> str:
         return "a list"
     if isinstance(value, dict):
         return "a mapping"
+    if isinstance(value, bytes):
+        return "binary data"
     return type(value).__name__
