@@ -102,7 +102,12 @@ def _date(fields: Fields, key: str, *, required: bool) -> datetime | None:
         return None
     value = str(raw).strip()
     moment = parse_date(value) if isinstance(raw, str) else None
-    if moment is None:
+    if moment is None and isinstance(raw, str) and DATE_RE.match(value):
+        if int(value[:4]) in YEARS:
+            fields.error(f"{key}: no such date: {value!r}", key)
+        else:
+            fields.error(f"{key}: expected a year from {YEARS.start} to {YEARS.stop - 1}, got {value!r}", key)
+    elif moment is None:
         fields.error(
             f"{key}: expected a date as YYYY-MM-DD (optionally with a time, e.g. 2024-11-05T14:30Z), got {value!r}", key
         )

@@ -1,0 +1,71 @@
+"""Hostile content reaches pages only as text: checked with an HTML parser, and the checker is checked too."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kursk_site.cli import main
+from tests.conftest import SITE_YAML
+from tests.hardening.conftest import write_files
+from tests.hardening.corpus import CASES, read_case
+from tests.hardening.safety import html_problems, site_problems, url_problem
+
+ALLOW_RAW = "allow_raw_html: true\n"
+
+
+def build_case(root: Path, name: str, extra_site_yaml: str = "") -> Path:
+    case = read_case(CASES / f"{name}.txt")
+    files = dict(case.files)
+    if extra_site_yaml:
+        files["content/site.yaml"] = SITE_YAML + extra_site_yaml
+    write_files(root, files)
+    assert main(["build", "--source", str(root)]) == 0
+    return root / "build"
+
+
+def test_the_checker_finds_scripts_handlers_and_dangerous_urls() -> None:
+    page = (
+        '<script>x</script><script type="application/ld+json">{}</script><script src="assets/s.js"></script>'
+        '<img src=x onerror=alert(1)><a href=" java\tscript:x">a</a><a href="data:text/html,x">b</a>'
+        '<a href="https://example.org/">ok</a><a href="../page.html#x">ok</a><iframe src="x"></iframe>'
+    )
+    problems = html_problems(page)
+    assert len(problems) == 5
+    assert url_problem("\x01 JAVASCRIPT:x") == "a javascript: URL"
+    assert url_problem("mailto:desk@example.org") == ""
+
+
+def test_raw_html_goes_live_only_when_site_yaml_allows_it(tmp_path: Path) -> None:
+    escaped = build_case(tmp_path / "off", "raw-html-is-text-by-default")
+    live = build_case(tmp_path / "on", "raw-html-is-text-by-default", ALLOW_RAW)
+    assert site_problems(escaped) == []
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in (escaped / "articles/a.html").read_text(encoding="utf-8")
+    problems = site_problems(live)
+    assert any("<script>" in p for p in problems)
+    assert any("onclick" in p for p in problems)
+
+
+def test_markdown_links_with_script_urls_stay_text_even_when_raw_html_is_allowed(tmp_path: Path) -> None:
+    out = build_case(tmp_path, "hostile-body", ALLOW_RAW)
+    page = (out / "articles/a.html").read_text(encoding="utf-8")
+    for source in ("[a](javascript:alert(1))", "[c](vbscript:msgbox(1))", "![j](javascript:alert(1))", "[r1]"):
+        assert source in page
+    url_problems = [p for p in site_problems(out) if p.startswith("articles/a.html") and " URL " in p]
+    # Only the raw <a> and <iframe> tags the site chose to allow carry a script URL.
+    assert sorted(p.split(":")[1].strip() for p in url_problems) == ["<a> href", "<iframe> src"]
+
+
+def test_markup_in_front_matter_is_shown_as_text(tmp_path: Path) -> None:
+    out = build_case(tmp_path, "hostile-front-matter")
+    page = (out / "articles/a.html").read_text(encoding="utf-8")
+    assert "<h1>&lt;script&gt;alert(1)&lt;/script&gt; &#34;onmouseover=alert(1)</h1>" in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
+    feed = (out / "feed.xml").read_text(encoding="utf-8")
+    assert '<title>&lt;script&gt;alert(1)&lt;/script&gt; "onmouseover=alert(1)</title>' in feed
+
+
+def test_markup_in_site_yaml_is_shown_as_text(tmp_path: Path) -> None:
+    out = build_case(tmp_path, "hostile-site-yaml")
+    home = (out / "index.html").read_text(encoding="utf-8")
+    assert "<title>&lt;script&gt;alert(1)&lt;/script&gt;</title>" in home
+    assert '<link rel="canonical" href="https://example.org/&#34;&gt;&lt;script&gt;' in home
