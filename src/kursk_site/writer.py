@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import ctypes.util
 import errno
 import fcntl
 import hashlib
@@ -44,7 +43,8 @@ def check_out_dir(out_dir: Path, protected: Sequence[Path], inputs: Sequence[Pat
     for place in (*protected, *inputs, home, Path(out.anchor)):
         place = place.resolve()
         if out == place or place.is_relative_to(out):
-            raise UsageError(f"refusing to use {out_dir} as the output folder: it holds {place} (choose a new folder)")
+            what = "is" if out == place else "holds"
+            raise UsageError(f"refusing to use {out_dir} as the output folder: it {what} {place} (choose a new folder)")
     for place in inputs:
         if out.is_relative_to(place.resolve()):
             raise UsageError(f"refusing to use {out_dir} as the output folder: it is inside {place}, which is read")
@@ -152,10 +152,10 @@ def _swap(tmp: Path, out_dir: Path) -> None:
 
 def _exchange(a: Path, b: Path) -> bool:
     """Swap two folders atomically (Linux renameat2); False where the system cannot."""
-    name = ctypes.util.find_library("c")
-    if not name:
+    try:  # the C library the interpreter runs on (find_library would spawn ldconfig: half a second a build)
+        libc = ctypes.CDLL(None, use_errno=True)
+    except OSError:
         return False
-    libc = ctypes.CDLL(name, use_errno=True)
     renameat2 = getattr(libc, "renameat2", None)
     if renameat2 is None:
         return False
