@@ -15,8 +15,18 @@ from kursk_site.errors import ContentError
 Path_ = tuple[Hashable, ...]
 
 
+MAX_FLOW_DEPTH = 50
+"""Deepest nesting of [ ] and { } read: PyYAML's scanner slows down with the square of the depth."""
+
+
 class _Loader(yaml.SafeLoader):
-    """SafeLoader that leaves dates as strings (we parse and check them ourselves)."""
+    """SafeLoader that leaves dates as strings (we parse and check them ourselves) and limits [ ] { } nesting."""
+
+    def fetch_flow_collection_start(self, TokenClass: Any) -> None:  # noqa: N803 (PyYAML's name)
+        if self.flow_level >= MAX_FLOW_DEPTH:
+            problem = f"lists or mappings nested more than {MAX_FLOW_DEPTH} deep"
+            raise yaml.scanner.ScannerError(None, None, problem, self.get_mark())
+        super().fetch_flow_collection_start(TokenClass)
 
 
 _Loader.yaml_implicit_resolvers = {
