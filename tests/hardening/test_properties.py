@@ -6,17 +6,21 @@ import re
 import tempfile
 from pathlib import Path
 
+import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from kursk_site.build import load_site, render_site
 from kursk_site.config import load_config
 from kursk_site.content import ArticleFile, make_parser, parse_article
 from kursk_site.content.article import FRONT_MATTER_KEYS, SLUG_RE
 from kursk_site.errors import BuildFailed
-from kursk_site.model import Block, BlockKind, RawArticle, SiteConfig, SourceKind
+from kursk_site.model import Block, BlockKind, BuildOptions, Project, RawArticle, SiteConfig, SourceKind
 from kursk_site.sections import split_parts
 from tests.conftest import SITE_YAML
+from tests.hardening.conftest import write_files
+from tests.hardening.safety import html_problems
 
 DISPLAY = "content/articles/x.md"
 FILE = ArticleFile(Path(DISPLAY), DISPLAY, SourceKind.MARKDOWN)
@@ -90,12 +94,19 @@ VALUES = st.recursive(
     max_leaves=12,
 )
 KEYS = st.sampled_from(FRONT_MATTER_KEYS) | st.text(max_size=8)
+TEXTS = st.text(st.characters(codec="utf-8", exclude_categories=("Cc", "Cs")), max_size=12) | st.sampled_from(
+    ["<script>alert(1)</script>", '" onmouseover="x', "javascript:alert(1)", "&amp;", "]]>", "Kursk"]
+)
 
 
 @st.composite
 def article_texts(draw: st.DrawFn) -> bytes:
     body = "".join(draw(st.lists(st.sampled_from(FRAGMENTS), max_size=60)))
-    if draw(st.booleans()):
+    if draw(st.booleans()):  # valid front matter with random text in it: the body decides
+        meta = {"title": draw(TEXTS) or "T", "date": "2024-11-05", "tags": draw(st.lists(TEXTS, max_size=3))}
+        meta |= {"sources": [{"name": draw(TEXTS) or "S", "url": "https://example.org/" + draw(TEXTS)}]}
+        body = f"---\n{yaml.safe_dump(meta, allow_unicode=True)}---\nLede.\n\n{body}"
+    elif draw(st.booleans()):
         meta = draw(st.dictionaries(KEYS, VALUES, max_size=8))
         front = yaml.safe_dump(meta, allow_unicode=True) if draw(st.booleans()) else draw(st.text(max_size=40))
         body = f"---\n{front}---\n{body}"
@@ -165,3 +176,25 @@ def test_every_block_lands_in_exactly_one_part_with_a_known_section(blocks: list
     for part in parts:
         if part.heading and part.heading.section:
             assert part.section == part.heading.section and part.explicit
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
+@given(texts=st.lists(article_texts(), min_size=1, max_size=3))
+def test_whole_builds_of_random_articles_give_safe_pages_or_positioned_errors(
+    texts: list[bytes], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    root = tmp_path_factory.mktemp("site")
+    write_files(root, {f"content/articles/a{n}.md": text for n, text in enumerate(texts)})
+    project = Project(root, root / "content", (), root / "build")
+    try:
+        files = render_site(load_site(project, BuildOptions()), project)
+    except BuildFailed as failed:
+        event("refused with positioned errors")
+        assert all(error.path.startswith("content/articles/a") for error in failed.errors)
+        return
+    event("built")
+    for file in files:
+        if file.path.suffix == ".html":
+            assert html_problems(file.data.decode("utf-8")) == [], file.path
