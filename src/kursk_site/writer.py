@@ -9,6 +9,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -183,7 +184,17 @@ def _lock(out_dir: Path) -> Iterator[None]:
 
 
 def _remove_stale_temps(out_dir: Path) -> None:
-    """Folders left by a build that was killed (we hold the lock, so no build is using them)."""
-    for path in out_dir.parent.glob(f"{TEMP_PREFIX}{out_dir.name}-*"):
-        if path.is_dir() and not path.is_symlink():
+    """Folders left by a build of `out_dir` that was killed (we hold the lock, so no build is using them).
+
+    Where a system cannot swap folders in one step, a build killed between its two renames leaves no output
+    and the previous site set aside: that one is put back, not deleted.
+    """
+    pattern = re.compile(rf"{re.escape(TEMP_PREFIX + out_dir.name)}-(old-)?[a-z0-9_]{{8}}")
+    for path in sorted(out_dir.parent.iterdir()):
+        match = pattern.fullmatch(path.name)
+        if not match or not path.is_dir() or path.is_symlink():
+            continue
+        if match.group(1) and not out_dir.exists() and (path / MARKER).is_file():
+            os.rename(path, out_dir)
+        else:
             shutil.rmtree(path, ignore_errors=True)

@@ -21,14 +21,16 @@ Snapshot = dict[str, bytes]
 
 
 def articles(variant: str, count: int = 4) -> dict[str, str]:
-    """A small site whose every page differs between variants (and variant "b" has one article more)."""
-    total = count + (1 if variant == "b" else 0)
+    """A small site whose every page differs between variants, as do the paths of one article's pages.
+
+    Both variants have as many files of each kind, so writing one over the other takes the same steps.
+    """
     return {
-        f"content/articles/a{n}.md": (
+        f"content/articles/{'b' if variant == 'b' and n == 0 else 'a'}{n}.md": (
             f"---\ntitle: Article {n} {variant}\ndate: 2024-11-{n + 1:02d}\ntags: [Kursk, T{n % 3}]\n---\n"
             f"Lede {variant}.\n\n## Troops deploy\n\nText {n} {variant}.\n\n## Economic gains\n\nMore.\n"
         )
-        for n in range(total)
+        for n in range(count)
     }
 
 
@@ -51,24 +53,29 @@ def temp_folders(out: Path) -> list[str]:
     return sorted(p.name for p in out.parent.iterdir() if p.name.startswith(TEMP_PREFIX))
 
 
-def fork_write(files: Sequence[OutputFile], out: Path, *, kill_at_event: int = 0, log: Path | None = None) -> int:
+def fork_write(
+    files: Sequence[OutputFile], out: Path, *, kill_at_event: int = 0, log: Path | None = None, atomic: bool = True
+) -> int:
     """Start write_site in a child process; returns its pid.
 
     With `kill_at_event` the child SIGKILLs itself at that profiler call event inside write_site; with `log` it
-    writes there how many events write_site took and at which one the swap began.
+    writes there how many events write_site took, at which one the swap began and which ones rename. With
+    `atomic=False` it swaps folders as on a system without renameat2: two renames.
     """
     pid = os.fork()
     if pid:
         return pid
     code = 70
     try:
+        if not atomic:
+            writer._exchange = lambda a, b: False  # the child's own copy of the module
         counter = _EventCounter(kill_at_event)
         if kill_at_event or log:
             sys.setprofile(counter.count)
         writer.write_site(files, out)
         sys.setprofile(None)
         if log:
-            log.write_text(json.dumps({"events": counter.events, "swap": counter.swap}))
+            log.write_text(json.dumps({"events": counter.events, "swap": counter.swap, "renames": counter.renames}))
         code = 0
     finally:
         os._exit(code)
@@ -96,12 +103,16 @@ class _EventCounter:
         self.kill_at = kill_at
         self.events = 0
         self.swap = 0
+        self.renames: list[int] = []
+        """The events that rename a folder (os.rename, or the C library's renameat2)."""
 
     def count(self, frame: FrameType, event: str, arg: Any) -> None:
         if event in ("call", "c_call"):
             self.events += 1
             if event == "call" and frame.f_code is writer._swap.__code__:
                 self.swap = self.events
+            if event == "c_call" and arg is os.rename:
+                self.renames.append(self.events)
             if self.events == self.kill_at:
                 os.kill(os.getpid(), signal.SIGKILL)
 

@@ -156,9 +156,12 @@ def test_a_failed_build_leaves_the_previous_output_exactly_as_it_was(site: Path)
     assert snapshot(site / "build") == before
 
 
-def test_a_folder_left_by_a_killed_build_is_removed_by_the_next(site: Path) -> None:
-    stale = site / ".kursk-tmp-build-abc123"
+def test_a_folder_left_by_a_killed_build_is_removed_by_the_next_but_not_those_of_other_outputs(site: Path) -> None:
+    stale = site / ".kursk-tmp-build-abc_1234"
     write_files(stale, {"index.html": "half written"})
+    other = {".kursk-tmp-build-preview-abcd1234/index.html": "another output's", ".kursk-tmp-build-x/a": "not a temp"}
+    write_files(site, other)
     assert main(["build", "--source", str(site)]) == EXIT_OK
     assert not stale.exists()
-    assert sorted(os.listdir(site)) == ["build", "content"]
+    assert all((site / rel).read_text() == text for rel, text in other.items())
+    assert sorted(os.listdir(site)) == [".kursk-tmp-build-preview-abcd1234", ".kursk-tmp-build-x", "build", "content"]
