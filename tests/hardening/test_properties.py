@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tempfile
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -198,3 +199,5 @@ def test_whole_builds_of_random_articles_give_safe_pages_or_positioned_errors(
     for file in files:
         if file.path.suffix == ".html":
             assert html_problems(file.data.decode("utf-8")) == [], file.path
+        elif file.path.suffix == ".xml":
+            ET.fromstring(file.data)  # well-formed
