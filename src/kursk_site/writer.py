@@ -22,6 +22,8 @@ from kursk_site.model import OutputFile
 MARKER = ".kursk-site-build"
 """Written into every output folder: marks it as ours (so we may replace it) and lists what we wrote."""
 TEMP_PREFIX = ".kursk-tmp-"
+VCS_FOLDERS = (".git", ".hg", ".svn")
+"""Never replaced, even in a folder a previous build made."""
 RENAME_EXCHANGE = 2
 
 
@@ -55,6 +57,9 @@ def check_out_dir(out_dir: Path, protected: Sequence[Path], inputs: Sequence[Pat
         raise UsageError(
             f"refusing to replace {out_dir}: it holds files kursk-site did not write (empty it or choose another --out)"
         )
+    for name in VCS_FOLDERS:  # e.g. a gh-pages checkout made inside a previous build: the swap would delete it
+        if (out / name).exists():
+            raise UsageError(f"refusing to replace {out_dir}: it holds {name}, which kursk-site did not write")
 
 
 def write_site(files: Sequence[OutputFile], out_dir: Path) -> WriteStats:

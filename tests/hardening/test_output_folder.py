@@ -165,3 +165,12 @@ def test_a_folder_left_by_a_killed_build_is_removed_by_the_next_but_not_those_of
     assert not stale.exists()
     assert all((site / rel).read_text() == text for rel, text in other.items())
     assert sorted(os.listdir(site)) == [".kursk-tmp-build-preview-abcd1234", ".kursk-tmp-build-x", "build", "content"]
+
+
+def test_a_previous_build_turned_into_a_git_checkout_is_refused(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = site / "build"
+    assert main(["build", "--source", str(site)]) == EXIT_OK
+    write_files(out, {".git/HEAD": "ref: refs/heads/gh-pages\n"})
+    before = snapshot(out)
+    assert "it holds .git, which kursk-site did not write" in refused(site, out, capsys)
+    assert snapshot(out) == before
