@@ -111,6 +111,8 @@ def base_url_problem(url: str) -> str:
         return f"expected an absolute http(s) URL such as 'https://example.org/news/', got {url!r}"
     if parts.query or parts.fragment:
         return f"must not have a query or fragment, got {url!r}"
+    if bad := sorted(set(url) & set(' "<>\\^`{|}') | {c for c in url if not c.isprintable()}):
+        return f"must not hold spaces or any of {''.join(bad)!r} (percent-encode them), got {url!r}"
     return ""
 
 

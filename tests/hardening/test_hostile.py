@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from kursk_site.cli import main
 from tests.conftest import SITE_YAML
 from tests.hardening.conftest import write_files
@@ -68,4 +70,18 @@ def test_markup_in_site_yaml_is_shown_as_text(tmp_path: Path) -> None:
     out = build_case(tmp_path, "hostile-site-yaml")
     home = (out / "index.html").read_text(encoding="utf-8")
     assert "<title>&lt;script&gt;alert(1)&lt;/script&gt;</title>" in home
-    assert '<link rel="canonical" href="https://example.org/&#34;&gt;&lt;script&gt;' in home
+    assert '<link rel="canonical" href="https://example.org/desk/">' in home
+    assert "<p>&lt;script&gt;alert(1)&lt;/script&gt;: &lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt;</p>" in home
+
+
+def test_a_base_url_with_markup_is_refused_in_site_yaml_and_on_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = 'https://example.org/"><script>alert(1)</script>/'
+    root = write_files(tmp_path / "site", {"content/site.yaml": SITE_YAML + f"base_url: '{url}'\n"})
+    assert main(["build", "--source", str(root)]) == 1
+    problem = f"must not hold spaces or any of '\"<>' (percent-encode them), got {url!r}"
+    line = SITE_YAML.count("\n") + 1
+    assert capsys.readouterr().err.splitlines()[0] == f"content/site.yaml:{line}: base_url: {problem}"
+    assert main(["build", "--source", str(root), "--base-url", url]) == 2
+    assert capsys.readouterr().err == f"kursk-site: error: --base-url: {problem}\n"
