@@ -203,3 +203,27 @@ def test_whole_builds_of_random_articles_give_safe_pages_or_positioned_errors(
             assert html_problems(file.data.decode("utf-8")) == [], file.path
         elif file.path.suffix == ".xml":
             ET.fromstring(file.data)  # well-formed
+
+
+SITE_KEYS = st.sampled_from(["title", "description", "language", "author", "base_url", "allow_raw_html", "per_page"])
+
+
+@PROPERTIES
+@given(
+    st.dictionaries(SITE_KEYS | st.text(max_size=6), VALUES, max_size=6), st.lists(VALUES, max_size=3), st.booleans()
+)
+def test_the_config_loader_gives_settings_or_positioned_errors(
+    settings_: dict[object, object], sections: list[object], dump: bool
+) -> None:
+    data = {**settings_, "sections": [*sections, {"key": "deployment", "title": "Deployment", "keywords": ["deploy"]}]}
+    text = yaml.safe_dump(data, allow_unicode=True) if dump else str(data)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "site.yaml"
+        path.write_text(text, encoding="utf-8", errors="surrogatepass")
+        try:
+            config = load_config(path, "content/site.yaml")
+        except BuildFailed as failed:
+            assert all(0 <= e.line <= text.count("\n") + 1 and e.path == "content/site.yaml" for e in failed.errors)
+            return
+    assert isinstance(config, SiteConfig)
+    assert config.sections and all(re.fullmatch(r"[a-z][a-z0-9-]{0,39}", rule.key) for rule in config.sections)
