@@ -42,8 +42,11 @@ def check_out_dir(out_dir: Path, protected: Sequence[Path], inputs: Sequence[Pat
     (the next build would read it back).
     """
     out = out_dir.resolve()
-    home = Path.home().resolve()
-    for place in (*protected, *inputs, home, Path(out.anchor)):
+    try:
+        home: tuple[Path, ...] = (Path.home(),)
+    except RuntimeError:  # no HOME and no user entry (some containers): nothing to protect there
+        home = ()
+    for place in (*protected, *inputs, *home, Path(out.anchor)):
         place = place.resolve()
         if out == place or place.is_relative_to(out):
             what = "is" if out == place else "holds"
