@@ -18,8 +18,8 @@ from kursk_site.writer import _remove_stale_temps as remove_stale_temps
 from tests.hardening.builds import Snapshot, articles, fork_build, fork_write, render, snapshot, temp_folders, wait
 from tests.hardening.conftest import write_files
 
-EVEN_KILLS = 24
-RANDOM_KILLS = 16
+EVEN_KILLS = 16
+RANDOM_KILLS = 10
 CLI_KILLS = 3
 
 

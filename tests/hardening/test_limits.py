@@ -46,8 +46,8 @@ def test_a_50_mb_article_is_refused_at_once_without_being_read_into_memory(
     assert peak < MAX_FILE_BYTES * 4
 
 
-def test_an_article_of_half_a_megabyte_builds(site_root: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    body = "".join(f"## Part {n}\n\n" + PARAGRAPH * 20 for n in range(2**19 // (len(PARAGRAPH) * 20)))
+def test_an_article_of_a_quarter_megabyte_builds(site_root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    body = "".join(f"## Part {n}\n\n" + PARAGRAPH * 20 for n in range(2**18 // (len(PARAGRAPH) * 20)))
     write_files(site_root, {"content/articles/long.md": HEAD + body})
     assert build(site_root, capsys) == (EXIT_OK, "")
 
@@ -59,7 +59,6 @@ DEEP = {
     "indented-lists": (HEAD + "".join("  " * n + "- x\n" for n in range(400)), ""),
     "brackets": (HEAD + "[" * 20_000 + "x" + "](y)" * 20_000 + "\n", ""),
     "emphasis": (HEAD + "*" * 20_000 + "x" + "*" * 20_000 + "\n", ""),
-    "headings": (HEAD + "## Troops\n\nText.\n\n" * 3_000, ""),
     "yaml-flow": (
         "---\ntitle: " + "[" * 100_000 + "]" * 100_000 + "\ndate: 2024-11-05\n---\nText.\n",
         "content/articles/a.md:2: invalid YAML: lists or mappings nested more than 50 deep\n",
@@ -87,7 +86,7 @@ def test_deep_or_repetitive_markdown_and_yaml_build_or_fail_cleanly(
 def test_three_thousand_equal_headings_get_distinct_anchors(
     site_root: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    write_files(site_root, {"content/articles/a.md": DEEP["headings"][0]})
+    write_files(site_root, {"content/articles/a.md": HEAD + "## Troops\n\nText.\n\n" * 3_000})
     assert build(site_root, capsys)[0] == EXIT_OK
     page = (site_root / "build" / "articles" / "a.html").read_text(encoding="utf-8")
     assert 'id="troops"' in page and 'id="troops-3000"' in page and 'id="troops-3001"' not in page
