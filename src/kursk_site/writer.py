@@ -38,19 +38,20 @@ class WriteStats:
 def check_out_dir(out_dir: Path, protected: Sequence[Path], inputs: Sequence[Path] = ()) -> None:
     """Refuse an output folder we must not replace: a source folder, home, /, or a folder of someone else's files.
 
-    `protected` folders must not be the output or inside it; the output must not be inside an `inputs` folder either
-    (the next build would read it back).
+    `protected` (the source folders) and `inputs` (folders the build reads) must not be the output or inside it;
+    the output must not be inside an `inputs` folder either (the next build would read it back).
     """
     out = out_dir.resolve()
-    try:
-        home: tuple[Path, ...] = (Path.home(),)
-    except RuntimeError:  # no HOME and no user entry (some containers): nothing to protect there
-        home = ()
-    for place in (*protected, *inputs, *home, Path(out.anchor)):
+    places = [(p, "the source folder") for p in protected] + [(p, "a folder the build reads") for p in inputs]
+    with contextlib.suppress(RuntimeError):  # no HOME and no user entry (some containers): no home to protect
+        places.append((Path.home(), "your home folder"))
+    places.append((Path(out.anchor), "the root of the file system"))
+    for place, name in places:
         place = place.resolve()
-        if out == place or place.is_relative_to(out):
-            what = "is" if out == place else "holds"
-            raise UsageError(f"refusing to use {out_dir} as the output folder: it {what} {place} (choose a new folder)")
+        if out == place:
+            raise UsageError(f"refusing to use {out_dir} as the output folder: it is {name} (choose a new folder)")
+        if place.is_relative_to(out):
+            raise UsageError(f"refusing to use {out_dir} as the output folder: it holds {place} (choose a new folder)")
     for place in inputs:
         if out.is_relative_to(place.resolve()):
             raise UsageError(f"refusing to use {out_dir} as the output folder: it is inside {place}, which is read")

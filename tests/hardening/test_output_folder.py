@@ -50,7 +50,7 @@ def refused(site: Path, out: Path | str, capsys: pytest.CaptureFixture[str]) -> 
 
 def test_out_at_the_site_folder_is_refused(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
     before = snapshot(site)
-    assert "it is " in refused(site, site, capsys)
+    assert f"refusing to use {site} as the output folder: it is the source folder" in refused(site, site, capsys)
     assert snapshot(site) == before
 
 
@@ -62,7 +62,7 @@ def test_out_at_a_folder_holding_the_site_is_refused(site: Path, capsys: pytest.
 
 def test_out_at_the_content_folder_or_inside_it_is_refused(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
     before = snapshot(site)
-    refused(site, site / "content", capsys)
+    assert "it is a folder the build reads" in refused(site, site / "content", capsys)
     assert "inside" in refused(site, site / "content" / "articles" / "out", capsys)
     assert snapshot(site) == before
     assert not (site / "content" / "articles" / "out").exists()
@@ -81,8 +81,8 @@ def test_out_at_the_home_folder_is_refused(
     home = tmp_path / "home"
     home.mkdir()
     monkeypatch.setenv("HOME", str(home))
-    refused(site, home, capsys)
-    refused(site, tmp_path, capsys)
+    assert "it is your home folder" in refused(site, home, capsys)
+    assert f"it holds {site}" in refused(site, tmp_path, capsys)
 
 
 @pytest.mark.usefixtures("no_writes")
