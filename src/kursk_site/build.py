@@ -25,7 +25,7 @@ THEME = Path(__file__).parent / "templates"
 def build(project: Project, options: BuildOptions) -> BuildReport:
     """Build the whole site into `project.out_dir`; raises BuildFailed (nothing written) on bad input."""
     start = time.perf_counter()
-    check_out_dir(project.out_dir, (project.root,), (project.content_dir, *project.template_dirs))
+    check_out_dir(project.out_dir, (project.root,), inputs=(project.content_dir, *project.template_dirs))
     site = load_site(project, options)
     files = render_site(site, project)
     stats = write_site(files, project.out_dir)

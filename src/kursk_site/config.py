@@ -26,7 +26,10 @@ def load_config(path: Path, display: str, base_url: str | None = None) -> SiteCo
     text = read_text(path, display)
     if bad := check_printable(text, display):
         raise BuildFailed(bad)
-    doc = load_yaml(text, display)
+    try:
+        doc = load_yaml(text, display)
+    except ContentError as e:
+        raise BuildFailed([e]) from None
     if not isinstance(doc.data, dict):
         raise BuildFailed(
             [ContentError(display, 1, "site.yaml must be a mapping of settings (title: ..., sections: ...)")]

@@ -35,7 +35,7 @@ class WriteStats:
     bytes: int
 
 
-def check_out_dir(out_dir: Path, protected: Sequence[Path], inputs: Sequence[Path] = ()) -> None:
+def check_out_dir(out_dir: Path, protected: Sequence[Path], *, inputs: Sequence[Path] = ()) -> None:
     """Refuse an output folder we must not replace: a source folder, home, /, or a folder of someone else's files.
 
     `protected` (the source folders) and `inputs` (folders the build reads) must not be the output or inside it;
@@ -54,7 +54,7 @@ def check_out_dir(out_dir: Path, protected: Sequence[Path], inputs: Sequence[Pat
             raise UsageError(f"refusing to use {out_dir} as the output folder: it holds {place} (choose a new folder)")
     for place in inputs:
         if out.is_relative_to(place.resolve()):
-            raise UsageError(f"refusing to use {out_dir} as the output folder: it is inside {place}, which is read")
+            raise UsageError(f"refusing to use {out_dir} as the output folder: it is inside the input folder {place}")
     if out.exists() and not out.is_dir():
         raise UsageError(f"the output {out_dir} is a file, not a folder")
     if out.is_dir() and not (out / MARKER).is_file() and any(out.iterdir()):
