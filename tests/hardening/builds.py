@@ -7,14 +7,13 @@ import os
 import signal
 import sys
 from collections.abc import Sequence
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from types import FrameType
 from typing import Any
 
 from kursk_site import writer
-from kursk_site.build import load_site, render_site
 from kursk_site.cli import main
-from kursk_site.model import BuildOptions, OutputFile, Project
+from kursk_site.model import OutputFile
 from kursk_site.writer import MARKER, TEMP_PREFIX
 
 Snapshot = dict[str, bytes]
@@ -34,10 +33,10 @@ def articles(variant: str, count: int = 4) -> dict[str, str]:
     }
 
 
-def render(site: Path) -> tuple[OutputFile, ...]:
-    """The files a build of `site` writes."""
-    project = Project(site, site / "content", (), site / "build")
-    return render_site(load_site(project, BuildOptions()), project)
+def render(site: Path, scratch: Path) -> tuple[OutputFile, ...]:
+    """The files a build of `site` writes (built into `scratch` and read back, whatever the stages inside)."""
+    assert main(["build", "--source", str(site), "--out", str(scratch)]) == 0
+    return tuple(OutputFile(PurePosixPath(rel), data, rel) for rel, data in snapshot(scratch).items())
 
 
 def snapshot(out: Path) -> Snapshot:

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from kursk_site.cli import EXIT_OK, EXIT_USAGE, main
-from kursk_site.writer import write_site
 from tests.hardening.builds import articles, fork_build, render, snapshot, temp_folders, wait
 from tests.hardening.conftest import write_files
 
@@ -41,7 +40,7 @@ def test_two_builds_started_together_leave_one_complete_site(tmp_path: Path) -> 
     sources = {}
     for variant in ("a", "b"):
         root = write_files(tmp_path / variant, articles(variant))
-        write_site(render(root), tmp_path / f"expected-{variant}")
+        render(root, tmp_path / f"expected-{variant}")
         sources[variant] = root
     expected = [snapshot(tmp_path / f"expected-{v}") for v in ("a", "b")]
     out = tmp_path / "shared" / "build"

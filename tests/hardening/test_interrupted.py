@@ -55,7 +55,7 @@ def test_a_build_killed_at_any_moment_leaves_the_old_or_the_new_site(tmp_path: P
     files, sites = {}, {}
     for variant in ("a", "b"):
         use_variant(site, variant)
-        files[variant] = render(site)
+        files[variant] = render(site, tmp_path / f"scratch-{variant}")
         write_site(files[variant], out)
         sites[variant] = snapshot(out)
     assert sites["a"].keys() != sites["b"].keys()
