@@ -33,6 +33,7 @@ LAYERS = MappingProxyType(
         "kursk_site.render": 3,
         "kursk_site.feeds": 3,
         "kursk_site.sitemap": 3,
+        "kursk_site.search": 3,
         # L4: WRITE
         "kursk_site.writer": 4,
         # L5: the pipeline
@@ -60,6 +61,7 @@ SAME_LAYER = frozenset(
         ("kursk_site.render", "kursk_site.feeds"),
         ("kursk_site.feeds", "kursk_site.urls"),
         ("kursk_site.sitemap", "kursk_site.urls"),
+        ("kursk_site.search", "kursk_site.urls"),
         ("kursk_site.cli", "kursk_site.serve"),
         ("kursk_site.__main__", "kursk_site.cli"),
     }

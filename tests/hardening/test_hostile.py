@@ -85,3 +85,10 @@ def test_a_base_url_with_markup_is_refused_in_site_yaml_and_on_the_command_line(
     assert capsys.readouterr().err.splitlines()[0] == f"content/site.yaml:{line}: base_url: {problem}"
     assert main(["build", "--source", str(root), "--base-url", url]) == 2
     assert capsys.readouterr().err == f"kursk-site: error: --base-url: {problem}\n"
+
+
+def test_the_search_page_and_index_carry_hostile_titles_as_data(tmp_path: Path) -> None:
+    out = build_case(tmp_path, "hostile-search")
+    index = (out / "search-index.js").read_text(encoding="utf-8")
+    assert "\\u003cscript>alert(1)\\u003c/script>" in index
+    assert site_problems(out) == []
