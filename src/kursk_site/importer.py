@@ -11,7 +11,7 @@ from types import MappingProxyType
 
 from kursk_site.config import decode_text, load_config
 from kursk_site.content import ArticleFile, make_parser, parse_article
-from kursk_site.content.article import SLUG_RE, parse_date
+from kursk_site.content.article import FRONT_MATTER_KEYS, SLUG_RE, parse_date
 from kursk_site.content.discover import display_path
 from kursk_site.content.frontmatter import split_front_matter
 from kursk_site.content.wire import headline_slug
@@ -152,18 +152,29 @@ def front_matter(
             out.append(f"  - name: {_q(source.name)}")
             out += [f"    {key}: {_q(value)}" for key, value in (("url", source.url), ("date", source.date)) if value]
     if figures:
-        out.append("figures:")
-        known = {source.name.casefold(): source.name for source in sources}
-        for figure in figures:
-            out += [f"  - value: {_q(figure.value)}", f"    label: {_q(figure.label or _shorten(figure.sentence))}"]
-            out.append(f"    section: {figure.section}")
-            if figure.source.casefold() in known:
-                out.append(f"    source: {_q(known[figure.source.casefold()])}")
-            if figure.as_of:
-                out.append(f"    as_of: {_q(figure.as_of)}")
+        block = ["figures:", *figure_lines(figures, sources)]
+        if "figures" in FRONT_MATTER_KEYS:
+            out += block
+        else:  # a loader without the `figures:` key would refuse the article: keep them for the editor as comments
+            out += ["# Key figures found (this version of kursk-site does not read 'figures:'):"]
+            out += [f"# {line}" for line in block]
     if article.draft:
         out.append("draft: true")
     out += [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in kept.items()]
+    return out
+
+
+def figure_lines(figures: tuple[KeyFigure, ...], sources: list[Source]) -> list[str]:
+    """The `figures:` items: value, label, section, and source and as_of when known."""
+    known = {source.name.casefold(): source.name for source in sources}
+    out: list[str] = []
+    for figure in figures:
+        out += [f"  - value: {_q(figure.value)}", f"    label: {_q(figure.label or _shorten(figure.sentence))}"]
+        out.append(f"    section: {figure.section}")
+        if figure.source.casefold() in known:
+            out.append(f"    source: {_q(known[figure.source.casefold()])}")
+        if figure.as_of:
+            out.append(f"    as_of: {_q(figure.as_of)}")
     return out
 
 

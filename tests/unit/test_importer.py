@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from kursk_site.assemble import make_article
 from kursk_site.content import load_articles, make_parser
+from kursk_site.content.article import FRONT_MATTER_KEYS
 from kursk_site.content.markdown import parse_markdown
 from kursk_site.errors import UsageError
 from kursk_site.importer import format_report, import_wire, markdown_heading, markdown_text
@@ -32,6 +33,24 @@ def sections_and_paragraphs(article: Article) -> list[tuple[str, str, list[tuple
         )
         for part in article.parts
     ]
+
+
+def figures_of(front_matter: str) -> str:
+    """The `figures:` block as YAML, whether the loader reads it or it was written as comments."""
+    lines = front_matter.splitlines()
+    if "figures" not in FRONT_MATTER_KEYS:
+        lines = [line.removeprefix("# ") for line in lines if line.startswith("# ")]
+    start = lines.index("figures:")
+    end = next((i for i in range(start + 1, len(lines)) if not lines[i].startswith(" ")), len(lines))
+    return "\n".join(lines[start:end]) + "\n"
+
+
+def test_figures_are_written_as_yaml_when_the_loader_reads_them_else_as_comments() -> None:
+    imported = import_wire(SOURCE.read_bytes(), "kursk-source.txt", repo_config(), default_date="2026-11-25")
+    head = imported.markdown.split("\n---\n", 1)[0]
+    written = "\nfigures:\n" if "figures" in FRONT_MATTER_KEYS else '\n# figures:\n#   - value: "6,000"\n'
+    assert written in head
+    assert figures_of(head).startswith('figures:\n  - value: "6,000"\n    label: "people"\n    section: deployment\n')
 
 
 def load_site_article(root: Path, slug: str) -> Article:
@@ -70,7 +89,10 @@ def test_the_markdown_has_front_matter_and_a_section_marker_on_every_heading() -
     ]
     assert 'tags: ["North Korean Labor", "Military Technology", "Geopolitical Tensions", "Kim Jong Un"]' in head
     assert '  - name: "Business Insider"' in head
-    assert '  - value: "over 6,000"\n    label: "North Koreans killed or wounded"\n    section: casualties' in head
+    assert (
+        '  - value: "over 6,000"\n    label: "North Koreans killed or wounded"\n    section: casualties'
+        in figures_of(head)
+    )
     headings = [line for line in body.splitlines() if line.startswith("## ")]
     assert headings == [
         "## The Reinforcements Arrive: What\u2019s Being Sent to Kursk? {section: deployment}",
@@ -148,11 +170,13 @@ def test_the_file_s_front_matter_sources_and_tags_are_kept_and_named_sources_add
         'sources:\n  - name: "Yonhap"\n    url: "https://en.yna.co.kr/"\n    date: "2024-03"\n  - name: "Reuters"\n'
         in head
     )
-    assert '  - value: "300"\n    label: "sappers"\n    section: deployment\n    source: "Reuters"' in head
+    assert '  - value: "300"\n    label: "sappers"\n    section: deployment\n    source: "Reuters"' in figures_of(head)
 
 
 def test_a_figure_without_a_label_is_described_by_its_sentence() -> None:
     imported = import_wire(
         b"Title\nThe deal is worth $20 million a year.\n", "a.txt", repo_config(), default_date="2024-01-02"
     )
-    assert '  - value: "$20 million"\n    label: "The deal is worth $20 million a year."\n' in imported.markdown
+    assert '  - value: "$20 million"\n    label: "The deal is worth $20 million a year."\n' in figures_of(
+        imported.markdown
+    )
