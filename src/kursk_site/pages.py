@@ -8,7 +8,17 @@ from functools import partial
 from pathlib import PurePosixPath
 
 from kursk_site import urls
-from kursk_site.model import Article, Part, SectionRule, Site, TopicIndex
+from kursk_site.model import (
+    Article,
+    EntityIndex,
+    Footnote,
+    KeyFigure,
+    Part,
+    SectionRule,
+    Site,
+    TimelineEvent,
+    TopicIndex,
+)
 
 TONES = 4
 
@@ -62,6 +72,51 @@ class Page:
     articles: tuple[Article, ...] = ()
     topic: TopicIndex | None = None
     pager: Pager | None = None
+    entity: EntityIndex | None = None
+    events: tuple[TimelineEvent, ...] = ()
+    """Timeline events the page shows."""
+
+
+@dataclass(frozen=True, slots=True)
+class ShownNote:
+    """A footnote as one page shows it, with links back only to the citations on that page."""
+
+    note: Footnote
+    backrefs: tuple[str, ...]
+
+
+HOME_FIGURES = 8
+"""The home page's "By the numbers" shows this many figures, newest articles first."""
+
+
+def notes_for(article: Article, parts: Sequence[Part]) -> tuple[ShownNote, ...]:
+    """The footnotes cited in `parts` (the article's parts a page shows), by number."""
+    shown = {ref for part in parts for block in part.blocks for ref in block.notes}
+    shown |= {ref for part in parts if part.heading for ref in part.heading.notes}
+    return tuple(
+        ShownNote(note, tuple(ref for ref in note.refs if ref in shown))
+        for note in article.footnotes
+        if any(ref in shown for ref in note.refs)
+    )
+
+
+def article_figures(article: Article) -> tuple[tuple[Article, KeyFigure], ...]:
+    return tuple((article, figure) for figure in article.figures)
+
+
+def mentioned_entities(site: Site, article: Article) -> tuple[EntityIndex, ...]:
+    """The entities the article names, by name."""
+    return tuple(index for index in site.entities if article.slug in index.articles)
+
+
+def site_figures(site: Site, section: str = "") -> tuple[tuple[Article, KeyFigure], ...]:
+    """Key figures of every article, newest article first (only one section's when `section` is given)."""
+    return tuple(
+        (article, figure)
+        for article in site.articles
+        for figure in article.figures
+        if not section or figure.section == section
+    )
 
 
 def section_links(site: Site) -> tuple[SectionLink, ...]:
@@ -107,6 +162,28 @@ def plan_pages(site: Site) -> tuple[Page, ...]:
             "sources",
         )
     )
+    pages.append(
+        Page(
+            urls.TIMELINE,
+            "timeline.html",
+            f"Timeline | {site.config.title}",
+            "Timeline",
+            f"The events behind {site.config.title}'s analysis, in date order.",
+            "timeline",
+            events=site.timeline,
+        )
+    )
+    pages.append(
+        Page(
+            urls.ENTITIES,
+            "entities.html",
+            f"People, places and terms | {site.config.title}",
+            "People, places and terms",
+            f"Who and what {site.config.title}'s analysis names, and where.",
+            "entities",
+        )
+    )
+    pages.extend(_entity_page(site, index) for index in site.entities)
     pages.append(
         Page(
             urls.NOT_FOUND,
@@ -197,6 +274,7 @@ def _section_pages(
                 next_section=following,
                 entries=entries,
                 pager=pager,
+                events=tuple(e for e in site.timeline if e.section == key) if number == 1 else (),
             )
         )
     return pages
@@ -223,3 +301,16 @@ def _topic_pages(site: Site, topic: TopicIndex) -> list[Page]:
             )
         )
     return pages
+
+
+def _entity_page(site: Site, index: EntityIndex) -> Page:
+    entity = index.entity
+    return Page(
+        urls.entity_path(entity.slug),
+        "entity.html",
+        f"{entity.name} | People, places and terms | {site.config.title}",
+        entity.name,
+        entity.description,
+        "entities",
+        entity=index,
+    )
