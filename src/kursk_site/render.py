@@ -70,6 +70,7 @@ def make_env(search_path: tuple[Path, ...], builtin: Path) -> jinja2.Environment
         date=_date,
         isodate=_isodate,
         minutes=_minutes,
+        words=_words,
         jsonld=_jsonld,
         source_entry=_source_entry,
         partial_date=partial_date,
@@ -184,6 +185,11 @@ def _date(moment: datetime) -> str:
 
 def _isodate(moment: datetime) -> str:
     return moment.isoformat().replace("+00:00", "Z")
+
+
+def _words(count: int) -> str:
+    """`1 word`, `1,234 words`."""
+    return f"{count:,} word{'' if count == 1 else 's'}"
 
 
 def _minutes(words: int) -> int:
