@@ -20,13 +20,15 @@ TIMELINE = """\
   event: Sappers arrive.
   section: deployment
   source: Desk Wire
-- date: "2024"
+- date: 2024
   event: The first deployment.
   section: deployment
 """
 
 
-def test_events_are_sorted_by_date_with_partial_dates_first_and_undated_last(make_site: MakeSite) -> None:
+def test_events_are_sorted_by_date_with_partial_dates_first_and_undated_last_and_a_bare_year_is_a_date(
+    make_site: MakeSite,
+) -> None:
     root = make_site({"content/timeline.yaml": TIMELINE})
     config = load_config(root / "content/site.yaml", "content/site.yaml")
     events = parse_timeline(TIMELINE, "content/timeline.yaml", config)

@@ -51,12 +51,20 @@ def parse_figures(fields: Fields, section_keys: tuple[str, ...], sources: tuple[
             known = ", ".join(sorted(names.values())) or "none: add it to 'sources:' first"
             sub.error(f"source: {source!r} is not in this article's sources (named there: {known})", "source")
         source = names.get(source.casefold(), source)
-        as_of = sub.text("as_of")
+        as_of = partial_date_text(sub, "as_of")
         if as_of and not PARTIAL_DATE_RE.match(as_of):
             sub.error(f"as_of: expected YYYY, YYYY-MM or YYYY-MM-DD, got {as_of!r}", "as_of")
         out.append(KeyFigure(number, amount, label, section, source, as_of, "", fields.line("figures", index)))
         fields.errors.extend(sub.errors)
     return tuple(out)
+
+
+def partial_date_text(fields: Fields, key: str, *, required: bool = False) -> str:
+    """A date field as text; a bare year such as `2024` (which YAML reads as a number) is accepted."""
+    raw = fields.data.get(key)
+    if isinstance(raw, int) and not isinstance(raw, bool) and 1000 <= raw <= 9999:
+        return str(raw)
+    return fields.text(key, required=required)
 
 
 def parse_corrections(fields: Fields, published: datetime | None) -> tuple[Correction, ...]:

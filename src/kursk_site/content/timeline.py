@@ -7,7 +7,7 @@ from pathlib import Path
 from slugify import slugify
 
 from kursk_site.config import read_text
-from kursk_site.content.analysis import PARTIAL_DATE_RE
+from kursk_site.content.analysis import PARTIAL_DATE_RE, partial_date_text
 from kursk_site.errors import BuildFailed, ContentError
 from kursk_site.model import SiteConfig, TimelineEvent
 from kursk_site.yamlsrc import Fields, load_yaml
@@ -44,7 +44,7 @@ def parse_timeline(text: str, display: str, config: SiteConfig) -> tuple[Timelin
             errors.extend(fields.errors)
             continue
         fields.check_keys(EVENT_KEYS, "timeline")
-        date = fields.text("date", required=True)
+        date = partial_date_text(fields, "date", required=True)
         if date == UNDATED:
             date = ""
         elif date and not PARTIAL_DATE_RE.match(date):
