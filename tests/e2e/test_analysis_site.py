@@ -142,3 +142,16 @@ def test_the_shipped_site_uses_every_part_of_the_analysis_layer(tmp_path: Path) 
     assert "businessinsider.com" not in (out / "articles/north-korea-kursk-deployment.html").read_text()
     assert "By the numbers" in (out / "index.html").read_text()
     assert (out / "feed.json").is_file()
+
+
+def test_articles_sharing_only_an_entity_are_related(make_site: MakeSite) -> None:
+    root = make_site(
+        {
+            "content/articles/a.md": "---\ntitle: A\ndate: 2024-11-05\n---\n\nKim spoke.\n",
+            "content/articles/b.md": "---\ntitle: B\ndate: 2024-11-04\n---\n\nKim again.\n",
+            "content/entities.yaml": ENTITIES,
+        }
+    )
+    assert main(["build", "--source", str(root)]) == 0
+    html = (root / "build/articles/b.html").read_text()
+    assert '<li><a href="a.html">A</a>' in html[html.index('id="related-title"') :]

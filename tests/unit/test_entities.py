@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kursk_site.cli import main
 from kursk_site.content.entities import alias_pattern, parse_entities
+from kursk_site.content.markdown import make_parser
 from kursk_site.entitylinks import MentionLinker
 from kursk_site.errors import BuildFailed
 from tests.conftest import MakeSite
@@ -102,3 +107,23 @@ def test_every_entity_problem_is_reported_with_its_line() -> None:
         "content/entities.yaml:7: slug 'kim' is also used by the entity at line 1",
         "content/entities.yaml:10: unknown entity key 'alias'; did you mean 'aliases'?",
     ]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["Pyongyang", "sappers", "Kim Jong Un", "North Korean", "<b>", "&", "`code`", "[link](x)", "*"]
+        ),
+        max_size=12,
+    ),
+    st.text(alphabet="ab <>&\"'`*_[]()", max_size=20),
+)
+def test_linking_only_wraps_text_in_links_and_never_changes_it(words: list[str], noise: str) -> None:
+    md = make_parser(False)
+    source = " ".join(words) + noise
+    body = md.render(source)
+    linked = _entities().link(body)
+    unwrapped = re.sub(r'<a class="entity-link" href="[^"]*">(.*?)</a>', r"\1", linked)
+    assert unwrapped == body
+    assert linked.count('class="entity-link"') <= 3

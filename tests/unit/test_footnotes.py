@@ -82,3 +82,9 @@ def test_missing_note_fails_the_build_with_its_position(
     err = capsys.readouterr().err
     assert "content/articles/a.md:6: footnote [^x] is cited but has no note ('[^x]: ...')" in err
     assert not (Path(root) / "build").exists()
+
+
+def test_a_label_with_two_notes_is_reported_at_the_second() -> None:
+    body = parse_markdown(make_parser(False), "Text.[^a]\n\n[^a]: One.\n\n[^a]: Two.\n", 1, "a")
+    assert body.problems == ((5, "footnote [^a] has a second note; give each note its own label"),)
+    assert [note.text for note in body.footnotes] == ["One."]
