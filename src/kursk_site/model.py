@@ -210,10 +210,21 @@ class Entity:
     kind: EntityKind
     description: str
     aliases: tuple[str, ...]
-    """Every spelling that names it, the name included; longest first."""
+    """Every spelling that names it: the name first, then the aliases in the order given."""
     pattern: re.Pattern[str] = field(compare=False, repr=False)
     """Matches any alias as whole words; an all-lower-case alias matches in any case."""
     line: int = 0
+
+    @property
+    def other_names(self) -> tuple[str, ...]:
+        """The aliases that differ from the name by more than letter case."""
+        seen = {self.name.casefold()}
+        out = []
+        for alias in self.aliases:
+            if alias.casefold() not in seen:
+                seen.add(alias.casefold())
+                out.append(alias)
+        return tuple(out)
 
 
 @dataclass(frozen=True, slots=True)

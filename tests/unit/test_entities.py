@@ -80,6 +80,7 @@ def test_entity_pages_list_every_part_that_mentions_it_and_articles_link_the_fir
     root = make_site({"content/articles/a.md": article, "content/entities.yaml": ENTITIES})
     assert main(["build", "--source", str(root)]) == 0
     page = (root / "build/entities/sappers.html").read_text()
+    assert "Also found as: sapper, combat engineers</p>" in page
     assert '<a href="../articles/a.html#sappers-sent">Sappers sent</a>' in page
     assert "Toll" not in page
     html = (root / "build/articles/a.html").read_text()
