@@ -155,3 +155,16 @@ def test_articles_sharing_only_an_entity_are_related(make_site: MakeSite) -> Non
     assert main(["build", "--source", str(root)]) == 0
     html = (root / "build/articles/b.html").read_text()
     assert '<li><a href="a.html">A</a>' in html[html.index('id="related-title"') :]
+
+
+def test_a_heading_named_like_a_page_block_does_not_duplicate_its_id(make_site: MakeSite) -> None:
+    article = (
+        "---\ntitle: A\ndate: 2024-11-05\nsources: [Wire]\nfigures:\n  - value: '1'\n    label: one\n---\n\n"
+        "Kim.[^n]\n\n## Notes title\n\nText.\n\n## Figures title\n\nMore.\n\n[^n]: A note.\n"
+    )
+    root = make_site({"content/articles/a.md": article, "content/entities.yaml": ENTITIES})
+    assert main(["build", "--source", str(root)]) == 0
+    html = (root / "build/articles/a.html").read_text()
+    ids = re.findall(r'\bid="([^"]+)"', html)
+    assert len(ids) == len(set(ids))
+    assert 'id="notes-title-2"' in html and 'id="figures-title-2"' in html
