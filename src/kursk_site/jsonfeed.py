@@ -8,14 +8,16 @@ from datetime import UTC, datetime
 from typing import Any
 
 from kursk_site import urls
-from kursk_site.feeds import FEED_ITEMS
 from kursk_site.model import Article, OutputFile, Site
 
 VERSION = "https://jsonfeed.org/version/1.1"
 
 
 def render_json_feed(site: Site, bodies: Mapping[str, str]) -> OutputFile:
-    """The JSON Feed; URLs are absolute when the site has a base_url, else relative to the feed."""
+    """The JSON Feed of the articles in `bodies` (the newest, as for the Atom feed), newest first.
+
+    URLs are absolute when the site has a base_url, else relative to the feed.
+    """
     config = site.config
     feed: dict[str, Any] = {"version": VERSION, "title": config.title}
     if config.base_url:
@@ -25,7 +27,7 @@ def render_json_feed(site: Site, bodies: Mapping[str, str]) -> OutputFile:
         feed["description"] = config.description
     feed["language"] = config.language
     feed["authors"] = [{"name": config.author}]
-    feed["items"] = [_item(article, site, bodies[article.slug]) for article in site.articles[:FEED_ITEMS]]
+    feed["items"] = [_item(article, site, bodies[article.slug]) for article in site.articles if article.slug in bodies]
     data = json.dumps(feed, ensure_ascii=False, indent=2) + "\n"
     return OutputFile(urls.JSON_FEED, data.encode("utf-8"), "feed.json")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import PurePosixPath
+from types import MappingProxyType
 from typing import Any
 
 from kursk_site import urls
@@ -11,15 +12,20 @@ from kursk_site.model import Article, EntityKind, Site
 from kursk_site.pages import Page
 
 CONTEXT = "https://schema.org"
-ENTITY_TYPES = {
-    EntityKind.PERSON: "Person",
-    EntityKind.STATE: "Country",
-    EntityKind.PLACE: "Place",
-    EntityKind.ORGANISATION: "Organization",
-    EntityKind.UNIT: "Organization",
-    EntityKind.TERM: "DefinedTerm",
-}
-_SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+ENTITY_TYPES = MappingProxyType(
+    {
+        EntityKind.PERSON: "Person",
+        EntityKind.STATE: "Country",
+        EntityKind.PLACE: "Place",
+        EntityKind.ORGANISATION: "Organization",
+        EntityKind.UNIT: "Organization",
+        EntityKind.TERM: "DefinedTerm",
+    }
+)
+"""The schema.org type of each kind of entity."""
+_SCRIPT_SAFE = MappingProxyType(
+    str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+)
 
 
 def script_json(data: Any) -> str:
