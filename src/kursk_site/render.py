@@ -14,6 +14,7 @@ from jinja2 import pass_context
 from markupsafe import Markup
 
 from kursk_site import urls
+from kursk_site.analysis import article_figures, latest_figures, mentioned_entities, notes_for, site_figures
 from kursk_site.entitylinks import MentionLinker
 from kursk_site.errors import BuildFailed, ContentError
 from kursk_site.feeds import FEED_ITEMS
@@ -30,16 +31,7 @@ from kursk_site.model import (
     Topic,
     TopicIndex,
 )
-from kursk_site.pages import (
-    Page,
-    SectionLink,
-    article_figures,
-    mentioned_entities,
-    notes_for,
-    plan_pages,
-    section_links,
-    site_figures,
-)
+from kursk_site.pages import Page, SectionLink, plan_pages, section_links
 from kursk_site.structured import script_json, structured_data
 
 WORDS_PER_MINUTE = 230
@@ -78,6 +70,7 @@ def make_env(search_path: tuple[Path, ...], builtin: Path) -> jinja2.Environment
     env.globals.update(
         notes_for=notes_for,
         site_figures=site_figures,
+        latest_figures=latest_figures,
         article_figures=article_figures,
         mentioned_entities=mentioned_entities,
     )
