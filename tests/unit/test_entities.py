@@ -98,6 +98,7 @@ def test_every_entity_problem_is_reported_with_its_line() -> None:
         "- name: Kim\n  kind: leader\n  description: One.\n"
         "- name: Other\n  kind: person\n  aliases: [kim]\n"
         "- name: kim\n  kind: person\n  description: Two.\n  alias: [x]\n"
+        "- name: Dots\n  kind: term\n  description: Three.\n  aliases: ['...']\n"
     )
     with pytest.raises(BuildFailed) as failed:
         parse_entities(text, "content/entities.yaml")
@@ -107,6 +108,7 @@ def test_every_entity_problem_is_reported_with_its_line() -> None:
         "content/entities.yaml:6: alias 'kim' already names 'kim' (line 1)",
         "content/entities.yaml:7: slug 'kim' is also used by the entity at line 1",
         "content/entities.yaml:10: unknown entity key 'alias'; did you mean 'aliases'?",
+        "content/entities.yaml:14: aliases: '...' has no letters or digits to find in the text",
     ]
 
 

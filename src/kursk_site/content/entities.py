@@ -71,6 +71,8 @@ def parse_entities(text: str, display: str) -> tuple[Entity, ...]:
         slugs.setdefault(slug, line)
         aliases = tuple(dict.fromkeys(a for a in (name, *fields.texts("aliases")) if a))
         for alias in aliases:
+            if not any(ch.isalnum() for ch in alias):
+                fields.error(f"aliases: {alias!r} has no letters or digits to find in the text", "aliases")
             key = " ".join(alias.casefold().split())
             owner = owners.get(key)
             if owner and owner[0] != slug:
