@@ -30,7 +30,7 @@ def build(project: Project, options: BuildOptions) -> BuildReport:
     start = time.perf_counter()
     site = load_site(project, options)
     files = render_site(site, project)
-    check_out_dir(project.out_dir, (project.root, project.content_dir, *project.template_dirs))
+    check_out_dir(project.out_dir, (project.root,), inputs=(project.content_dir, *project.template_dirs))
     stats = write_site(files, project.out_dir)
     pages = sum(1 for f in files if f.path.suffix == ".html")
     return BuildReport(pages, stats.files, stats.written, stats.bytes, time.perf_counter() - start, len(site.articles))

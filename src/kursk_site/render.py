@@ -74,7 +74,14 @@ def make_env(search_path: tuple[Path, ...], builtin: Path) -> jinja2.Environment
         article_figures=article_figures,
         mentioned_entities=mentioned_entities,
     )
+    env.tests.update(repeating_lede=_repeats_lede)
     return env
+
+
+def _repeats_lede(article: Article) -> bool:
+    """True when the summary is (the start of) the first paragraph, so showing both would say it twice."""
+    first = next((b.text for p in article.parts for b in p.blocks if b.kind is BlockKind.PARAGRAPH), "")
+    return bool(article.summary) and first.startswith(article.summary.removesuffix("…"))
 
 
 @pass_context

@@ -10,9 +10,10 @@ from kursk_site.model import Block, BlockKind, Part, SectionRule, SiteConfig
 PART_LEVEL = 2
 """Headings of this level or above (h1, h2) start a part; a marked heading of any level does too."""
 RESERVED_IDS = frozenset(
-    {"top", "main", "content", "toc", "lede", "title", "meta", "sources", "topics", "related"}
-    | {"toc-title", "figures-title", "notes-title", "related-title", "entities-title"}  # ids the article page uses
+    {"top", "main", "content", "toc", "toc-title", "lede", "title", "meta", "sources", "topics", "related"}
+    | {"figures-title", "notes-title", "related-title", "entities-title"}
 )
+"""Element ids the article page uses itself; each section key and `<key>-title` are taken too."""
 _WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)
 
 
