@@ -37,6 +37,7 @@ LAYERS = MappingProxyType(
         "kursk_site.entitylinks": 3,
         "kursk_site.structured": 3,
         "kursk_site.jsonfeed": 3,
+        "kursk_site.search": 3,
         # L4: WRITE
         "kursk_site.writer": 4,
         # L5: the pipeline
@@ -69,6 +70,7 @@ SAME_LAYER = frozenset(
         ("kursk_site.jsonfeed", "kursk_site.urls"),
         ("kursk_site.feeds", "kursk_site.urls"),
         ("kursk_site.sitemap", "kursk_site.urls"),
+        ("kursk_site.search", "kursk_site.urls"),
         ("kursk_site.cli", "kursk_site.serve"),
         ("kursk_site.__main__", "kursk_site.cli"),
     }

@@ -35,6 +35,9 @@ def make_parser() -> argparse.ArgumentParser:
         "--base-url", metavar="URL", help="the address the site is published at, e.g. https://example.org/news/"
     )
     build_cmd.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
+    build_cmd.add_argument(
+        "--search", action="store_true", help="write the search page and its index (as `search: true` in site.yaml)"
+    )
     return parser
 
 
@@ -47,7 +50,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK if e.code == 0 else EXIT_USAGE
     try:
         if args.command == "build":
-            report = build(_project(args), BuildOptions(base_url=_base_url(args.base_url), drafts=args.drafts))
+            report = build(
+                _project(args), BuildOptions(base_url=_base_url(args.base_url), drafts=args.drafts, search=args.search)
+            )
             _out(_summary(report, args))
     except BuildFailed as e:
         for error in e.errors:
