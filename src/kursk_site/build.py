@@ -30,9 +30,9 @@ THEME = Path(__file__).parent / "templates"
 def build(project: Project, options: BuildOptions) -> BuildReport:
     """Build the whole site into `project.out_dir`; raises BuildFailed (nothing written) on bad input."""
     start = time.perf_counter()
+    check_out_dir(project.out_dir, (project.root,), inputs=(project.content_dir, *project.template_dirs))
     site = load_site(project, options)
     files = render_site(site, project)
-    check_out_dir(project.out_dir, (project.root,), inputs=(project.content_dir, *project.template_dirs))
     stats = write_site(files, project.out_dir)
     pages = sum(1 for f in files if f.path.suffix == ".html")
     return BuildReport(pages, stats.files, stats.written, stats.bytes, time.perf_counter() - start, len(site.articles))
