@@ -11,7 +11,7 @@ from types import MappingProxyType
 
 from kursk_site.config import decode_text, load_config
 from kursk_site.content import ArticleFile, make_parser, parse_article
-from kursk_site.content.article import FRONT_MATTER_KEYS, SLUG_RE, parse_date
+from kursk_site.content.article import SLUG_RE, parse_date
 from kursk_site.content.discover import display_path
 from kursk_site.content.frontmatter import split_front_matter
 from kursk_site.content.wire import headline_slug
@@ -134,7 +134,8 @@ def front_matter(
     author: str = "",
     kept: Mapping[str, object] = MappingProxyType({}),
 ) -> list[str]:
-    """YAML lines: title, date, summary (the lede's first sentence unless given), tags, sources and figures.
+    """YAML lines: title, date, summary (the lede's first sentence unless given), tags, sources and figures
+    (the file's own, then those found in the text).
 
     `kept` holds the file's other front matter keys, written back as they were (as JSON, which YAML reads).
     """
@@ -151,13 +152,10 @@ def front_matter(
         for source in sources:
             out.append(f"  - name: {_q(source.name)}")
             out += [f"    {key}: {_q(value)}" for key, value in (("url", source.url), ("date", source.date)) if value]
-    if figures:
-        block = ["figures:", *figure_lines(figures, sources)]
-        if "figures" in FRONT_MATTER_KEYS:
-            out += block
-        else:  # a loader without the `figures:` key would refuse the article: keep them for the editor as comments
-            out += ["# Key figures found (this version of kursk-site does not read 'figures:'):"]
-            out += [f"# {line}" for line in block]
+    given = {figure.amount for figure in article.figures}
+    every = (*article.figures, *(figure for figure in figures if figure.amount not in given))
+    if every:
+        out += ["figures:", *figure_lines(every, sources)]
     if article.draft:
         out.append("draft: true")
     out += [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in kept.items()]
@@ -170,7 +168,8 @@ def figure_lines(figures: tuple[KeyFigure, ...], sources: list[Source]) -> list[
     out: list[str] = []
     for figure in figures:
         out += [f"  - value: {_q(figure.value)}", f"    label: {_q(figure.label or _shorten(figure.sentence))}"]
-        out.append(f"    section: {figure.section}")
+        if figure.section:
+            out.append(f"    section: {figure.section}")
         if figure.source.casefold() in known:
             out.append(f"    source: {_q(known[figure.source.casefold()])}")
         if figure.as_of:

@@ -10,7 +10,6 @@ from hypothesis import strategies as st
 
 from kursk_site.assemble import make_article
 from kursk_site.content import load_articles, make_parser
-from kursk_site.content.article import FRONT_MATTER_KEYS
 from kursk_site.content.markdown import parse_markdown
 from kursk_site.errors import UsageError
 from kursk_site.importer import format_report, import_wire, markdown_heading, markdown_text
@@ -36,21 +35,25 @@ def sections_and_paragraphs(article: Article) -> list[tuple[str, str, list[tuple
 
 
 def figures_of(front_matter: str) -> str:
-    """The `figures:` block as YAML, whether the loader reads it or it was written as comments."""
+    """The `figures:` block of the front matter."""
     lines = front_matter.splitlines()
-    if "figures" not in FRONT_MATTER_KEYS:
-        lines = [line.removeprefix("# ") for line in lines if line.startswith("# ")]
     start = lines.index("figures:")
     end = next((i for i in range(start + 1, len(lines)) if not lines[i].startswith(" ")), len(lines))
     return "\n".join(lines[start:end]) + "\n"
 
 
-def test_figures_are_written_as_yaml_when_the_loader_reads_them_else_as_comments() -> None:
-    imported = import_wire(SOURCE.read_bytes(), "kursk-source.txt", repo_config(), default_date="2026-11-25")
-    head = imported.markdown.split("\n---\n", 1)[0]
-    written = "\nfigures:\n" if "figures" in FRONT_MATTER_KEYS else '\n# figures:\n#   - value: "6,000"\n'
-    assert written in head
-    assert figures_of(head).startswith('figures:\n  - value: "6,000"\n    label: "people"\n    section: deployment\n')
+def test_the_file_s_own_figures_come_first_and_found_ones_are_not_repeated() -> None:
+    data = (
+        b'---\ndate: 2024-03-04\nfigures:\n  - value: "300"\n    label: sappers sent in March\n'
+        b"corrections:\n  - date: 2024-03-05\n    text: The number was wrong.\n---\n"
+        b"Title\nSome 300 sappers and 40 engineers went.\n"
+    )
+    head = import_wire(data, "a.txt", repo_config(), default_date="2025-01-01").markdown.split("\n---\n")[0]
+    assert figures_of(head) == (
+        'figures:\n  - value: "300"\n    label: "sappers sent in March"\n'
+        '  - value: "40"\n    label: "engineers"\n    section: deployment\n'
+    )
+    assert 'corrections: [{"date": "2024-03-05", "text": "The number was wrong."}]' in head
 
 
 def load_site_article(root: Path, slug: str) -> Article:

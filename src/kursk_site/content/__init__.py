@@ -8,13 +8,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kursk_site.config import check_printable, decode_text, read_bytes
-from kursk_site.content.article import make_raw_article
+from kursk_site.content.article import article_slug, make_raw_article
 from kursk_site.content.discover import ArticleFile, discover_articles
 from kursk_site.content.frontmatter import split_front_matter
 from kursk_site.content.markdown import make_parser, parse_markdown
 from kursk_site.content.wire import parse_wire
 from kursk_site.errors import BuildFailed, ContentError, SourcePos
-from kursk_site.model import RawArticle, SiteConfig, SourceKind
+from kursk_site.model import Footnote, RawArticle, SiteConfig, SourceKind
 from kursk_site.yamlsrc import YamlDoc, load_yaml
 
 WIRE_DATE_HINT = (
@@ -57,6 +57,8 @@ def parse_article(
         data_with_date = {**(meta.data if meta else {}), "date": default_date}
         meta = YamlDoc(data_with_date, meta.lines if meta else {}, meta.first_line if meta else 1)
     title, date_hint = "", ""
+    footnotes: tuple[Footnote, ...] = ()
+    problems: tuple[tuple[int, str], ...] = ()
     if file.kind is SourceKind.WIRE:
         given = meta.data.get("title") if meta and isinstance(meta.data, dict) else None
         wire = parse_wire(split.body, split.body_line, title=given if isinstance(given, str) else "")
@@ -65,8 +67,8 @@ def parse_article(
         blocks, keywords, title = wire.blocks, wire.keywords, wire.title
         date_hint = WIRE_DATE_HINT if split.meta is None else ""
     else:
-        body = parse_markdown(md, split.body, split.body_line)
-        blocks, keywords = body.blocks, body.keywords
+        body = parse_markdown(md, split.body, split.body_line, article_slug(meta, file.path.stem))
+        blocks, keywords, footnotes, problems = body.blocks, body.keywords, body.footnotes, body.problems
     return make_raw_article(
         origin=SourcePos(file.display, 1),
         kind=file.kind,
@@ -77,6 +79,8 @@ def parse_article(
         config=config,
         title=title,
         date_hint=date_hint,
+        footnotes=footnotes,
+        problems=problems,
     )
 
 
