@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
-from kursk_site.errors import SourcePos
+from kursk_site.errors import ContentError, SourcePos
 
 
 class SourceKind(enum.Enum):
@@ -87,6 +87,11 @@ class BuildOptions:
     base_url: str | None = None
     """Overrides site.yaml's base_url when given."""
     drafts: bool = False
+    """Include articles marked `draft: true`."""
+    future: bool = False
+    """Include articles dated after `now`."""
+    now: datetime | None = None
+    """The build date (from the command line: SOURCE_DATE_EPOCH or the clock); None publishes every date."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,3 +281,15 @@ class BuildReport:
     bytes: int
     seconds: float
     articles: int
+    left_out: int = 0
+    """Articles left out: drafts, and articles dated in the future."""
+
+
+@dataclass(frozen=True, slots=True)
+class CheckReport:
+    """What `check` found: the site it would build, and the warnings (errors are raised as BuildFailed)."""
+
+    pages: int
+    articles: int
+    warnings: tuple[ContentError, ...]
+    """Sorted by place; printed as `path:line: warning: message`."""
