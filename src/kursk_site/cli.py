@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -179,10 +181,12 @@ def run_serve(args: argparse.Namespace, console: Console) -> int:
         _options(args),
         host=args.host,
         port=args.port,
-        notify=console.out,
+        notify=lambda message, error: console.err(message) if error else console.out(message),
         verbose=console.verbose,
         temporary_out=args.out is None,
     )
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _interrupt) if in_main else None
     try:
         server.start()
         console.out(f"Serving {server.url} (rebuilds when you save; Ctrl-C to stop)")
@@ -191,7 +195,14 @@ def run_serve(args: argparse.Namespace, console: Console) -> int:
         console.out("Stopped.")
     finally:
         server.close()
+        if in_main and previous is not None:
+            signal.signal(signal.SIGTERM, previous)
     return EXIT_OK
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    """SIGTERM stops `serve` as Ctrl-C does: the server closes and its temporary folder is removed."""
+    raise KeyboardInterrupt
 
 
 def run_init(args: argparse.Namespace, console: Console) -> int:

@@ -40,8 +40,8 @@ RELOAD_SCRIPT = (
     's.addEventListener("reload",function(){location.reload()});})();</script>'
 )
 
-Notify = Callable[[str], None]
-"""Told what happens (rebuilt, errors, requests when verbose); the command line prints it."""
+Notify = Callable[[str, bool], None]
+"""Told what happens (rebuilt, requests when verbose) and whether it is an error; the command line prints it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,16 +276,20 @@ class DevServer:
         self.preview.publish(errors)
         seconds = time.perf_counter() - start
         if errors:
-            self.notify("\n".join((*errors, f"build failed: {len(errors)} error{'s' if len(errors) != 1 else ''}")))
+            count = f"{len(errors)} error{'s' if len(errors) != 1 else ''}"
+            self.notify(
+                "\n".join((*errors, f"build failed: {count}; the browser shows them until the next good save")), True
+            )
         else:
             verb = "Built" if first else "Rebuilt"
-            self.notify(f"{verb} {report.pages} pages from {report.articles} articles in {seconds:.2f} s")
+            articles = f"{report.articles} article{'s' if report.articles != 1 else ''}"
+            self.notify(f"{verb} {report.pages} pages from {articles} in {seconds:.2f} s", False)
 
 
 def _make_handler(server: DevServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
-        server_version = "kursk-site"
-        sys_version = ""
+        def version_string(self) -> str:
+            return "kursk-site"
 
         def do_GET(self) -> None:
             self._respond(body=True)
@@ -295,7 +299,7 @@ def _make_handler(server: DevServer) -> type[BaseHTTPRequestHandler]:
 
         def log_message(self, format: str, *args: Any) -> None:
             if server.verbose:
-                server.notify(f"{self.command} {self.path} {args[1] if len(args) > 1 else ''}".rstrip())
+                server.notify(f"{self.command} {self.path} {args[1] if len(args) > 1 else ''}".rstrip(), False)
 
         def _respond(self, *, body: bool) -> None:
             path = urlsplit(self.path).path
