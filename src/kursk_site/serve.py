@@ -211,8 +211,8 @@ class DevServer:
     def start(self) -> None:
         """Build once (a usage problem such as a refused output folder is raised), then serve and watch."""
         self._rebuild(first=True)
-        for target in (self._http.serve_forever, self._watch):
-            thread = threading.Thread(target=target, name=f"kursk-site-{target.__name__}", daemon=True)
+        for name, target in (("http", self._serve), ("watch", self._watch)):
+            thread = threading.Thread(target=target, name=f"kursk-site-{name}", daemon=True)
             thread.start()
             self._threads.append(thread)
 
@@ -238,6 +238,9 @@ class DevServer:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def _serve(self) -> None:
+        self._http.serve_forever(poll_interval=POLL_SECONDS)
 
     def _watch_folders(self) -> tuple[Path, ...]:
         root = self.project.root
