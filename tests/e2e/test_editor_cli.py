@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import pty
 import subprocess
 import sys
 from pathlib import Path
@@ -235,3 +237,34 @@ def test_every_command_documents_quiet_and_verbose(capsys: pytest.CaptureFixture
         out = capsys.readouterr().out
         assert "--quiet" in out
         assert "--verbose" in out
+
+
+def test_on_a_terminal_build_shows_each_step_then_clears_the_line(make_site: MakeSite) -> None:
+    root = make_site({"content/articles/a.md": article()})
+    leader, follower = pty.openpty()
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "kursk_site", "build", "--source", str(root)],
+            stdout=subprocess.PIPE,
+            stderr=follower,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    finally:
+        os.close(follower)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the terminal is closed once everything is read
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(leader)
+    assert result.returncode == 0
+    assert result.stdout.startswith("Built 10 pages")
+    assert b"reading content..." in shown
+    assert b"writing 14 files..." in shown
+    assert shown.endswith(b"\r\x1b[K")
