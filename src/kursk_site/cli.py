@@ -101,7 +101,7 @@ def make_parser() -> argparse.ArgumentParser:
 
     cmd = commands.add_parser("serve", parents=[talk, source, select], help="preview: build, serve, rebuild on save")
     cmd.add_argument("--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1)")
-    cmd.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"the port (default: {DEFAULT_PORT}; 0: any)")
+    cmd.add_argument("--port", type=_port, default=DEFAULT_PORT, help=f"the port (default: {DEFAULT_PORT}; 0: any)")
     cmd.add_argument("--out", type=Path, metavar="DIR", help="build here (default: a temporary folder)")
     cmd.set_defaults(run=run_serve)
 
@@ -219,6 +219,12 @@ def run_new(args: argparse.Namespace, console: Console) -> int:
     shown = path.relative_to(project.root).as_posix()
     console.out(f"Created {shown} (a draft: `serve --drafts` shows it; set draft: false to publish it)")
     return EXIT_OK
+
+
+def _port(value: str) -> int:
+    if not value.isdigit() or not 0 <= int(value) <= 65535:
+        raise argparse.ArgumentTypeError(f"expected a port number from 0 to 65535, got {value!r}")
+    return int(value)
 
 
 def _project(args: argparse.Namespace) -> Project:

@@ -239,6 +239,13 @@ class DevServer:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def _current_project(self) -> Project:
+        """The project, with a templates/ folder made since the preview started taken into account."""
+        templates = self.project.root / "templates"
+        if not self.project.template_dirs and templates.is_dir():
+            return replace(self.project, template_dirs=(templates,))
+        return self.project
+
     def _serve(self) -> None:
         self._http.serve_forever(poll_interval=POLL_SECONDS)
 
@@ -265,7 +272,7 @@ class DevServer:
         start = time.perf_counter()
         errors: tuple[str, ...] = ()
         try:
-            report = build(self.project, self.options)
+            report = build(self._current_project(), self.options)
         except BuildFailed as e:
             errors = tuple(str(error) for error in e.errors)
         except UsageError as e:

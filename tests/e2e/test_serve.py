@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from kursk_site.cli import main
 from kursk_site.model import BuildOptions, Project
 from kursk_site.serve import EVENTS_PATH, DevServer
 from tests.conftest import MakeSite
@@ -155,7 +156,7 @@ def test_a_broken_save_shows_the_errors_and_the_next_good_save_recovers(site: Pa
         events.close()
 
 
-def test_a_template_edit_triggers_a_rebuild(site: Path, server: DevServer) -> None:
+def test_a_new_template_is_used_by_the_next_rebuild(site: Path, server: DevServer) -> None:
     events = EventStream(server.url)
     try:
         assert events.next_event()[0] == "hello"
@@ -163,7 +164,10 @@ def test_a_template_edit_triggers_a_rebuild(site: Path, server: DevServer) -> No
         (site / "templates" / "404.html").write_text(
             '{% extends "base:404.html" %}{% block main %}<h1>Lost at the desk</h1>{% endblock %}'
         )
-        assert events.next_event()[0] == "reload"
+        assert events.next_event() == ("reload", "built")
+        status, _, page = fetch(server.url + "no-such-page.html")
+        assert status == 404
+        assert "Lost at the desk" in page
     finally:
         events.close()
 
@@ -251,3 +255,8 @@ def test_a_port_in_use_is_a_usage_error(site: Path, server: DevServer) -> None:
     )
     assert result.returncode == 2
     assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
+
+
+@pytest.mark.parametrize("port", ["70000", "-1", "eighty"])
+def test_a_port_that_is_not_a_port_number_is_a_usage_error(site: Path, port: str) -> None:
+    assert main(["serve", "--port", port, "--source", str(site)]) == 2
