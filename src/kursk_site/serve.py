@@ -36,9 +36,12 @@ SETTLE_SECONDS = 0.03
 KEEPALIVE_SECONDS = 15.0
 RELOAD_SCRIPT = (
     "<script>/* added by kursk-site serve, not part of the site */"
-    '(function(){var s=new EventSource("' + EVENTS_PATH + '");'
-    's.addEventListener("reload",function(){location.reload()});})();</script>'
+    '(function(){var built="%s",s=new EventSource("' + EVENTS_PATH + '");'
+    "function reload(){s.close();location.reload()}"
+    's.addEventListener("hello",function(e){if(e.data!==built)reload()});'
+    's.addEventListener("reload",reload);})();</script>'
 )
+"""Reloads on each rebuild; `%s` is the build the page came from, so a rebuild during page load is not missed."""
 
 Notify = Callable[[str, bool], None]
 """Told what happens (rebuilt, requests when verbose) and whether it is an error; the command line prints it."""
@@ -135,9 +138,9 @@ def is_folder_request(out_dir: Path, url_path: str) -> bool:
     return not text.endswith("/") and resolve_request(out_dir, text + "/") is not None
 
 
-def inject_reload(page: bytes) -> bytes:
+def inject_reload(page: bytes, generation: int) -> bytes:
     """The page with the reload script before its last `</body>` (or at the end)."""
-    script = RELOAD_SCRIPT.encode()
+    script = (RELOAD_SCRIPT % generation).encode()
     at = page.lower().rfind(b"</body>")
     return page + script if at < 0 else page[:at] + script + page[at:]
 
@@ -318,36 +321,32 @@ def _make_handler(server: DevServer) -> type[BaseHTTPRequestHandler]:
                 return
             outcome = server.preview.outcome
             file = resolve_request(server.out_dir, path)
-            is_page = file is None or file.suffix == ".html"
-            if outcome.errors and is_page:
-                self._send(
-                    HTTPStatus.INTERNAL_SERVER_ERROR, inject_reload(error_page(outcome.errors)), "text/html", body
-                )
+            if outcome.errors and (file is None or file.suffix == ".html"):
+                page = inject_reload(error_page(outcome.errors), outcome.generation)
+                self._send(HTTPStatus.INTERNAL_SERVER_ERROR, page, "text/html", body)
             elif file is None and is_folder_request(server.out_dir, path):
                 self.send_response(HTTPStatus.MOVED_PERMANENTLY)
                 self.send_header("Location", path + "/")
                 self.send_header("Content-Length", "0")
                 self.end_headers()
-            elif file is None:
-                self._send(HTTPStatus.NOT_FOUND, inject_reload(self._not_found_page()), "text/html", body)
             else:
-                self._send_file(file, body)
+                self._send_file(file, outcome, body)
 
-        def _not_found_page(self) -> bytes:
+        def _send_file(self, file: Path | None, outcome: Outcome, body: bool) -> None:
             try:
-                return (server.out_dir / "404.html").read_bytes()
-            except OSError:
-                return b"<!DOCTYPE html>\n<title>Not found</title>\n<h1>Not found</h1>\n"
-
-        def _send_file(self, file: Path, body: bool) -> None:
-            try:
+                if file is None:
+                    raise FileNotFoundError
                 data = file.read_bytes()
-            except OSError:  # replaced by a rebuild while we looked
-                self._send(HTTPStatus.NOT_FOUND, inject_reload(self._not_found_page()), "text/html", body)
+            except OSError:  # unknown, or replaced by a rebuild while we looked
+                try:
+                    page = (server.out_dir / "404.html").read_bytes()
+                except OSError:
+                    page = b"<!DOCTYPE html>\n<title>Not found</title>\n<h1>Not found</h1>\n"
+                self._send(HTTPStatus.NOT_FOUND, inject_reload(page, outcome.generation), "text/html", body)
                 return
             kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
             if kind == "text/html":
-                data = inject_reload(data)
+                data = inject_reload(data, outcome.generation)
             self._send(HTTPStatus.OK, data, kind, body)
 
         def _send(self, status: HTTPStatus, data: bytes, kind: str, body: bool) -> None:
@@ -366,13 +365,10 @@ def _make_handler(server: DevServer) -> type[BaseHTTPRequestHandler]:
             self.send_header("Cache-Control", "no-store")
             self.end_headers()
             outcome = server.preview.outcome
-            try:
+            try:  # the page compares the build in `hello` with its own, and reloads if it missed one
                 self.wfile.write(
                     f"retry: 500\nid: {outcome.generation}\nevent: hello\ndata: {outcome.generation}\n\n".encode()
                 )
-                last = self.headers.get("Last-Event-ID", "")
-                if last.isdigit() and int(last) != outcome.generation:
-                    self._reload_event(outcome)  # a rebuild happened while the browser was reconnecting
                 self.wfile.flush()
                 generation = outcome.generation
                 while not server.preview.closed:

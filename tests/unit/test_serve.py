@@ -65,14 +65,15 @@ def test_a_folder_without_its_slash_is_recognised_for_a_redirect(out: Path) -> N
 
 
 def test_the_reload_script_goes_before_the_closing_body_tag() -> None:
-    page = inject_reload(b"<html><body><p>x</p></body></html>")
+    page = inject_reload(b"<html><body><p>x</p></body></html>", 7)
     assert page.startswith(b"<html><body><p>x</p><script>")
     assert page.endswith(b"</script></body></html>")
     assert EVENTS_PATH.encode() in page
+    assert b'built="7"' in page
 
 
 def test_the_reload_script_is_appended_to_a_page_without_a_body_tag() -> None:
-    page = inject_reload(b"<p>x</p>")
+    page = inject_reload(b"<p>x</p>", 1)
     assert page.startswith(b"<p>x</p><script>")
 
 
