@@ -93,12 +93,16 @@ class Preview:
             self._changed.notify_all()
 
 
-def snapshot(folders: Iterable[Path]) -> frozenset[tuple[str, int, int, int]]:
-    """(path, size, modification time, inode) of every file below `folders`; hidden and backup files skipped."""
+def snapshot(folders: Iterable[Path], skip: Path | None = None) -> frozenset[tuple[str, int, int, int]]:
+    """(path, size, modification time, inode) of every file below `folders`; hidden and backup files skipped,
+    and the folder `skip` (the output, should it lie inside a watched folder)."""
     found: set[tuple[str, int, int, int]] = set()
+    skipped = os.path.abspath(skip) if skip else ""
     for folder in folders:
         for dirpath, dirnames, filenames in os.walk(folder):
-            dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+            dirnames[:] = [
+                d for d in dirnames if not d.startswith(".") and os.path.abspath(os.path.join(dirpath, d)) != skipped
+            ]
             for name in filenames:
                 if name.startswith((".", "#")) or name.endswith("~"):
                     continue
@@ -237,7 +241,11 @@ class DevServer:
             shutil.rmtree(self._temp, ignore_errors=True)
 
     def __enter__(self) -> DevServer:
-        self.start()
+        try:
+            self.start()
+        except BaseException:
+            self.close()
+            raise
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -259,13 +267,13 @@ class DevServer:
 
     def _watch(self) -> None:
         folders = self._watch_folders()
-        seen = snapshot(folders)
+        seen = snapshot(folders, self.out_dir)
         while not self._stop.wait(POLL_SECONDS):
-            now = snapshot(folders)
+            now = snapshot(folders, self.out_dir)
             if now == seen:
                 continue
             while not self._stop.wait(SETTLE_SECONDS):
-                settled = snapshot(folders)
+                settled = snapshot(folders, self.out_dir)
                 if settled == now:
                     break
                 now = settled

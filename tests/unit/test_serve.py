@@ -107,3 +107,10 @@ def test_the_watcher_ignores_editor_swap_and_backup_files_and_missing_folders(tm
     (tmp_path / "a.md~").write_text("backup")
     (tmp_path / "#a.md#").write_text("autosave")
     assert snapshot([tmp_path, tmp_path / "missing"]) == first
+
+
+def test_the_watcher_skips_the_output_folder_inside_a_watched_folder(tmp_path: Path) -> None:
+    (tmp_path / "preview").mkdir()
+    first = snapshot([tmp_path], skip=tmp_path / "preview")
+    (tmp_path / "preview" / "index.html").write_text("built")
+    assert snapshot([tmp_path], skip=tmp_path / "preview") == first
