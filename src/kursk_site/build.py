@@ -37,7 +37,7 @@ def build(project: Project, options: BuildOptions, progress: Progress | None = N
     tell(f"rendering {len(site.articles)} article{'s' if len(site.articles) != 1 else ''}")
     files = render_site(site, project)
     tell(f"writing {len(files)} files")
-    check_out_dir(project.out_dir, (project.root, project.content_dir, *project.template_dirs))
+    check_out_dir(project.out_dir, (project.root,), inputs=(project.content_dir, *project.template_dirs))
     stats = write_site(files, project.out_dir)
     pages = sum(1 for f in files if f.path.suffix == ".html")
     left_out = len(selection.drafts) + len(selection.scheduled)
