@@ -35,6 +35,7 @@ LAYERS = MappingProxyType(
         "kursk_site.feeds": 3,
         "kursk_site.sitemap": 3,
         "kursk_site.checks": 3,
+        "kursk_site.search": 3,
         # L4: WRITE
         "kursk_site.writer": 4,
         # L5: the pipeline
@@ -64,6 +65,7 @@ SAME_LAYER = frozenset(
         ("kursk_site.feeds", "kursk_site.urls"),
         ("kursk_site.sitemap", "kursk_site.urls"),
         ("kursk_site.checks", "kursk_site.urls"),
+        ("kursk_site.search", "kursk_site.urls"),
         ("kursk_site.cli", "kursk_site.serve"),
         ("kursk_site.cli", "kursk_site.scaffold"),
         ("kursk_site.__main__", "kursk_site.cli"),

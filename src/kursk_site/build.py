@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
@@ -16,8 +17,9 @@ from kursk_site.content.static import collect_static
 from kursk_site.errors import BuildFailed, ContentError
 from kursk_site.feeds import render_feed
 from kursk_site.model import BuildOptions, BuildReport, CheckReport, OutputFile, Project, Site
-from kursk_site.render import make_env, render_feed_bodies, render_pages
+from kursk_site.render import make_env, render_feed_bodies, render_pages, render_search_script
 from kursk_site.schedule import Selection, select_articles
+from kursk_site.search import render_search_index
 from kursk_site.sitemap import render_sitemap
 from kursk_site.writer import check_out_dir, write_site
 
@@ -67,6 +69,8 @@ def _load(project: Project, options: BuildOptions) -> tuple[Site, Selection]:
     if not site_yaml.is_file():
         raise BuildFailed([ContentError(display, 0, "not found: every site needs content/site.yaml")])
     config = load_config(site_yaml, display, options.base_url)
+    if options.search:
+        config = dataclasses.replace(config, search=True)
     raws = load_articles(project.content_dir / "articles", project.root, config)
     selection = select_articles(raws, options)
     articles = [make_article(raw, config) for raw in selection.published]
@@ -82,10 +86,12 @@ def render_site(site: Site, project: Project) -> tuple[OutputFile, ...]:
     pages = render_pages(site, env, project.root)
     feed = render_feed(site, render_feed_bodies(site, env, project.root))
     modified = {urls.article_path(a.slug): a.modified for a in site.articles}
-    sitemap = render_sitemap(site.config.base_url, [(p.path, modified.get(p.path, site.updated)) for p in pages])
+    listed = [(p.path, modified.get(p.path, site.updated)) for p in pages if p.path != urls.SEARCH]  # noindex
+    sitemap = render_sitemap(site.config.base_url, listed)
     static_dirs = (*(d / "static" for d in project.template_dirs), THEME / "static")
     static = collect_static(
         (*((d, PurePosixPath("assets")) for d in static_dirs), (project.root / "static", PurePosixPath("."))),
         project.root,
     )
-    return (*pages, feed, *sitemap, *static)
+    search = (render_search_index(site), render_search_script(env, project.root)) if site.config.search else ()
+    return (*pages, feed, *sitemap, *static, *search)

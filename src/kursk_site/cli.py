@@ -92,6 +92,9 @@ def make_parser() -> argparse.ArgumentParser:
     cmd = commands.add_parser("build", parents=[talk, source, select], help="build the site into the output folder")
     cmd.add_argument("--out", type=Path, metavar="DIR", help="the output folder (default: SOURCE/build)")
     cmd.add_argument("--base-url", metavar="URL", help="the address the site is published at")
+    cmd.add_argument(
+        "--search", action="store_true", help="write the search page and its index (as `search: true` in site.yaml)"
+    )
     cmd.set_defaults(run=run_build)
 
     cmd = commands.add_parser("check", parents=[talk, source, select], help="check everything, write nothing")
@@ -245,6 +248,7 @@ def _options(args: argparse.Namespace) -> BuildOptions:
         drafts=args.drafts,
         future=args.future,
         now=_build_date(),
+        search=getattr(args, "search", False),
     )
 
 

@@ -58,6 +58,8 @@ class SiteConfig:
     per_page: int
     """How many articles a listing page (home, section, topic) shows before it continues on the next page."""
     sections: tuple[SectionRule, ...]
+    search: bool = False
+    """Whether the build writes the search page and its index (site.yaml `search: true`, or `build --search`)."""
     source: SourcePos = field(default=SourcePos("content/site.yaml", 0), compare=False)
 
     def section(self, key: str) -> SectionRule:
@@ -92,6 +94,8 @@ class BuildOptions:
     """Include articles dated after `now`."""
     now: datetime | None = None
     """The build date (from the command line: SOURCE_DATE_EPOCH or the clock); None publishes every date."""
+    search: bool = False
+    """Switches search on even when site.yaml does not."""
 
 
 @dataclass(frozen=True, slots=True)

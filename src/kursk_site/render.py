@@ -116,6 +116,12 @@ def render_pages(site: Site, env: jinja2.Environment, root: Path) -> tuple[Outpu
     return tuple(out)
 
 
+def render_search_script(env: jinja2.Environment, root: Path) -> OutputFile:
+    """assets/search.js, the search page's script, from the `search.js` template (so a theme can replace it)."""
+    script = render_template(env, "search.js", root)
+    return OutputFile(urls.SEARCH_SCRIPT, script.encode("utf-8"), "search.js")
+
+
 def render_feed_bodies(site: Site, env: jinja2.Environment, root: Path) -> dict[str, str]:
     """The full HTML of each article for the feeds, by slug."""
     sections = section_links(site)

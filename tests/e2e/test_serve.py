@@ -26,6 +26,8 @@ from tests.conftest import MakeSite
 
 WAIT = 10.0
 """The longest any step may take; each wait returns as soon as its condition holds."""
+REBUILD_BOUND = 2.0
+"""Seconds from a save to the reload event for a one-article site."""
 
 ARTICLE = """\
 ---
@@ -128,7 +130,8 @@ def test_a_saved_edit_is_served_and_announced_on_the_reload_stream(site: Path, s
         started = time.monotonic()
         edit(site, "A second lede.")
         assert events.next_event() == ("reload", "built")
-        assert time.monotonic() - started < 1.0
+        # about 0.2 s on an idle machine (0.1 s polling plus the build); the bound leaves room for a busy CI runner
+        assert time.monotonic() - started < REBUILD_BOUND
         assert "A second lede." in fetch(server.url + "articles/a.html")[2]
     finally:
         events.close()
