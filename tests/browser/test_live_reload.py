@@ -1,12 +1,8 @@
-"""In a real browser (Chromium): the open page reloads itself after a save, shows a broken save's errors, recovers."""
+"""In a real browser: the open page reloads itself after a save, shows a broken save's errors, then recovers."""
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
-
-import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from kursk_site.model import BuildOptions, Project
 from kursk_site.serve import DevServer
@@ -25,21 +21,6 @@ date: 2024-11-05
 Deployment text.
 """
 TIMEOUT_MS = 10_000
-
-
-def chromium_path() -> str:
-    path = shutil.which("chromium") or shutil.which("chromium-browser")
-    if path is None:
-        pytest.fail("Chromium is needed for the browser tests: run scripts/test.sh, which installs it")
-    return path
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=chromium_path())
-        yield instance
-        instance.close()
 
 
 def test_the_open_page_follows_every_save_and_shows_errors_until_fixed(make_site: MakeSite, browser: Browser) -> None:
