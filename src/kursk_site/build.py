@@ -33,13 +33,13 @@ THEME = Path(__file__).parent / "templates"
 def build(project: Project, options: BuildOptions, progress: Progress | None = None) -> BuildReport:
     """Build the whole site into `project.out_dir`; raises BuildFailed (nothing written) on bad input."""
     start = time.perf_counter()
+    check_out_dir(project.out_dir, (project.root,), inputs=(project.content_dir, *project.template_dirs))
     tell = progress or _silent
     tell("reading content")
     site, selection = _load(project, options)
     tell(f"rendering {len(site.articles)} article{'s' if len(site.articles) != 1 else ''}")
     files = render_site(site, project)
     tell(f"writing {len(files)} files")
-    check_out_dir(project.out_dir, (project.root,), inputs=(project.content_dir, *project.template_dirs))
     stats = write_site(files, project.out_dir)
     pages = sum(1 for f in files if f.path.suffix == ".html")
     left_out = len(selection.drafts) + len(selection.scheduled)
