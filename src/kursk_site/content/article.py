@@ -214,3 +214,8 @@ def _summary(blocks: tuple[Block, ...]) -> str:
         return text
     cut = text[:SUMMARY_LENGTH].rsplit(" ", 1)[0].rstrip(",;:")
     return cut + "…"
+
+
+def slug_from_title(title: str) -> str:
+    """A file name and URL slug for a new article, e.g. 'Sappers arrive in Kursk' -> 'sappers-arrive-in-kursk'."""
+    return str(slugify(title, max_length=80, word_boundary=True))
