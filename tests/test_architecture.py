@@ -42,8 +42,9 @@ LAYERS = MappingProxyType(
         "kursk_site.search": 3,
         # L4: WRITE
         "kursk_site.writer": 4,
-        # L5: the pipeline
+        # L5: the pipeline, and the import command's (wire copy -> content/articles/*.md)
         "kursk_site.build": 5,
+        "kursk_site.importer": 5,
         # L6: the edges
         "kursk_site.cli": 6,
         "kursk_site.serve": 6,
