@@ -120,10 +120,14 @@ def make_parser() -> argparse.ArgumentParser:
     cmd.set_defaults(run=run_new)
 
     cmd = commands.add_parser(
-        "import", parents=[talk, source], help="turn a plain-text wire article into content/articles/<slug>.md"
+        "import",
+        parents=[talk, source],
+        help="turn a plain-text wire article into content/articles/<slug>.md and print a review report",
     )
     cmd.add_argument("file", type=Path, metavar="FILE", help="the plain-text article (UTF-8)")
-    cmd.add_argument("--slug", metavar="S", help="the file and URL name (default: from its front matter or headline)")
+    cmd.add_argument(
+        "--slug", metavar="S", help="the article's file and URL name (default: from its front matter or headline)"
+    )
     cmd.add_argument("--force", action="store_true", help="replace content/articles/<slug>.md if it exists")
     cmd.add_argument("--date", metavar="YYYY-MM-DD", help="the date when the file gives none (default: today, UTC)")
     cmd.set_defaults(run=run_import)
@@ -146,9 +150,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for error in e.errors:
             console.err(str(error))
         count = f"{len(e.errors)} error{'s' if len(e.errors) != 1 else ''}"
-        unchanged = {"build": "; the previous output is unchanged", "import": "; nothing was written"}.get(
-            args.command, ""
-        )
+        unchanged = "; the previous output is unchanged" if args.command == "build" else ""
         console.err(f"{args.command} failed: {count}{unchanged}")
         return EXIT_CONTENT
     except UsageError as e:
@@ -237,6 +239,12 @@ def run_new(args: argparse.Namespace, console: Console) -> int:
     return EXIT_OK
 
 
+def _port(value: str) -> int:
+    if not value.isdigit() or not 0 <= int(value) <= 65535:
+        raise argparse.ArgumentTypeError(f"expected a port number from 0 to 65535, got {value!r}")
+    return int(value)
+
+
 def run_import(args: argparse.Namespace, console: Console) -> int:
     """`kursk-site import FILE`: write the Markdown article, print the review report."""
     project = _project(args)
@@ -245,8 +253,16 @@ def run_import(args: argparse.Namespace, console: Console) -> int:
     except OSError as e:
         raise UsageError(f"{args.file}: {e.strerror or e}") from None
     today = _build_date().date().isoformat()
-    config = load_site_config(project)
-    imported = import_wire(data, args.file.as_posix(), config, slug=args.slug or "", default_date=args.date or today)
+    try:
+        config = load_site_config(project)
+        imported = import_wire(
+            data, args.file.as_posix(), config, slug=args.slug or "", default_date=args.date or today
+        )
+    except BuildFailed as e:
+        for error in e.errors:
+            console.err(str(error))
+        console.err(f"import failed: {len(e.errors)} error{'s' if len(e.errors) != 1 else ''}; nothing was written")
+        return EXIT_CONTENT
     target = project.content_dir / "articles" / f"{imported.slug}.md"
     shown = display_path(target, project.root)
     try:
@@ -262,12 +278,6 @@ def run_import(args: argparse.Namespace, console: Console) -> int:
             f"Note: {args.file} is in content/articles too: delete it, or the site will show this article twice."
         )
     return EXIT_OK
-
-
-def _port(value: str) -> int:
-    if not value.isdigit() or not 0 <= int(value) <= 65535:
-        raise argparse.ArgumentTypeError(f"expected a port number from 0 to 65535, got {value!r}")
-    return int(value)
 
 
 def _project(args: argparse.Namespace) -> Project:
