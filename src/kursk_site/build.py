@@ -13,10 +13,23 @@ from kursk_site.checks import find_warnings
 from kursk_site.config import load_config
 from kursk_site.content import load_articles
 from kursk_site.content.discover import display_path
+from kursk_site.content.entities import load_entities
 from kursk_site.content.static import collect_static
+from kursk_site.content.timeline import load_timeline
 from kursk_site.errors import BuildFailed, ContentError
 from kursk_site.feeds import render_feed
-from kursk_site.model import BuildOptions, BuildReport, CheckReport, OutputFile, Project, Site
+from kursk_site.jsonfeed import render_json_feed
+from kursk_site.model import (
+    BuildOptions,
+    BuildReport,
+    CheckReport,
+    Entity,
+    OutputFile,
+    Project,
+    RawArticle,
+    Site,
+    TimelineEvent,
+)
 from kursk_site.render import make_env, render_feed_bodies, render_pages, render_search_script
 from kursk_site.schedule import Selection, select_articles
 from kursk_site.search import render_search_index
@@ -71,10 +84,29 @@ def _load(project: Project, options: BuildOptions) -> tuple[Site, Selection]:
     config = load_config(site_yaml, display, options.base_url)
     if options.search:
         config = dataclasses.replace(config, search=True)
-    raws = load_articles(project.content_dir / "articles", project.root, config)
+    errors: list[ContentError] = []
+    raws: tuple[RawArticle, ...] = ()
+    timeline: tuple[TimelineEvent, ...] = ()
+    entities: tuple[Entity, ...] = ()
+    try:
+        raws = load_articles(project.content_dir / "articles", project.root, config)
+    except BuildFailed as e:
+        errors.extend(e.errors)
+    try:
+        path = project.content_dir / "timeline.yaml"
+        timeline = load_timeline(path, display_path(path, project.root), config)
+    except BuildFailed as e:
+        errors.extend(e.errors)
+    try:
+        path = project.content_dir / "entities.yaml"
+        entities = load_entities(path, display_path(path, project.root))
+    except BuildFailed as e:
+        errors.extend(e.errors)
+    if errors:
+        raise BuildFailed(errors)
     selection = select_articles(raws, options)
     articles = [make_article(raw, config) for raw in selection.published]
-    return assemble_site(config, articles), selection
+    return assemble_site(config, articles, timeline, entities), selection
 
 
 def _silent(stage: str) -> None:
@@ -84,7 +116,9 @@ def _silent(stage: str) -> None:
 def render_site(site: Site, project: Project) -> tuple[OutputFile, ...]:
     env = make_env(project.template_dirs, THEME)
     pages = render_pages(site, env, project.root)
-    feed = render_feed(site, render_feed_bodies(site, env, project.root))
+    bodies = render_feed_bodies(site, env, project.root)
+    feed = render_feed(site, bodies)
+    json_feed = render_json_feed(site, bodies)
     modified = {urls.article_path(a.slug): a.modified for a in site.articles}
     listed = [(p.path, modified.get(p.path, site.updated)) for p in pages if p.path != urls.SEARCH]  # noindex
     sitemap = render_sitemap(site.config.base_url, listed)
@@ -94,4 +128,4 @@ def render_site(site: Site, project: Project) -> tuple[OutputFile, ...]:
         project.root,
     )
     search = (render_search_index(site), render_search_script(env, project.root)) if site.config.search else ()
-    return (*pages, feed, *sitemap, *static, *search)
+    return (*pages, feed, json_feed, *sitemap, *static, *search)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kursk_site.config import check_printable, decode_text, read_bytes
-from kursk_site.content.article import make_raw_article
+from kursk_site.content.article import article_slug, make_raw_article
 from kursk_site.content.discover import ArticleFile, discover_articles
 from kursk_site.content.frontmatter import split_front_matter
 from kursk_site.content.markdown import make_parser, parse_markdown
@@ -45,7 +45,7 @@ def parse_article(data: bytes, file: ArticleFile, config: SiteConfig, md: Markdo
         meta = load_yaml(split.meta, file.display, split.meta_line) if split.meta is not None else None
     except ContentError as e:
         raise BuildFailed([e]) from None
-    body = parse_markdown(md, split.body, split.body_line)
+    body = parse_markdown(md, split.body, split.body_line, article_slug(meta, file.path.stem))
     return make_raw_article(
         origin=SourcePos(file.display, 1),
         kind=file.kind,
@@ -54,6 +54,8 @@ def parse_article(data: bytes, file: ArticleFile, config: SiteConfig, md: Markdo
         blocks=body.blocks,
         keywords=body.keywords,
         config=config,
+        footnotes=body.footnotes,
+        problems=body.problems,
     )
 
 
