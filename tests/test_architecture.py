@@ -27,23 +27,24 @@ LAYERS = MappingProxyType(
         "kursk_site.sections": 2,
         "kursk_site.figures": 2,
         "kursk_site.assemble": 2,
-        "kursk_site.schedule": 2,
         "kursk_site.analysis": 2,
+        "kursk_site.schedule": 2,
         # L3: RENDER, pure
         "kursk_site.urls": 3,
         "kursk_site.pages": 3,
         "kursk_site.render": 3,
         "kursk_site.feeds": 3,
         "kursk_site.sitemap": 3,
-        "kursk_site.checks": 3,
         "kursk_site.entitylinks": 3,
         "kursk_site.structured": 3,
         "kursk_site.jsonfeed": 3,
+        "kursk_site.checks": 3,
         "kursk_site.search": 3,
         # L4: WRITE
         "kursk_site.writer": 4,
-        # L5: the pipeline
+        # L5: the pipeline, and the import command's (wire copy -> content/articles/*.md)
         "kursk_site.build": 5,
+        "kursk_site.importer": 5,
         # L6: the edges
         "kursk_site.cli": 6,
         "kursk_site.serve": 6,

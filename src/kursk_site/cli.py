@@ -16,7 +16,9 @@ from typing import TextIO
 from kursk_site import __version__
 from kursk_site.build import build, check
 from kursk_site.config import base_url_problem
+from kursk_site.content.discover import display_path
 from kursk_site.errors import BuildFailed, UsageError
+from kursk_site.importer import format_report, import_wire, load_site_config, write_imported
 from kursk_site.model import BuildOptions, BuildReport, Project
 from kursk_site.scaffold import init_site, new_article
 from kursk_site.serve import DevServer
@@ -116,6 +118,19 @@ def make_parser() -> argparse.ArgumentParser:
     cmd.add_argument("title", metavar="TITLE", help="the headline; the file name is made from it")
     cmd.add_argument("--section", metavar="KEY", help="start with a part for this section only")
     cmd.set_defaults(run=run_new)
+
+    cmd = commands.add_parser(
+        "import",
+        parents=[talk, source],
+        help="turn a plain-text wire article into content/articles/<slug>.md and print a review report",
+    )
+    cmd.add_argument("file", type=Path, metavar="FILE", help="the plain-text article (UTF-8)")
+    cmd.add_argument(
+        "--slug", metavar="S", help="the article's file and URL name (default: from its front matter or headline)"
+    )
+    cmd.add_argument("--force", action="store_true", help="replace content/articles/<slug>.md if it exists")
+    cmd.add_argument("--date", metavar="YYYY-MM-DD", help="the date when the file gives none (default: today, UTC)")
+    cmd.set_defaults(run=run_import)
     return parser
 
 
@@ -228,6 +243,41 @@ def _port(value: str) -> int:
     if not value.isdigit() or not 0 <= int(value) <= 65535:
         raise argparse.ArgumentTypeError(f"expected a port number from 0 to 65535, got {value!r}")
     return int(value)
+
+
+def run_import(args: argparse.Namespace, console: Console) -> int:
+    """`kursk-site import FILE`: write the Markdown article, print the review report."""
+    project = _project(args)
+    try:
+        data = args.file.read_bytes()
+    except OSError as e:
+        raise UsageError(f"{args.file}: {e.strerror or e}") from None
+    today = _build_date().date().isoformat()
+    try:
+        config = load_site_config(project)
+        imported = import_wire(
+            data, args.file.as_posix(), config, slug=args.slug or "", default_date=args.date or today
+        )
+    except BuildFailed as e:
+        for error in e.errors:
+            console.err(str(error))
+        console.err(f"import failed: {len(e.errors)} error{'s' if len(e.errors) != 1 else ''}; nothing was written")
+        return EXIT_CONTENT
+    target = project.content_dir / "articles" / f"{imported.slug}.md"
+    shown = display_path(target, project.root)
+    try:
+        write_imported(imported, target, force=args.force)
+    except FileExistsError:
+        console.err(
+            f"kursk-site: error: {shown} already exists; pass --force to replace it, or --slug to choose another name"
+        )
+        return EXIT_CONTENT
+    console.out(format_report(imported, shown, config))
+    if args.file.resolve().parent.is_relative_to(target.parent.resolve()):
+        console.out(
+            f"Note: {args.file} is in content/articles too: delete it, or the site will show this article twice."
+        )
+    return EXIT_OK
 
 
 def _project(args: argparse.Namespace) -> Project:

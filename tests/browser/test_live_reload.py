@@ -40,7 +40,7 @@ def test_the_open_page_follows_every_save_and_shows_errors_until_fixed(make_site
 
         article.write_text("---\ntitle: Broken\ndate: 2024-13-01\n---\n\nText.\n", encoding="utf-8")
         expect(page.get_by_role("heading", name="The site did not build")).to_be_visible(timeout=TIMEOUT_MS)
-        expect(main).to_contain_text("content/articles/a.md:3: date: ", timeout=TIMEOUT_MS)
+        expect(main).to_contain_text("content/articles/a.md:3: date: no such date", timeout=TIMEOUT_MS)
 
         article.write_text(ARTICLE.format(lede="Fixed and back."), encoding="utf-8")
         expect(main).to_contain_text("Fixed and back.", timeout=TIMEOUT_MS)
