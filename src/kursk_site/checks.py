@@ -1,4 +1,4 @@
-"""Warnings `check` reports about a site that builds: links that go nowhere, tags used once, drafts (pure)."""
+"""Warnings `check` reports about a site that builds: unsourced figures, dead links, tags used once, drafts (pure)."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ def find_warnings(site: Site, files: Sequence[OutputFile], drafts: Iterable[RawA
     found: list[ContentError] = []
     for article in site.articles:
         found.extend(broken_links(article, paths))
+        found.extend(unsourced_figures(article.origin.path, article.figures))
     found.extend(lonely_tags(site))
     found.extend(draft_notes(drafts))
     return tuple(sorted(found, key=ContentError.sort_key))

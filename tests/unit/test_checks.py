@@ -113,3 +113,19 @@ def test_a_figure_without_a_source_is_reported_at_its_line() -> None:
     assert [str(w) for w in unsourced_figures("content/articles/a.md", figures)] == [
         "content/articles/a.md:12: figure 6,000 people sent to Kursk: no source named for it"
     ]
+
+
+def test_a_front_matter_figure_without_a_source_is_reported_by_check(make_site: MakeSite) -> None:
+    root = make_site(
+        {
+            "content/articles/a.md": (
+                "---\ntitle: A title\ndate: 2024-11-05\nsources: [Business Insider]\nfigures:\n"
+                "  - value: over 6,000\n    label: killed or wounded\n"
+                "  - value: 1,000\n    label: sappers\n    source: Business Insider\n---\n\nText.\n"
+            )
+        }
+    )
+    found = warnings(root)
+    assert len(found) == 1
+    assert found[0].startswith("content/articles/a.md:")
+    assert found[0].endswith(": figure over 6,000 killed or wounded: no source named for it")
