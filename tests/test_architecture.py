@@ -28,6 +28,7 @@ LAYERS = MappingProxyType(
         "kursk_site.figures": 2,
         "kursk_site.assemble": 2,
         "kursk_site.analysis": 2,
+        "kursk_site.schedule": 2,
         # L3: RENDER, pure
         "kursk_site.urls": 3,
         "kursk_site.pages": 3,
@@ -37,14 +38,17 @@ LAYERS = MappingProxyType(
         "kursk_site.entitylinks": 3,
         "kursk_site.structured": 3,
         "kursk_site.jsonfeed": 3,
+        "kursk_site.checks": 3,
         "kursk_site.search": 3,
         # L4: WRITE
         "kursk_site.writer": 4,
-        # L5: the pipeline
+        # L5: the pipeline, and the import command's (wire copy -> content/articles/*.md)
         "kursk_site.build": 5,
+        "kursk_site.importer": 5,
         # L6: the edges
         "kursk_site.cli": 6,
         "kursk_site.serve": 6,
+        "kursk_site.scaffold": 6,
         "kursk_site.__main__": 6,
     }
 )
@@ -70,8 +74,10 @@ SAME_LAYER = frozenset(
         ("kursk_site.jsonfeed", "kursk_site.urls"),
         ("kursk_site.feeds", "kursk_site.urls"),
         ("kursk_site.sitemap", "kursk_site.urls"),
+        ("kursk_site.checks", "kursk_site.urls"),
         ("kursk_site.search", "kursk_site.urls"),
         ("kursk_site.cli", "kursk_site.serve"),
+        ("kursk_site.cli", "kursk_site.scaffold"),
         ("kursk_site.__main__", "kursk_site.cli"),
     }
 )

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
 from kursk_site import urls
 from kursk_site.assemble import assemble_site, make_article
+from kursk_site.checks import find_warnings
 from kursk_site.config import load_config
 from kursk_site.content import load_articles
 from kursk_site.content.discover import display_path
@@ -17,28 +19,64 @@ from kursk_site.content.timeline import load_timeline
 from kursk_site.errors import BuildFailed, ContentError
 from kursk_site.feeds import render_feed
 from kursk_site.jsonfeed import render_json_feed
-from kursk_site.model import BuildOptions, BuildReport, Entity, OutputFile, Project, RawArticle, Site, TimelineEvent
+from kursk_site.model import (
+    BuildOptions,
+    BuildReport,
+    CheckReport,
+    Entity,
+    OutputFile,
+    Project,
+    RawArticle,
+    Site,
+    TimelineEvent,
+)
 from kursk_site.render import make_env, render_feed_bodies, render_pages, render_search_script
+from kursk_site.schedule import Selection, select_articles
 from kursk_site.search import render_search_index
 from kursk_site.sitemap import render_sitemap
 from kursk_site.writer import check_out_dir, write_site
+
+Progress = Callable[[str], None]
+"""Told the name of each stage as it starts (the command line shows it on a terminal)."""
 
 THEME = Path(__file__).parent / "templates"
 """The built-in theme: templates, and static/ for the stylesheet."""
 
 
-def build(project: Project, options: BuildOptions) -> BuildReport:
+def build(project: Project, options: BuildOptions, progress: Progress | None = None) -> BuildReport:
     """Build the whole site into `project.out_dir`; raises BuildFailed (nothing written) on bad input."""
     start = time.perf_counter()
     check_out_dir(project.out_dir, (project.root,), inputs=(project.content_dir, *project.template_dirs))
-    site = load_site(project, options)
+    tell = progress or _silent
+    tell("reading content")
+    site, selection = _load(project, options)
+    tell(f"rendering {len(site.articles)} article{'s' if len(site.articles) != 1 else ''}")
     files = render_site(site, project)
+    tell(f"writing {len(files)} files")
     stats = write_site(files, project.out_dir)
     pages = sum(1 for f in files if f.path.suffix == ".html")
-    return BuildReport(pages, stats.files, stats.written, stats.bytes, time.perf_counter() - start, len(site.articles))
+    left_out = len(selection.drafts) + len(selection.scheduled)
+    seconds = time.perf_counter() - start
+    return BuildReport(pages, stats.files, stats.written, stats.bytes, seconds, len(site.articles), left_out)
+
+
+def check(project: Project, options: BuildOptions, progress: Progress | None = None) -> CheckReport:
+    """Everything `build` does but write: raises BuildFailed on errors, returns the warnings."""
+    tell = progress or _silent
+    tell("reading content")
+    site, selection = _load(project, options)
+    tell(f"rendering {len(site.articles)} article{'s' if len(site.articles) != 1 else ''}")
+    files = render_site(site, project)
+    pages = sum(1 for f in files if f.path.suffix == ".html")
+    return CheckReport(pages, len(site.articles), find_warnings(site, files, selection.drafts))
 
 
 def load_site(project: Project, options: BuildOptions) -> Site:
+    """The assembled site, with drafts and future articles left out as `options` say."""
+    return _load(project, options)[0]
+
+
+def _load(project: Project, options: BuildOptions) -> tuple[Site, Selection]:
     site_yaml = project.content_dir / "site.yaml"
     display = display_path(site_yaml, project.root)
     if not site_yaml.is_file():
@@ -66,8 +104,13 @@ def load_site(project: Project, options: BuildOptions) -> Site:
         errors.extend(e.errors)
     if errors:
         raise BuildFailed(errors)
-    articles = [make_article(raw, config) for raw in raws if options.drafts or not raw.draft]
-    return assemble_site(config, articles, timeline, entities)
+    selection = select_articles(raws, options)
+    articles = [make_article(raw, config) for raw in selection.published]
+    return assemble_site(config, articles, timeline, entities), selection
+
+
+def _silent(stage: str) -> None:
+    pass
 
 
 def render_site(site: Site, project: Project) -> tuple[OutputFile, ...]:

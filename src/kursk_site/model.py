@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 
-from kursk_site.errors import SourcePos
+from kursk_site.errors import ContentError, SourcePos
 
 
 class SourceKind(enum.Enum):
@@ -91,6 +91,11 @@ class BuildOptions:
     base_url: str | None = None
     """Overrides site.yaml's base_url when given."""
     drafts: bool = False
+    """Include articles marked `draft: true`."""
+    future: bool = False
+    """Include articles dated after `now`."""
+    now: datetime | None = None
+    """The build date (from the command line: SOURCE_DATE_EPOCH or the clock); None publishes every date."""
     search: bool = False
     """Switches search on even when site.yaml does not."""
 
@@ -413,3 +418,15 @@ class BuildReport:
     bytes: int
     seconds: float
     articles: int
+    left_out: int = 0
+    """Articles left out: drafts, and articles dated in the future."""
+
+
+@dataclass(frozen=True, slots=True)
+class CheckReport:
+    """What `check` found: the site it would build, and the warnings (errors are raised as BuildFailed)."""
+
+    pages: int
+    articles: int
+    warnings: tuple[ContentError, ...]
+    """Sorted by place; printed as `path:line: warning: message`."""

@@ -47,10 +47,14 @@ def make_raw_article(
     keywords: tuple[str, ...],
     config: SiteConfig,
     title: str = "",
+    date_hint: str = "",
     footnotes: tuple[Footnote, ...] = (),
     problems: tuple[tuple[int, str], ...] = (),
 ) -> RawArticle:
-    """Check the front matter and blocks; every problem found is raised together as BuildFailed."""
+    """Check the front matter and blocks; every problem found is raised together as BuildFailed.
+
+    `title` stands in for a missing `title:`; `date_hint` is added to the message for a missing `date:`.
+    """
     path = origin.path
     data: Any = meta.data if meta and meta.data is not None else {}  # an empty block reads as no keys
     if meta is not None and not isinstance(data, dict):
@@ -62,7 +66,7 @@ def make_raw_article(
     fields.check_keys(FRONT_MATTER_KEYS, "front matter")
     errors = fields.errors
     title = fields.text("title", required=not title) or title
-    published = _date(fields, "date", required=True)
+    published = _date(fields, "date", required=True, hint=date_hint)
     updated = _date(fields, "updated", required=False)
     if published and updated and updated < published:
         fields.error("updated: is earlier than date", "updated")
@@ -143,11 +147,11 @@ def parse_date(value: str) -> datetime | None:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
-def _date(fields: Fields, key: str, *, required: bool) -> datetime | None:
+def _date(fields: Fields, key: str, *, required: bool, hint: str = "") -> datetime | None:
     raw = fields.data.get(key)
     if raw is None:
         if required:
-            fields.error(f"{key}: required, but missing (write it as YYYY-MM-DD)", key)
+            fields.error(f"{key}: required, but missing (write it as YYYY-MM-DD){hint}", key)
         return None
     value = str(raw).strip()
     moment = parse_date(value) if isinstance(raw, str) else None
@@ -210,3 +214,8 @@ def _summary(blocks: tuple[Block, ...]) -> str:
         return text
     cut = text[:SUMMARY_LENGTH].rsplit(" ", 1)[0].rstrip(",;:")
     return cut + "…"
+
+
+def slug_from_title(title: str) -> str:
+    """A file name and URL slug for a new article, e.g. 'Sappers arrive in Kursk' -> 'sappers-arrive-in-kursk'."""
+    return str(slugify(title, max_length=80, word_boundary=True))
