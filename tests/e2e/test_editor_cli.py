@@ -142,7 +142,7 @@ def test_check_reports_errors_with_their_place_and_writes_nothing(
     root = make_site({"content/articles/a.md": article(date="2024-13-01"), "content/articles/b.md": article("B")})
     assert main(["check", "--source", str(root)]) == 1
     err = capsys.readouterr().err.splitlines()
-    assert err[0].startswith("content/articles/a.md:3: date: no such date: '2024-13-01'")
+    assert err[0] == "content/articles/a.md:3: date: no such date: '2024-13-01'"
     assert err[-1] == "check failed: 1 error"
     assert not (root / "build").exists()
 
@@ -157,7 +157,7 @@ def test_check_prints_warnings_and_passes_without_strict(
         captured.err
         == "content/articles/b.md:1: warning: draft: left out of the build (build with --drafts to see it)\n"
     )
-    assert captured.out == "Checked 12 pages from 1 article: 1 warning\n"
+    assert re.fullmatch(r"Checked \d+ pages from 1 article: 1 warning\n", captured.out)
     assert not (root / "build").exists()
 
 
@@ -220,7 +220,7 @@ def test_on_a_pipe_build_prints_only_the_summary_line(make_site: MakeSite) -> No
     assert result.returncode == 0
     assert result.stderr == ""
     assert len(result.stdout.splitlines()) == 1
-    assert result.stdout.startswith("Built 12 pages from 1 article ")
+    assert re.match(r"Built \d+ pages from 1 article ", result.stdout)
 
 
 def test_built_files_never_contain_the_preview_reload_script(make_site: MakeSite) -> None:
@@ -265,7 +265,7 @@ def test_on_a_terminal_build_shows_each_step_then_clears_the_line(make_site: Mak
         shown += chunk
     os.close(leader)
     assert result.returncode == 0
-    assert result.stdout.startswith("Built 12 pages")
+    assert re.match(r"Built \d+ pages", result.stdout)
     assert b"reading content..." in shown
     assert re.search(rb"writing \d+ files\.\.\.", shown)
     assert shown.endswith(b"\r\x1b[K")

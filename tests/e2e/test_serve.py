@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import queue
+import re
 import shutil
 import signal
 import socket
@@ -148,6 +149,7 @@ def test_a_broken_save_shows_the_errors_and_the_next_good_save_recovers(site: Pa
         status, kind, page = fetch(server.url + "articles/a.html")
         assert (status, kind) == (500, "text/html; charset=utf-8")
         assert "content/articles/a.md:3: date: no such date: " in page
+        assert "2024-13-01" in page
         assert "The first lede." not in page
         assert EVENTS_PATH in page
         assert fetch(server.url)[0] == 500
@@ -230,7 +232,7 @@ def test_the_serve_command_stops_cleanly_on_ctrl_c(site: Path) -> None:
     try:
         assert process.stdout is not None
         first = process.stdout.readline()
-        assert first.startswith("Built 12 pages from 1 article in ")
+        assert re.match(r"Built \d+ pages from 1 article in ", first)
         serving = process.stdout.readline()
         assert serving.startswith("Serving http://127.0.0.1:")
         url = serving.split()[1]
