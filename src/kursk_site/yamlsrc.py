@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from kursk_site.errors import ContentError
+from kursk_site.errors import BuildFailed, ContentError
 
 Path_ = tuple[Hashable, ...]
 
@@ -210,3 +210,16 @@ def _kind(value: Any) -> str:
     if isinstance(value, bytes):
         return "binary data"
     return type(value).__name__
+
+
+def load_yaml_list(text: str, path: str, shape: str) -> YamlDoc | None:
+    """A YAML file that must hold a list: its document, or None when it is empty; `shape` is the error otherwise."""
+    try:
+        doc = load_yaml(text, path)
+    except ContentError as e:
+        raise BuildFailed([e]) from None
+    if doc.data is None:
+        return None
+    if not isinstance(doc.data, list):
+        raise BuildFailed([ContentError(path, 1, shape)])
+    return doc

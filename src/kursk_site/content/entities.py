@@ -10,7 +10,7 @@ from slugify import slugify
 from kursk_site.config import read_text
 from kursk_site.errors import BuildFailed, ContentError
 from kursk_site.model import Entity, EntityKind
-from kursk_site.yamlsrc import Fields, load_yaml
+from kursk_site.yamlsrc import Fields, load_yaml_list
 
 ENTITY_KEYS = ("name", "kind", "description", "aliases", "slug")
 KINDS = tuple(kind.value for kind in EntityKind)
@@ -35,16 +35,9 @@ def load_entities(path: Path, display: str) -> tuple[Entity, ...]:
 
 def parse_entities(text: str, display: str) -> tuple[Entity, ...]:
     """A YAML list of entities -> Entities sorted by name (pure); an alias may name one entity only."""
-    try:
-        doc = load_yaml(text, display)
-    except ContentError as e:
-        raise BuildFailed([e]) from None
-    if doc.data is None:
+    doc = load_yaml_list(text, display, "entities.yaml must be a list of entities ('- name: ...' then 'kind: ...')")
+    if doc is None:
         return ()
-    if not isinstance(doc.data, list):
-        raise BuildFailed(
-            [ContentError(display, 1, "entities.yaml must be a list of entities ('- name: ...' then 'kind: ...')")]
-        )
     entities: list[Entity] = []
     errors: list[ContentError] = []
     owners: dict[str, tuple[str, int]] = {}

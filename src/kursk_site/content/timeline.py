@@ -10,7 +10,7 @@ from kursk_site.config import read_text
 from kursk_site.content.analysis import PARTIAL_DATE_RE, partial_date_text
 from kursk_site.errors import BuildFailed, ContentError
 from kursk_site.model import SiteConfig, TimelineEvent
-from kursk_site.yamlsrc import Fields, load_yaml
+from kursk_site.yamlsrc import Fields, load_yaml_list
 
 EVENT_KEYS = ("date", "event", "section", "source")
 UNDATED = "undated"
@@ -25,16 +25,9 @@ def load_timeline(path: Path, display: str, config: SiteConfig) -> tuple[Timelin
 
 def parse_timeline(text: str, display: str, config: SiteConfig) -> tuple[TimelineEvent, ...]:
     """A YAML list of events -> events sorted by date, undated ones last (pure)."""
-    try:
-        doc = load_yaml(text, display)
-    except ContentError as e:
-        raise BuildFailed([e]) from None
-    if doc.data is None:
+    doc = load_yaml_list(text, display, "timeline.yaml must be a list of events ('- date: 2024' then 'event: ...')")
+    if doc is None:
         return ()
-    if not isinstance(doc.data, list):
-        raise BuildFailed(
-            [ContentError(display, 1, "timeline.yaml must be a list of events ('- date: 2024' then 'event: ...')")]
-        )
     events: list[TimelineEvent] = []
     errors: list[ContentError] = []
     for index, item in enumerate(doc.data):
