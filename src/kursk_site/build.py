@@ -1,4 +1,4 @@
-"""The pipeline, top to bottom: load -> model -> render -> write."""
+"""The pipeline, top to bottom: load -> model -> render -> write, reusing what the build cache holds."""
 
 from __future__ import annotations
 
@@ -6,53 +6,79 @@ import time
 from pathlib import Path, PurePosixPath
 
 from kursk_site import urls
-from kursk_site.assemble import assemble_site, make_article
+from kursk_site.assemble import assemble_site
+from kursk_site.cache import CACHE_DIR, Cache, CacheIndex, open_cache, save_cache, stamp_inputs, tool_fingerprint
 from kursk_site.config import load_config
-from kursk_site.content import load_articles
 from kursk_site.content.discover import display_path
 from kursk_site.content.static import collect_static
 from kursk_site.errors import BuildFailed, ContentError
 from kursk_site.feeds import render_feed
+from kursk_site.incremental import LoadedArticles, RenderedPages, load_articles_cached, render_pages_cached
 from kursk_site.model import BuildOptions, BuildReport, OutputFile, Project, Site
-from kursk_site.render import make_env, render_feed_bodies, render_pages
+from kursk_site.parallel import worker_count
+from kursk_site.render import make_env, render_feed_bodies
 from kursk_site.sitemap import render_sitemap
-from kursk_site.writer import check_out_dir, write_site
+from kursk_site.writer import check_out_dir, output_intact, reusable_outputs, write_site
 
 THEME = Path(__file__).parent / "templates"
 """The built-in theme: templates, and static/ for the stylesheet."""
+PACKAGE = Path(__file__).parent
 
 
 def build(project: Project, options: BuildOptions) -> BuildReport:
     """Build the whole site into `project.out_dir`; raises BuildFailed (nothing written) on bad input."""
     start = time.perf_counter()
-    site = load_site(project, options)
-    files = render_site(site, project)
+    tool = tool_fingerprint(PACKAGE)
+    cache = open_cache(project.root / CACHE_DIR if options.cache else None, tool)
+    inputs = stamp_inputs(_input_folders(project), tool, options, project.out_dir)
     check_out_dir(project.out_dir, (project.root, project.content_dir, *project.template_dirs))
-    stats = write_site(files, project.out_dir)
-    pages = sum(1 for f in files if f.path.suffix == ".html")
-    return BuildReport(pages, stats.files, stats.written, stats.bytes, time.perf_counter() - start, len(site.articles))
+    if cache.index.inputs == inputs and output_intact(project.out_dir):  # nothing changed: nothing to read or write
+        pages, files, size, articles = cache.index.summary
+        return BuildReport(pages, files, 0, size, time.perf_counter() - start, articles)
+    site, loaded = load_site(project, options, cache, tool)
+    rendered, outputs = render_site(site, project, cache, loaded)
+    stats = write_site(outputs, project.out_dir, rendered.kept)
+    pages = len(rendered.pages)
+    summary = (pages, stats.files, stats.bytes, len(site.articles))
+    index = CacheIndex(tool, inputs, summary, loaded.entries, rendered.entries)
+    warnings = (*cache.warnings, *save_cache(cache, index, loaded.parsed))
+    return BuildReport(*summary[:2], stats.written, stats.bytes, time.perf_counter() - start, summary[3], warnings)
 
 
-def load_site(project: Project, options: BuildOptions) -> Site:
+def load_site(project: Project, options: BuildOptions, cache: Cache, tool: str) -> tuple[Site, LoadedArticles]:
     site_yaml = project.content_dir / "site.yaml"
     display = display_path(site_yaml, project.root)
     if not site_yaml.is_file():
         raise BuildFailed([ContentError(display, 0, "not found: every site needs content/site.yaml")])
     config = load_config(site_yaml, display, options.base_url)
-    raws = load_articles(project.content_dir / "articles", project.root, config)
-    articles = [make_article(raw, config) for raw in raws if options.drafts or not raw.draft]
-    return assemble_site(config, articles)
+    loaded = load_articles_cached(project.content_dir / "articles", project.root, config, cache, tool, worker_count())
+    articles = [a for a in loaded.articles if options.drafts or not a.draft]
+    return assemble_site(config, articles), loaded
 
 
-def render_site(site: Site, project: Project) -> tuple[OutputFile, ...]:
+def render_site(
+    site: Site, project: Project, cache: Cache, loaded: LoadedArticles
+) -> tuple[RenderedPages, tuple[OutputFile, ...]]:
     env = make_env(project.template_dirs, THEME)
-    pages = render_pages(site, env, project.root)
+    source_keys = {path: entry.key for path, entry in loaded.entries.items()}
+    reusable = reusable_outputs(project.out_dir)
+    rendered = render_pages_cached(site, env, project.root, cache, source_keys, reusable, worker_count())
     feed = render_feed(site, render_feed_bodies(site, env, project.root))
     modified = {urls.article_path(a.slug): a.modified for a in site.articles}
-    sitemap = render_sitemap(site.config.base_url, [(p.path, modified.get(p.path, site.updated)) for p in pages])
-    static_dirs = (*(d / "static" for d in project.template_dirs), THEME / "static")
+    sitemap = render_sitemap(
+        site.config.base_url, [(p.path, modified.get(p.path, site.updated)) for p in rendered.pages]
+    )
     static = collect_static(
-        (*((d, PurePosixPath("assets")) for d in static_dirs), (project.root / "static", PurePosixPath("."))),
+        (*((d, PurePosixPath("assets")) for d in _static_dirs(project)), (project.root / "static", PurePosixPath("."))),
         project.root,
     )
-    return (*pages, feed, *sitemap, *static)
+    return rendered, (*rendered.files, feed, *sitemap, *static)
+
+
+def _static_dirs(project: Project) -> tuple[Path, ...]:
+    return (*(d / "static" for d in project.template_dirs), THEME / "static")
+
+
+def _input_folders(project: Project) -> tuple[Path, ...]:
+    """Every folder the build reads: the content, the templates (with their static files), the theme."""
+    return (project.content_dir, *project.template_dirs, project.root / "static", THEME)

@@ -35,6 +35,12 @@ def make_parser() -> argparse.ArgumentParser:
         "--base-url", metavar="URL", help="the address the site is published at, e.g. https://example.org/news/"
     )
     build_cmd.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
+    build_cmd.add_argument(
+        "--no-cache",
+        dest="cache",
+        action="store_false",
+        help="build everything from scratch, neither reading nor writing the build cache (SOURCE/.kursk-cache)",
+    )
     return parser
 
 
@@ -47,7 +53,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK if e.code == 0 else EXIT_USAGE
     try:
         if args.command == "build":
-            report = build(_project(args), BuildOptions(base_url=_base_url(args.base_url), drafts=args.drafts))
+            options = BuildOptions(base_url=_base_url(args.base_url), drafts=args.drafts, cache=args.cache)
+            report = build(_project(args), options)
+            for warning in report.warnings:
+                _err(f"kursk-site: warning: {warning}")
             _out(_summary(report, args))
     except BuildFailed as e:
         for error in e.errors:

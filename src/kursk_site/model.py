@@ -87,6 +87,8 @@ class BuildOptions:
     base_url: str | None = None
     """Overrides site.yaml's base_url when given."""
     drafts: bool = False
+    cache: bool = True
+    """Reuse and update the build cache in SOURCE/.kursk-cache; False builds everything from scratch."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,3 +278,5 @@ class BuildReport:
     bytes: int
     seconds: float
     articles: int
+    warnings: tuple[str, ...] = ()
+    """Problems that did not stop the build, e.g. a damaged build cache that was ignored."""

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
 import traceback
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 import jinja2
+import jinja2.meta
+import jinja2.nodes
 from jinja2 import pass_context
 from markupsafe import Markup
 
@@ -98,15 +102,70 @@ def _minutes(words: int) -> int:
     return max(1, math.ceil(words / WORDS_PER_MINUTE))
 
 
-def render_pages(site: Site, env: jinja2.Environment, root: Path) -> tuple[OutputFile, ...]:
-    """Every HTML page of the site; template problems become ContentErrors pointing into the template."""
+def render_pages(
+    site: Site, env: jinja2.Environment, root: Path, pages: Sequence[Page] | None = None
+) -> tuple[OutputFile, ...]:
+    """Every HTML page of the site (or just `pages`); template problems become ContentErrors in the template."""
     sections = section_links(site)
     tones = {link.rule.key: link.tone for link in sections}
     out = []
-    for page in plan_pages(site):
+    for page in plan_pages(site) if pages is None else pages:
         html = render_template(env, page.template, root, site=site, page=page, sections=sections, tones=tones)
         out.append(OutputFile(page.path, html.encode("utf-8"), page.template))
     return tuple(out)
+
+
+def page_context(site: Site) -> tuple[object, ...]:
+    """What every page shows besides its Page value: the settings and the section links (with their counts)."""
+    sections = section_links(site)
+    return (site.config, sections, {link.rule.key: link.tone for link in sections})
+
+
+def template_digest(env: jinja2.Environment) -> str:
+    """Digest of every template the environment can load, by name and source."""
+    digest = hashlib.blake2b(digest_size=16)
+    loader = env.loader
+    assert loader is not None
+    for name in sorted(loader.list_templates()):
+        try:
+            source = loader.get_source(env, name)[0]
+        except jinja2.TemplateNotFound:
+            continue
+        digest.update(f"{len(name)}:{name}:{len(source)}:".encode() + source.encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+def reads_whole_site(env: jinja2.Environment, name: str) -> bool:
+    """Whether template `name`, or one it extends, includes or imports, reads `site` beyond `site.config`.
+
+    Such a page depends on every article; any other page depends only on its Page value and `page_context`.
+    Unknown or broken templates count as reading everything.
+    """
+    seen: set[str] = set()
+    todo = [name]
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        try:
+            source = env.loader.get_source(env, current)[0] if env.loader else ""
+            tree = env.parse(source)
+        except jinja2.TemplateError:
+            return True
+        if _uses_site(tree):
+            return True
+        for ref in jinja2.meta.find_referenced_templates(tree):
+            if ref is None:
+                return True
+            todo.append(ref)
+    return False
+
+
+def _uses_site(node: jinja2.nodes.Node, parent: jinja2.nodes.Node | None = None) -> bool:
+    if isinstance(node, jinja2.nodes.Name) and node.name == "site":
+        return not (isinstance(parent, jinja2.nodes.Getattr) and parent.attr == "config" and parent.node is node)
+    return any(_uses_site(child, node) for child in node.iter_child_nodes())
 
 
 def render_feed_bodies(site: Site, env: jinja2.Environment, root: Path) -> dict[str, str]:

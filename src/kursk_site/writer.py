@@ -12,9 +12,9 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from kursk_site.errors import BuildFailed, ContentError, UsageError
 from kursk_site.model import OutputFile
@@ -49,9 +49,40 @@ def check_out_dir(out_dir: Path, protected: Sequence[Path]) -> None:
         )
 
 
-def write_site(files: Sequence[OutputFile], out_dir: Path) -> WriteStats:
-    """Write `files` into a new folder and swap it in for `out_dir` in one step; on failure `out_dir` is untouched."""
-    _check_paths(files)
+def content_digest(data: bytes) -> str:
+    """The digest the manifest records for a file's bytes."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def reusable_outputs(out_dir: Path) -> dict[str, str]:
+    """Files of the previous build still as it wrote them: output path -> digest of their bytes."""
+    out: dict[str, str] = {}
+    for rel, recorded in _read_manifest(out_dir).items():
+        try:
+            stat = os.stat(out_dir / rel)
+        except OSError:
+            continue
+        if isinstance(recorded, list) and len(recorded) == 3 and recorded[1:] == [stat.st_size, stat.st_mtime_ns]:
+            out[rel] = str(recorded[0])
+    return out
+
+
+def output_intact(out_dir: Path) -> bool:
+    """True when the output folder holds exactly the files the previous build wrote, unchanged."""
+    manifest = _read_manifest(out_dir)
+    if not manifest or len(reusable_outputs(out_dir)) != len(manifest):
+        return False
+    count = sum(len(names) for _, _, names in os.walk(out_dir))
+    return count == len(manifest) + 1  # and the marker
+
+
+def write_site(files: Sequence[OutputFile], out_dir: Path, kept: Mapping[str, str] | None = None) -> WriteStats:
+    """Write `files` into a new folder and swap it in for `out_dir` in one step; on failure `out_dir` is untouched.
+
+    `kept` names files of the previous build to carry over unchanged (output path -> digest of their bytes).
+    """
+    kept = kept or {}
+    _check_paths([*files, *(OutputFile(PurePosixPath(rel), b"", rel) for rel in kept)])
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     with _lock(out_dir):
         _remove_stale_temps(out_dir)
@@ -60,6 +91,7 @@ def write_site(files: Sequence[OutputFile], out_dir: Path) -> WriteStats:
         try:
             os.chmod(tmp, 0o755)
             stats, manifest = _fill(tmp, files, out_dir, old)
+            stats = _carry_over(tmp, kept, out_dir, old, manifest, stats)
             (tmp / MARKER).write_text(json.dumps(manifest, sort_keys=True, separators=(",", ":")), encoding="utf-8")
             _swap(tmp, out_dir)
         finally:
@@ -98,7 +130,7 @@ def _fill(
         if target.parent not in made:
             target.parent.mkdir(parents=True, exist_ok=True)
             made.add(target.parent)
-        digest = hashlib.blake2b(file.data, digest_size=16).hexdigest()
+        digest = content_digest(file.data)
         if not _reuse(out_dir / rel, target, digest, old.get(rel)):
             target.write_bytes(file.data)
             written += 1
@@ -106,6 +138,30 @@ def _fill(
         manifest[rel] = [digest, stat.st_size, stat.st_mtime_ns]
         size += len(file.data)
     return WriteStats(len(files), written, size), manifest
+
+
+def _carry_over(
+    tmp: Path,
+    kept: Mapping[str, str],
+    out_dir: Path,
+    old: dict[str, list[int | str]],
+    manifest: dict[str, list[int | str]],
+    stats: WriteStats,
+) -> WriteStats:
+    """Hard-link the kept files of the previous build; their manifest entries stay as they were."""
+    made: set[Path] = set()
+    size = 0
+    for rel, digest in kept.items():
+        target = tmp / rel
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        recorded = old.get(rel)
+        if recorded is None or not _reuse(out_dir / rel, target, digest, recorded):
+            raise UsageError(f"{out_dir / rel} changed while the site was being built; run the build again")
+        manifest[rel] = recorded
+        size += int(recorded[1])
+    return WriteStats(stats.files + len(kept), stats.written, stats.bytes + size)
 
 
 def _reuse(previous: Path, target: Path, digest: str, recorded: list[int | str] | None) -> bool:

@@ -1,0 +1,275 @@
+"""The persistent build cache in SOURCE/.kursk-cache: what earlier builds parsed and wrote, keyed by digests.
+
+Everything here is an optimisation: a missing, stale or damaged cache only makes the build slower. Keys are digests
+of everything a result depends on, so a build that uses the cache gives the bytes a cold build gives.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import os
+import pickle
+import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from kursk_site import __version__
+from kursk_site.model import Article, Part
+
+CACHE_DIR = ".kursk-cache"
+"""Beside content/ in the site folder; safe to delete at any time."""
+MAGIC = b"kursk-site cache\n"
+FORMAT = 1
+INDEX = "index.bin"
+ARTICLES = "articles"
+
+
+def tool_fingerprint(package_dir: Path) -> str:
+    """The version and the code of this kursk-site: a cache made by any other code is stale."""
+    digest = hashlib.blake2b(f"{__version__}:{FORMAT}".encode(), digest_size=16)
+    for path in sorted(package_dir.rglob("*.py")):
+        digest.update(path.relative_to(package_dir).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def digest_bytes(*parts: bytes | str) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        data = part.encode() if isinstance(part, str) else part
+        digest.update(len(data).to_bytes(8, "little") + data)
+    return digest.hexdigest()
+
+
+def digest_value(value: object) -> str:
+    """Digest of a value made of frozen dataclasses, tuples, strings, numbers and dates."""
+    return hashlib.blake2b(pickle.dumps(value, protocol=5), digest_size=16).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class FileStamp:
+    """What a file looked like when it was read: a changed size, time or inode means it must be read again."""
+
+    size: int
+    mtime_ns: int
+    inode: int
+
+    @staticmethod
+    def of(stat: os.stat_result) -> FileStamp:
+        return FileStamp(stat.st_size, stat.st_mtime_ns, stat.st_ino)
+
+
+def stamp_inputs(folders: Iterable[Path], *values: object) -> str:
+    """Digest of the stamp of every file below `folders` and of `values`: equal means no input changed."""
+    digest = hashlib.blake2b(pickle.dumps(values, protocol=5), digest_size=16)
+    for folder in folders:
+        digest.update(b"\0folder\0" + os.fsencode(folder))
+        for dirpath, dirnames, filenames in os.walk(folder):
+            dirnames.sort()
+            for name in sorted(filenames):
+                path = os.path.join(dirpath, name)
+                try:
+                    stat = os.stat(path)
+                except OSError:
+                    continue
+                digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ino}\n".encode())
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleEntry:
+    stamp: FileStamp
+    content: str
+    """Digest of the file's bytes."""
+    key: str
+    """Digest of the file's bytes, its path, the settings and the tool: names the stored Article."""
+
+
+@dataclass(frozen=True, slots=True)
+class PageEntry:
+    key: str
+    """Digest of everything the page shows and the templates that draw it."""
+    output: str
+    """Digest of the bytes written for it (as the output folder's manifest records them)."""
+
+
+@dataclass(frozen=True, slots=True)
+class CacheIndex:
+    """What the last successful build read and wrote."""
+
+    tool: str
+    inputs: str = ""
+    """Digest of every input file's stamp and the build options; equal means nothing changed."""
+    summary: tuple[int, int, int, int] = (0, 0, 0, 0)
+    """pages, files, bytes, articles of that build, to report a build that had nothing to do."""
+    articles: Mapping[str, ArticleEntry] = field(default_factory=dict)
+    """By the article's path as shown in messages."""
+    pages: Mapping[str, PageEntry] = field(default_factory=dict)
+    """By output path."""
+
+
+@dataclass(frozen=True, slots=True)
+class Cache:
+    """An open cache folder (or none, for --no-cache): the index read from it and why it was not usable."""
+
+    folder: Path | None
+    index: CacheIndex
+    warnings: tuple[str, ...] = ()
+
+
+def open_cache(folder: Path | None, tool: str) -> Cache:
+    """Read the cache index; anything unreadable gives an empty index and a warning (the build goes cold)."""
+    empty = CacheIndex(tool)
+    if folder is None:
+        return Cache(None, empty)
+    path = folder / INDEX
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return Cache(folder, empty)
+    except OSError as e:
+        return Cache(folder, empty, (f"cannot read the build cache {path}: {e.strerror or e}; building from scratch",))
+    try:
+        index = _decode(data)
+    except Exception:
+        return Cache(folder, empty, (f"the build cache {path} is damaged or not kursk-site's; building from scratch",))
+    if index.tool != tool:  # another version of kursk-site: stale, not damaged
+        return Cache(folder, empty)
+    return Cache(folder, index)
+
+
+def _encode(value: object) -> bytes:
+    payload = pickle.dumps(value, protocol=5)
+    header = MAGIC + FORMAT.to_bytes(4, "little") + hashlib.blake2b(payload, digest_size=16).digest()
+    return header + payload
+
+
+def _decode(data: bytes) -> Any:
+    """The value stored by `_encode`; raises ValueError for anything else (a damaged or foreign file)."""
+    start = len(MAGIC) + 4 + 16
+    if not data.startswith(MAGIC) or int.from_bytes(data[len(MAGIC) : len(MAGIC) + 4], "little") != FORMAT:
+        raise ValueError("not a kursk-site cache file")
+    payload = data[start:]
+    if hashlib.blake2b(payload, digest_size=16).digest() != data[start - 16 : start]:
+        raise ValueError("checksum mismatch")
+    value = _Unpickler(io.BytesIO(payload)).load()
+    return value
+
+
+class _Unpickler(pickle.Unpickler):
+    """Loads only kursk-site's own values and the plain types they hold, never arbitrary callables."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if module.startswith("kursk_site.") or (module, name) in SAFE_GLOBALS:
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"refusing to load {module}.{name} from the build cache")
+
+
+SAFE_GLOBALS = frozenset(
+    {
+        ("datetime", "datetime"),
+        ("datetime", "date"),
+        ("datetime", "timedelta"),
+        ("datetime", "timezone"),
+        ("pathlib", "PurePosixPath"),
+        ("copyreg", "_reconstructor"),
+        ("builtins", "object"),
+        ("builtins", "frozenset"),
+        ("builtins", "set"),
+    }
+)
+
+
+def load_article(cache: Cache, key: str) -> Article | None:
+    """The Article stored under `key`, or None when it is missing or unreadable (it is parsed again)."""
+    if cache.folder is None:
+        return None
+    try:
+        value = _decode((cache.folder / ARTICLES / key[:2] / key).read_bytes())
+    except Exception:
+        return None
+    return value if isinstance(value, Article) else None
+
+
+def save_cache(cache: Cache, index: CacheIndex, new_articles: Mapping[str, Article]) -> tuple[str, ...]:
+    """Store the index and the newly parsed articles, and drop articles no longer used; returns warnings."""
+    if cache.folder is None:
+        return ()
+    try:
+        store = cache.folder / ARTICLES
+        for key, article in new_articles.items():
+            _write_atomic(store / key[:2] / key, _encode(article))
+        _write_atomic(cache.folder / INDEX, _encode(index))
+        _drop_unused(store, {entry.key for entry in index.articles.values()})
+    except OSError as e:
+        return (f"cannot write the build cache in {cache.folder}: {e.strerror or e}; the next build starts cold",)
+    return ()
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _drop_unused(store: Path, used: set[str]) -> None:
+    if not store.is_dir():
+        return
+    for shard in store.iterdir():
+        for path in shard.iterdir():
+            if path.name not in used:
+                path.unlink(missing_ok=True)
+
+
+class PageKeys:
+    """Digests of page values in which every Article counts by its own digest, worked out once per build."""
+
+    def __init__(self, articles: Iterable[Article], source_keys: Mapping[str, str]) -> None:
+        self._parts: dict[int, str] = {}
+        for article in articles:
+            key = source_keys[article.origin.path]
+            for number, part in enumerate(article.parts):
+                self._parts[id(part)] = f"{key}:{number}"
+        self._articles: dict[int, str] = {}
+        for article in articles:
+            self._articles[id(article)] = self._digest(article, articles=False)
+
+    def _digest(self, value: object, *, articles: bool = True) -> str:
+        out = io.BytesIO()
+        _KeyPickler(out, self._parts, self._articles if articles else {}).dump(value)
+        return hashlib.blake2b(out.getvalue(), digest_size=16).hexdigest()
+
+    def key(self, *values: object) -> str:
+        """Digest of `values`; Articles and Parts in them count by their precomputed digests."""
+        return self._digest(values)
+
+
+class _KeyPickler(pickle.Pickler):
+    """Pickles a value for its digest; known Parts and Articles are written as their digests."""
+
+    def __init__(self, out: io.BytesIO, parts: Mapping[int, str], articles: Mapping[int, str]) -> None:
+        super().__init__(out, protocol=5)
+        self._known_parts = parts
+        self._known_articles = articles
+
+    def persistent_id(self, obj: object) -> str | None:
+        if isinstance(obj, Part):
+            return self._known_parts.get(id(obj))
+        if isinstance(obj, Article):
+            return self._known_articles.get(id(obj))
+        return None
+
+
+def compared_fields(value: object) -> tuple[object, ...]:
+    """The fields of a dataclass that take part in equality (a Site without its lookup table)."""
+    return tuple(getattr(value, f.name) for f in fields(value) if f.compare)  # type: ignore[arg-type]
