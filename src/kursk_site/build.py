@@ -65,9 +65,8 @@ def render_site(
     rendered = render_pages_cached(site, env, project.root, cache, source_keys, reusable, worker_count())
     feed = render_feed(site, render_feed_bodies(site, env, project.root))
     modified = {urls.article_path(a.slug): a.modified for a in site.articles}
-    sitemap = render_sitemap(
-        site.config.base_url, [(p.path, modified.get(p.path, site.updated)) for p in rendered.pages]
-    )
+    updated = site.updated  # once: it looks at every article
+    sitemap = render_sitemap(site.config.base_url, [(p.path, modified.get(p.path, updated)) for p in rendered.pages])
     static = collect_static(
         (*((d, PurePosixPath("assets")) for d in _static_dirs(project)), (project.root / "static", PurePosixPath("."))),
         project.root,
