@@ -16,7 +16,6 @@ from kursk_site.cache import (
     FileStamp,
     PageEntry,
     PageKeys,
-    compared_fields,
     digest_bytes,
     digest_value,
     load_article,
@@ -153,8 +152,8 @@ def render_pages_cached(
     if cache.folder is not None:
         todo = []
         digests = PageKeys(site.articles, source_keys)
-        common = (template_digest(env), page_context(site))
-        whole_site = digests.key(compared_fields(site))
+        common = digests.key(template_digest(env), page_context(site))
+        whole_site = digests.key(site)
         reads_site = {name: reads_whole_site(env, name) for name in sorted({p.template for p in plan})}
         for page in plan:
             rel = page.path.as_posix()
