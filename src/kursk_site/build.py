@@ -36,11 +36,12 @@ def build(project: Project, options: BuildOptions) -> BuildReport:
         pages, files, size, articles = cache.index.summary
         return BuildReport(pages, files, 0, size, time.perf_counter() - start, articles)
     site, loaded = load_site(project, options, cache, tool)
-    rendered, outputs = render_site(site, project, cache, loaded)
+    compiled = dict(cache.index.templates)
+    rendered, outputs = render_site(site, project, cache, loaded, compiled)
     stats = write_site(outputs, project.out_dir, rendered.kept)
     pages = len(rendered.pages)
     summary = (pages, stats.files, stats.bytes, len(site.articles))
-    index = CacheIndex(tool, inputs, summary, loaded.entries, rendered.entries)
+    index = CacheIndex(tool, inputs, summary, loaded.entries, rendered.entries, compiled, rendered.whole_site)
     warnings = (*cache.warnings, *save_cache(cache, index, loaded.parsed))
     return BuildReport(*summary[:2], stats.written, stats.bytes, time.perf_counter() - start, summary[3], warnings)
 
@@ -57,9 +58,9 @@ def load_site(project: Project, options: BuildOptions, cache: Cache, tool: str) 
 
 
 def render_site(
-    site: Site, project: Project, cache: Cache, loaded: LoadedArticles
+    site: Site, project: Project, cache: Cache, loaded: LoadedArticles, compiled: dict[str, bytes]
 ) -> tuple[RenderedPages, tuple[OutputFile, ...]]:
-    env = make_env(project.template_dirs, THEME)
+    env = make_env(project.template_dirs, THEME, compiled)
     source_keys = {path: entry.key for path, entry in loaded.entries.items()}
     reusable = reusable_outputs(project.out_dir)
     rendered = render_pages_cached(site, env, project.root, cache, source_keys, reusable, worker_count())

@@ -12,6 +12,7 @@ import hashlib
 import io
 import os
 import pickle
+import sys
 import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, is_dataclass
@@ -32,7 +33,7 @@ ARTICLES = "articles"
 
 def tool_fingerprint(package_dir: Path) -> str:
     """The version and the code of this kursk-site: a cache made by any other code is stale."""
-    digest = hashlib.blake2b(f"{__version__}:{FORMAT}".encode(), digest_size=16)
+    digest = hashlib.blake2b(f"{__version__}:{FORMAT}:{sys.version}".encode(), digest_size=16)
     for path in sorted(package_dir.rglob("*.py")):
         digest.update(path.relative_to(package_dir).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
@@ -111,6 +112,10 @@ class CacheIndex:
     """By the article's path as shown in messages."""
     pages: Mapping[str, PageEntry] = field(default_factory=dict)
     """By output path."""
+    templates: Mapping[str, bytes] = field(default_factory=dict)
+    """Compiled templates, as Jinja's bytecode cache keeps them (checked against the source when loaded)."""
+    whole_site: Mapping[str, bool] = field(default_factory=dict)
+    """Whether a template reads the whole site, by template digest and name (see render.reads_whole_site)."""
 
 
 @dataclass(frozen=True, slots=True)

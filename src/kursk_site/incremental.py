@@ -53,6 +53,8 @@ class RenderedPages:
     kept: Mapping[str, str]
     """Pages unchanged since the previous build: output path -> digest of the bytes it holds."""
     entries: Mapping[str, PageEntry]
+    whole_site: Mapping[str, bool]
+    """Which templates read the whole site, by template digest and name (for the next build)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,16 +150,22 @@ def render_pages_cached(
     kept: dict[str, str] = {}
     entries: dict[str, PageEntry] = {}
     keys: dict[str, str] = {}
+    reads: dict[str, bool] = {}
     todo: list[Page] = list(plan)
     if cache.folder is not None:
         todo = []
         digests = PageKeys(site.articles, source_keys)
-        common = digests.key(template_digest(env), page_context(site))
+        templates = template_digest(env)
+        common = digests.key(templates, page_context(site))
         whole_site = digests.key(site)
-        reads_site = {name: reads_whole_site(env, name) for name in sorted({p.template for p in plan})}
+        for name in sorted({p.template for p in plan}):
+            memo = f"{templates}:{name}"
+            found = cache.index.whole_site.get(memo)
+            reads[memo] = reads_whole_site(env, name) if found is None else found
         for page in plan:
             rel = page.path.as_posix()
-            key = digests.key(common, page.template, page, whole_site if reads_site[page.template] else None)
+            reads_site = reads[f"{templates}:{page.template}"]
+            key = digests.key(common, page.template, page, whole_site if reads_site else None)
             keys[rel] = key
             old = cache.index.pages.get(rel)
             if old is not None and old.key == key and reusable.get(rel) == old.output:
@@ -171,4 +179,4 @@ def render_pages_cached(
         rel = file.path.as_posix()
         if rel in keys:
             entries[rel] = PageEntry(keys[rel], content_digest(file.data))
-    return RenderedPages(plan, files, kept, entries)
+    return RenderedPages(plan, files, kept, entries, reads)

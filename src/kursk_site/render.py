@@ -5,12 +5,13 @@ from __future__ import annotations
 import hashlib
 import math
 import traceback
-from collections.abc import Sequence
+from collections.abc import MutableMapping, Sequence
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 import jinja2
+import jinja2.bccache
 import jinja2.meta
 import jinja2.nodes
 from jinja2 import pass_context
@@ -25,8 +26,28 @@ from kursk_site.pages import Page, SectionLink, plan_pages, section_links
 WORDS_PER_MINUTE = 230
 
 
-def make_env(search_path: tuple[Path, ...], builtin: Path) -> jinja2.Environment:
-    """A fresh environment: the site's template folders first, then the built-in theme (also as `base:NAME`)."""
+class MappingBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates kept in a mapping that the build cache stores; Jinja checks each against its source."""
+
+    def __init__(self, store: MutableMapping[str, bytes]) -> None:
+        self.store = store
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        data = self.store.get(bucket.key)
+        if data is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+def make_env(
+    search_path: tuple[Path, ...], builtin: Path, compiled: MutableMapping[str, bytes] | None = None
+) -> jinja2.Environment:
+    """A fresh environment: the site's template folders first, then the built-in theme (also as `base:NAME`).
+
+    `compiled` keeps compiled templates between builds (see MappingBytecodeCache).
+    """
     loader = jinja2.ChoiceLoader(
         [
             jinja2.FileSystemLoader([str(p) for p in (*search_path, builtin)]),
@@ -41,6 +62,7 @@ def make_env(search_path: tuple[Path, ...], builtin: Path) -> jinja2.Environment
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,
+        bytecode_cache=MappingBytecodeCache(compiled) if compiled is not None else None,
     )
     env.filters.update(
         url=_url, href=_href, absolute=_absolute, html=_html, date=_date, isodate=_isodate, minutes=_minutes
