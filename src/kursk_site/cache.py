@@ -26,9 +26,10 @@ from kursk_site.model import Article
 CACHE_DIR = ".kursk-cache"
 """Beside content/ in the site folder; safe to delete at any time."""
 MAGIC = b"kursk-site cache\n"
-FORMAT = 1
+FORMAT = 2
 INDEX = "index.bin"
-ARTICLES = "articles"
+SHARDS = "shards"
+"""Stored articles, in files named by the first two digits of their key (a one-article edit rewrites one)."""
 
 
 def tool_fingerprint(package_dir: Path) -> str:
@@ -125,6 +126,8 @@ class Cache:
     folder: Path | None
     index: CacheIndex
     warnings: tuple[str, ...] = ()
+    shards: dict[str, dict[str, bytes]] = field(default_factory=dict, compare=False)
+    """Shard files read so far in this build: shard name -> article key -> the stored article."""
 
 
 def open_cache(folder: Path | None, tool: str) -> Cache:
@@ -141,6 +144,8 @@ def open_cache(folder: Path | None, tool: str) -> Cache:
         return Cache(folder, empty, (f"cannot read the build cache {path}: {e.strerror or e}; building from scratch",))
     try:
         index = _decode(data)
+    except _OtherFormat:  # written by another version of kursk-site: stale, not damaged
+        return Cache(folder, empty)
     except Exception:
         return Cache(folder, empty, (f"the build cache {path} is damaged or not kursk-site's; building from scratch",))
     if index.tool != tool:  # another version of kursk-site: stale, not damaged
@@ -159,13 +164,19 @@ def _encode(value: object) -> bytes:
 def _decode(data: bytes) -> Any:
     """The value stored by `_encode`; raises ValueError for anything else (a damaged or foreign file)."""
     start = len(MAGIC) + 4 + 16
-    if not data.startswith(MAGIC) or int.from_bytes(data[len(MAGIC) : len(MAGIC) + 4], "little") != FORMAT:
+    if not data.startswith(MAGIC):
         raise ValueError("not a kursk-site cache file")
+    if int.from_bytes(data[len(MAGIC) : len(MAGIC) + 4], "little") != FORMAT:
+        raise _OtherFormat()
     payload = data[start:]
     if hashlib.blake2b(payload, digest_size=16).digest() != data[start - 16 : start]:
         raise ValueError("checksum mismatch")
     value = _Unpickler(io.BytesIO(payload)).load()
     return value
+
+
+class _OtherFormat(ValueError):
+    """A cache file of another format version."""
 
 
 class _Pickler(pickle.Pickler):
@@ -222,23 +233,47 @@ def load_article(cache: Cache, key: str) -> Article | None:
     """The Article stored under `key`, or None when it is missing or unreadable (it is parsed again)."""
     if cache.folder is None:
         return None
+    blob = _shard(cache, key[:2]).get(key)
+    if blob is None:
+        return None
     try:
-        value = _decode((cache.folder / ARTICLES / key[:2] / key).read_bytes())
+        value = _Unpickler(io.BytesIO(blob)).load()
     except Exception:
         return None
     return value if isinstance(value, Article) else None
+
+
+def _shard(cache: Cache, name: str) -> dict[str, bytes]:
+    if name not in cache.shards:
+        assert cache.folder is not None
+        try:
+            value = _decode((cache.folder / SHARDS / f"{name}.bin").read_bytes())
+        except Exception:
+            value = {}
+        cache.shards[name] = value if isinstance(value, dict) else {}
+    return cache.shards[name]
 
 
 def save_cache(cache: Cache, index: CacheIndex, new_articles: Mapping[str, Article]) -> tuple[str, ...]:
     """Store the index and the newly parsed articles, and drop articles no longer used; returns warnings."""
     if cache.folder is None:
         return ()
+    used = {entry.key for entry in index.articles.values()}
+    dropped = {entry.key for entry in cache.index.articles.values()} - used
     try:
-        store = cache.folder / ARTICLES
-        for key, article in new_articles.items():
-            _write_atomic(store / key[:2] / key, _encode(article))
+        for name in sorted({key[:2] for key in (*new_articles, *dropped)}):
+            shard = {key: blob for key, blob in _shard(cache, name).items() if key in used}
+            for key, article in new_articles.items():
+                if key[:2] == name:
+                    out = io.BytesIO()
+                    _Pickler(out).dump(article)
+                    shard[key] = out.getvalue()
+            path = cache.folder / SHARDS / f"{name}.bin"
+            if shard:
+                _write_atomic(path, _encode(shard))
+            else:
+                path.unlink(missing_ok=True)
         _write_atomic(cache.folder / INDEX, _encode(index))
-        _drop_unused(store, {entry.key for entry in index.articles.values()})
     except OSError as e:
         return (f"cannot write the build cache in {cache.folder}: {e.strerror or e}; the next build starts cold",)
     return ()
@@ -255,15 +290,6 @@ def _write_atomic(path: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
-
-
-def _drop_unused(store: Path, used: set[str]) -> None:
-    if not store.is_dir():
-        return
-    for shard in store.iterdir():
-        for path in shard.iterdir():
-            if path.name not in used:
-                path.unlink(missing_ok=True)
 
 
 class PageKeys:
