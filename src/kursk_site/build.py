@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import time
+from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
 from kursk_site import urls
@@ -13,7 +15,13 @@ from kursk_site.content.discover import display_path
 from kursk_site.content.static import collect_static
 from kursk_site.errors import BuildFailed, ContentError
 from kursk_site.feeds import render_feed
-from kursk_site.incremental import LoadedArticles, RenderedPages, load_articles_cached, render_pages_cached
+from kursk_site.incremental import (
+    LoadedArticles,
+    RenderedPages,
+    load_articles_cached,
+    page_entries,
+    render_pages_cached,
+)
 from kursk_site.model import BuildOptions, BuildReport, OutputFile, Project, Site
 from kursk_site.parallel import worker_count
 from kursk_site.render import make_env, render_feed_bodies
@@ -39,9 +47,9 @@ def build(project: Project, options: BuildOptions) -> BuildReport:
     compiled = dict(cache.index.templates)
     rendered, outputs = render_site(site, project, cache, loaded, compiled)
     stats = write_site(outputs, project.out_dir, rendered.kept)
-    pages = len(rendered.pages)
-    summary = (pages, stats.files, stats.bytes, len(site.articles))
-    index = CacheIndex(tool, inputs, summary, loaded.entries, rendered.entries, compiled, rendered.whole_site)
+    summary = (len(rendered.pages), stats.files, stats.bytes, len(site.articles))
+    entries = page_entries(rendered, stats.digests)
+    index = CacheIndex(tool, inputs, summary, loaded.entries, entries, compiled, rendered.whole_site)
     warnings = (*cache.warnings, *save_cache(cache, index, loaded.parsed))
     return BuildReport(*summary[:2], stats.written, stats.bytes, time.perf_counter() - start, summary[3], warnings)
 
@@ -59,7 +67,7 @@ def load_site(project: Project, options: BuildOptions, cache: Cache, tool: str) 
 
 def render_site(
     site: Site, project: Project, cache: Cache, loaded: LoadedArticles, compiled: dict[str, bytes]
-) -> tuple[RenderedPages, tuple[OutputFile, ...]]:
+) -> tuple[RenderedPages, Iterator[OutputFile]]:
     env = make_env(project.template_dirs, THEME, compiled)
     source_keys = {path: entry.key for path, entry in loaded.entries.items()}
     reusable = reusable_outputs(project.out_dir)
@@ -72,7 +80,7 @@ def render_site(
         (*((d, PurePosixPath("assets")) for d in _static_dirs(project)), (project.root / "static", PurePosixPath("."))),
         project.root,
     )
-    return rendered, (*rendered.files, feed, *sitemap, *static)
+    return rendered, itertools.chain(rendered.files, (feed, *sitemap, *static))
 
 
 def _static_dirs(project: Project) -> tuple[Path, ...]:

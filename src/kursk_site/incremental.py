@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -25,13 +25,14 @@ from kursk_site.errors import BuildFailed, ContentError
 from kursk_site.model import Article, OutputFile, Site, SiteConfig
 from kursk_site.pages import Page, plan_pages
 from kursk_site.parallel import map_chunks, split
-from kursk_site.render import page_context, reads_whole_site, render_pages, template_digest
-from kursk_site.writer import content_digest
+from kursk_site.render import compile_templates, page_context, reads_whole_site, render_pages, template_digest
 
 PARALLEL_FILES = 150
 """Parse on several cores from this many changed files on (below it, starting workers costs more than it saves)."""
 PARALLEL_PAGES = 300
 """Render on several cores from this many changed pages on."""
+BATCH_PAGES = 1200
+"""Pages rendered before they are written: bounds the memory that rendered pages take."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,11 +49,12 @@ class LoadedArticles:
 class RenderedPages:
     pages: tuple[Page, ...]
     """Every page of the site, in order."""
-    files: tuple[OutputFile, ...]
-    """Pages rendered in this build."""
+    files: Iterator[OutputFile]
+    """The pages to render in this build, rendered batch by batch as they are consumed (to write them)."""
     kept: Mapping[str, str]
     """Pages unchanged since the previous build: output path -> digest of the bytes it holds."""
-    entries: Mapping[str, PageEntry]
+    keys: Mapping[str, str]
+    """The cache key of every page, by output path (empty without a cache)."""
     whole_site: Mapping[str, bool]
     """Which templates read the whole site, by template digest and name (for the next build)."""
 
@@ -148,7 +150,6 @@ def render_pages_cached(
     the previous build, and whose file there is intact, is kept instead of rendered."""
     plan = plan_pages(site)
     kept: dict[str, str] = {}
-    entries: dict[str, PageEntry] = {}
     keys: dict[str, str] = {}
     reads: dict[str, bool] = {}
     todo: list[Page] = list(plan)
@@ -170,13 +171,25 @@ def render_pages_cached(
             old = cache.index.pages.get(rel)
             if old is not None and old.key == key and reusable.get(rel) == old.output:
                 kept[rel] = old.output
-                entries[rel] = old
             else:
                 todo.append(page)
-    chunks = split(todo, workers if len(todo) >= PARALLEL_PAGES else 1)
-    files = tuple(f for chunk in map_chunks(partial(render_pages, site, env, root), chunks) for f in chunk)
-    for file in files:
-        rel = file.path.as_posix()
-        if rel in keys:
-            entries[rel] = PageEntry(keys[rel], content_digest(file.data))
-    return RenderedPages(plan, files, kept, entries, reads)
+    files = _render_batches(site, env, root, todo, workers if len(todo) >= PARALLEL_PAGES else 1)
+    return RenderedPages(plan, files, kept, keys, reads)
+
+
+def _render_batches(
+    site: Site, env: jinja2.Environment, root: Path, pages: Sequence[Page], workers: int
+) -> Iterator[OutputFile]:
+    """Render `pages` a batch at a time (each batch split over `workers` processes), so that only one batch of
+    rendered pages is held in memory while the writer takes them."""
+    if workers > 1:
+        compile_templates(env)  # once here, not again in every worker
+    for start in range(0, len(pages), BATCH_PAGES):
+        chunks = split(pages[start : start + BATCH_PAGES], workers)
+        for files in map_chunks(partial(render_pages, site, env, root), chunks):
+            yield from files
+
+
+def page_entries(rendered: RenderedPages, digests: Mapping[str, str]) -> dict[str, PageEntry]:
+    """What the next build needs to know of each page: its key and the digest of the bytes written for it."""
+    return {rel: PageEntry(key, digests[rel]) for rel, key in rendered.keys.items() if rel in digests}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import math
 import traceback
@@ -135,6 +136,15 @@ def render_pages(
         html = render_template(env, page.template, root, site=site, page=page, sections=sections, tones=tones)
         out.append(OutputFile(page.path, html.encode("utf-8"), page.template))
     return tuple(out)
+
+
+def compile_templates(env: jinja2.Environment) -> None:
+    """Load every template now (broken ones are reported when a page uses them)."""
+    assert env.loader is not None
+    for name in env.loader.list_templates():
+        if name.endswith((".html", ".xml")):
+            with contextlib.suppress(jinja2.TemplateError):
+                env.get_template(name)
 
 
 def page_context(site: Site) -> tuple[object, ...]:
