@@ -153,10 +153,20 @@ def open_cache(folder: Path | None, tool: str) -> Cache:
     return Cache(folder, index)
 
 
-def _encode(value: object) -> bytes:
+def pack(value: object) -> bytes:
+    """kursk-site values as bytes that `unpack` loads quickly (also used between worker processes)."""
     out = io.BytesIO()
     _Pickler(out).dump(value)
-    payload = out.getvalue()
+    return out.getvalue()
+
+
+def unpack(data: bytes) -> Any:
+    """The value `pack` stored; only kursk-site's own values and plain types are loaded."""
+    return _Unpickler(io.BytesIO(data)).load()
+
+
+def _encode(value: object) -> bytes:
+    payload = pack(value)
     header = MAGIC + FORMAT.to_bytes(4, "little") + hashlib.blake2b(payload, digest_size=16).digest()
     return header + payload
 
@@ -171,8 +181,7 @@ def _decode(data: bytes) -> Any:
     payload = data[start:]
     if hashlib.blake2b(payload, digest_size=16).digest() != data[start - 16 : start]:
         raise ValueError("checksum mismatch")
-    value = _Unpickler(io.BytesIO(payload)).load()
-    return value
+    return unpack(payload)
 
 
 class _OtherFormat(ValueError):
@@ -237,7 +246,7 @@ def load_article(cache: Cache, key: str) -> Article | None:
     if blob is None:
         return None
     try:
-        value = _Unpickler(io.BytesIO(blob)).load()
+        value = unpack(blob)
     except Exception:
         return None
     return value if isinstance(value, Article) else None
@@ -265,9 +274,7 @@ def save_cache(cache: Cache, index: CacheIndex, new_articles: Mapping[str, Artic
             shard = {key: blob for key, blob in _shard(cache, name).items() if key in used}
             for key, article in new_articles.items():
                 if key[:2] == name:
-                    out = io.BytesIO()
-                    _Pickler(out).dump(article)
-                    shard[key] = out.getvalue()
+                    shard[key] = pack(article)
             path = cache.folder / SHARDS / f"{name}.bin"
             if shard:
                 _write_atomic(path, _encode(shard))

@@ -19,6 +19,8 @@ from kursk_site.cache import (
     digest_bytes,
     digest_value,
     load_article,
+    pack,
+    unpack,
 )
 from kursk_site.content import ArticleFile, check_unique_slugs, discover_articles, make_parser, parse_article
 from kursk_site.errors import BuildFailed, ContentError
@@ -93,7 +95,7 @@ def load_articles_cached(
     parse = partial(_parse_files, config=config, tool=tool, config_key=config_key)
     errors: list[ContentError] = []
     parsed: dict[str, Article] = {}
-    for results in map_chunks(parse, chunks):
+    for results in map_chunks(parse, chunks, (pack, unpack)):
         for result in results:
             errors.extend(result.errors)
             if result.article is not None and result.entry is not None:

@@ -33,11 +33,16 @@ def split(items: Sequence[T], chunks: int) -> list[Sequence[T]]:
     return out
 
 
-def map_chunks(fn: Callable[[Sequence[T]], R], chunks: Sequence[Sequence[T]]) -> list[R]:
+def map_chunks(
+    fn: Callable[[Sequence[T]], R],
+    chunks: Sequence[Sequence[T]],
+    codec: tuple[Callable[[R], bytes], Callable[[bytes], R]] | None = None,
+) -> list[R]:
     """`[fn(chunk) for chunk in chunks]`, the first chunk here and each other in a forked child.
 
-    Forked children inherit `fn` and its arguments without copying them through a pipe; only the results travel.
-    An exception raised for any chunk is raised here (so errors stay data with positions).
+    Forked children inherit `fn` and its arguments without copying them through a pipe; only the results travel,
+    through `codec` (encode, decode) when given, else pickled. An exception raised for any chunk is raised here
+    (so errors stay data with positions).
     """
     if len(chunks) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         return [fn(chunk) for chunk in chunks]
@@ -46,7 +51,7 @@ def map_chunks(fn: Callable[[Sequence[T]], R], chunks: Sequence[Sequence[T]]) ->
     try:
         for chunk in chunks[1:]:
             receive, send = context.Pipe(duplex=False)
-            child = context.Process(target=_run_child, args=(fn, chunk, send), daemon=True)
+            child = context.Process(target=_run_child, args=(fn, chunk, send, codec), daemon=True)
             child.start()
             send.close()
             children.append((child, receive))
@@ -58,7 +63,7 @@ def map_chunks(fn: Callable[[Sequence[T]], R], chunks: Sequence[Sequence[T]]) ->
                 raise RuntimeError(f"a worker process stopped unexpectedly (exit code {child.exitcode})") from None
             if not ok:
                 raise value
-            results.append(value)
+            results.append(codec[1](value) if codec else value)
         return results
     finally:
         for child, receive in children:
@@ -68,9 +73,15 @@ def map_chunks(fn: Callable[[Sequence[T]], R], chunks: Sequence[Sequence[T]]) ->
             child.join()
 
 
-def _run_child(fn: Callable[[Sequence[T]], R], chunk: Sequence[T], send: Connection) -> None:
+def _run_child(
+    fn: Callable[[Sequence[T]], R],
+    chunk: Sequence[T],
+    send: Connection,
+    codec: tuple[Callable[[R], bytes], Callable[[bytes], R]] | None,
+) -> None:
     try:
-        outcome: tuple[bool, object] = (True, fn(chunk))
+        result = fn(chunk)
+        outcome: tuple[bool, object] = (True, codec[0](result) if codec else result)
     except BaseException as e:
         outcome = (False, e)
     try:
