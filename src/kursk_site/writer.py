@@ -161,9 +161,18 @@ class _Fill:
             target = self._target(PurePosixPath(rel), rel)
             if target is None:
                 continue
+            previous = self.out_dir / rel
             recorded = self.old.get(rel)
-            if recorded is None or not _reuse(self.out_dir / rel, target, digest, recorded):
-                raise UsageError(f"{self.out_dir / rel} changed while the site was being built; run the build again")
+            try:
+                stat = previous.stat()
+            except OSError:
+                stat = None
+            if recorded is None or stat is None or [digest, stat.st_size, stat.st_mtime_ns] != recorded:
+                raise UsageError(f"{previous} changed while the site was being built; run the build again")
+            try:
+                os.link(previous, target)
+            except OSError:  # a disk without hard links: copy, keeping the modification time
+                shutil.copy2(previous, target)
             self.manifest[rel] = recorded
             self.size += int(recorded[1])
 

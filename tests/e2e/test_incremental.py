@@ -231,3 +231,26 @@ def test_errors_found_in_worker_processes_are_all_reported(
         "content/articles/a5.md:3: date: expected a date as YYYY-MM-DD"
         " (optionally with a time, e.g. 2024-11-05T14:30Z), got '2024-13-01'",
     ]
+
+
+def test_on_a_disk_without_hard_links_kept_pages_are_copied_with_their_times(
+    make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rng = random.Random(17)
+    root = make_site({f"content/articles/a{n}.md": article_text(rng, n) for n in range(3)})
+    cached_build(root)
+    out = root / "build"
+    before = {rel: ((out / rel).read_bytes(), times[1]) for rel, times in snapshot(out).items() if rel != MARKER}
+
+    def no_links(source: object, target: object) -> None:
+        raise OSError(1, "hard links not supported")
+
+    monkeypatch.setattr("kursk_site.writer.os.link", no_links)
+    (root / "content" / "articles" / "a1.md").write_text(article_text(rng, 21), encoding="utf-8")
+    report = cached_build(root)
+    assert 0 < report.written < report.files
+    unchanged = [rel for rel, (data, _) in before.items() if (out / rel).is_file() and (out / rel).read_bytes() == data]
+    assert unchanged
+    for rel in unchanged:
+        assert (out / rel).stat().st_mtime_ns == before[rel][1], rel
+    assert_same_as_cold(root, tmp_path)
