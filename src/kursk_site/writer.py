@@ -161,31 +161,26 @@ class _Fill:
             target = self._target(PurePosixPath(rel), rel)
             if target is None:
                 continue
-            previous = self.out_dir / rel
             recorded = self.old.get(rel)
-            try:
-                stat = previous.stat()
-            except OSError:
-                stat = None
-            if recorded is None or stat is None or [digest, stat.st_size, stat.st_mtime_ns] != recorded:
-                raise UsageError(f"{previous} changed while the site was being built; run the build again")
-            try:
-                os.link(previous, target)
-            except OSError:  # a disk without hard links: copy, keeping the modification time
-                shutil.copy2(previous, target)
+            if recorded is None or not _reuse(self.out_dir / rel, target, digest, recorded):
+                raise UsageError(f"{self.out_dir / rel} changed while the site was being built; run the build again")
             self.manifest[rel] = recorded
             self.size += int(recorded[1])
 
 
 def _reuse(previous: Path, target: Path, digest: str, recorded: list[int | str] | None) -> bool:
-    """Hard-link the previous build's file when its bytes are unchanged, so its modification time is kept."""
+    """Hard-link the previous build's file when its bytes are unchanged, so its modification time is kept
+    (copied with its time where the disk has no hard links)."""
     if recorded is None or recorded[0] != digest:
         return False
     try:
         stat = previous.stat()
         if [digest, stat.st_size, stat.st_mtime_ns] != recorded:
             return False  # changed by hand since
-        os.link(previous, target)
+        try:
+            os.link(previous, target)
+        except OSError:
+            shutil.copy2(previous, target)
     except OSError:
         return False
     return True
