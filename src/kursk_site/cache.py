@@ -26,7 +26,7 @@ from kursk_site.model import Article
 CACHE_DIR = ".kursk-cache"
 """Beside content/ in the site folder; safe to delete at any time."""
 MAGIC = b"kursk-site cache\n"
-FORMAT = 2
+FORMAT = 3
 INDEX = "index.bin"
 SHARDS = "shards"
 """Stored articles, in files named by the first two digits of their key (a one-article edit rewrites one)."""
@@ -126,7 +126,7 @@ class Cache:
     folder: Path | None
     index: CacheIndex
     warnings: tuple[str, ...] = ()
-    shards: dict[str, dict[str, bytes]] = field(default_factory=dict, compare=False)
+    shards: dict[str, dict[str, Article]] = field(default_factory=dict, compare=False)
     """Shard files read so far in this build: shard name -> article key -> the stored article."""
 
 
@@ -242,24 +242,19 @@ def load_article(cache: Cache, key: str) -> Article | None:
     """The Article stored under `key`, or None when it is missing or unreadable (it is parsed again)."""
     if cache.folder is None:
         return None
-    blob = _shard(cache, key[:2]).get(key)
-    if blob is None:
-        return None
-    try:
-        value = unpack(blob)
-    except Exception:
-        return None
-    return value if isinstance(value, Article) else None
+    return _shard(cache, key[:2]).get(key)
 
 
-def _shard(cache: Cache, name: str) -> dict[str, bytes]:
+def _shard(cache: Cache, name: str) -> dict[str, Article]:
+    """The articles of one shard file (read once per build); a damaged file counts as empty."""
     if name not in cache.shards:
         assert cache.folder is not None
         try:
             value = _decode((cache.folder / SHARDS / f"{name}.bin").read_bytes())
         except Exception:
             value = {}
-        cache.shards[name] = value if isinstance(value, dict) else {}
+        ok = isinstance(value, dict) and all(isinstance(a, Article) for a in value.values())
+        cache.shards[name] = value if ok else {}
     return cache.shards[name]
 
 
@@ -269,12 +264,13 @@ def save_cache(cache: Cache, index: CacheIndex, new_articles: Mapping[str, Artic
         return ()
     used = {entry.key for entry in index.articles.values()}
     dropped = {entry.key for entry in cache.index.articles.values()} - used
+    touched: dict[str, dict[str, Article]] = {key[:2]: {} for key in dropped}
+    for key, article in new_articles.items():
+        touched.setdefault(key[:2], {})[key] = article
     try:
-        for name in sorted({key[:2] for key in (*new_articles, *dropped)}):
-            shard = {key: blob for key, blob in _shard(cache, name).items() if key in used}
-            for key, article in new_articles.items():
-                if key[:2] == name:
-                    shard[key] = pack(article)
+        for name, new in sorted(touched.items()):
+            shard = {key: article for key, article in _shard(cache, name).items() if key in used}
+            shard.update(new)
             path = cache.folder / SHARDS / f"{name}.bin"
             if shard:
                 _write_atomic(path, _encode(shard))
@@ -309,6 +305,8 @@ class PageKeys:
     def __init__(self, articles: Iterable[Article], source_keys: Mapping[str, str]) -> None:
         self._fields: dict[type, tuple[str, ...]] = {}
         self._known: dict[int, tuple[str, str]] = {}
+        self._done: dict[int, tuple[object, object]] = {}
+        """Dataclass values reduced so far, by id, each with the value itself (which keeps its id from reuse)."""
         articles = tuple(articles)
         for article in articles:
             key = source_keys[article.origin.path]
@@ -338,7 +336,12 @@ class PageKeys:
         if names is None and is_dataclass(kind):
             names = self._fields[kind] = tuple(f.name for f in fields(kind) if f.compare)
         if names is not None:
-            return (kind.__qualname__, *(self._plain(getattr(value, name)) for name in names))
+            done = self._done.get(id(value))
+            if done is not None:
+                return done[1]
+            plain = (kind.__qualname__, *(self._plain(getattr(value, name)) for name in names))
+            self._done[id(value)] = (value, plain)
+            return plain
         if isinstance(value, Mapping):
             return ("mapping", *((self._plain(k), self._plain(v)) for k, v in value.items()))
         if isinstance(value, enum.Enum):
