@@ -39,13 +39,13 @@ def build(project: Project, options: BuildOptions) -> BuildReport:
     tool = tool_fingerprint(PACKAGE)
     cache = open_cache(project.root / CACHE_DIR if options.cache else None, tool)
     inputs = stamp_inputs(_input_folders(project), tool, options, project.out_dir)
-    check_out_dir(project.out_dir, (project.root, project.content_dir, *project.template_dirs))
     if cache.index.inputs == inputs and output_intact(project.out_dir):  # nothing changed: nothing to read or write
         pages, files, size, articles = cache.index.summary
         return BuildReport(pages, files, 0, size, time.perf_counter() - start, articles)
     site, loaded = load_site(project, options, cache, tool)
     compiled = dict(cache.index.templates)
     rendered, outputs = render_site(site, project, cache, loaded, compiled)
+    check_out_dir(project.out_dir, (project.root,), inputs=(project.content_dir, *project.template_dirs))
     stats = write_site(outputs, project.out_dir, rendered.kept)
     summary = (len(rendered.pages), stats.files, stats.bytes, len(site.articles))
     entries = page_entries(rendered, stats.digests)

@@ -20,7 +20,10 @@ LANGUAGE_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 def load_config(path: Path, display: str, base_url: str | None = None) -> SiteConfig:
     """Read and check site.yaml; `display` is the path used in messages."""
     text = read_text(path, display)
-    doc = load_yaml(text, display)
+    try:
+        doc = load_yaml(text, display)
+    except ContentError as e:
+        raise BuildFailed([e]) from None
     if not isinstance(doc.data, dict):
         raise BuildFailed(
             [ContentError(display, 1, "site.yaml must be a mapping of settings (title: ..., sections: ...)")]

@@ -6,8 +6,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-
-import jinja2
+from typing import TYPE_CHECKING
 
 from kursk_site.assemble import make_article
 from kursk_site.cache import (
@@ -28,6 +27,9 @@ from kursk_site.model import Article, OutputFile, Site, SiteConfig
 from kursk_site.pages import Page, plan_pages
 from kursk_site.parallel import map_chunks, split
 from kursk_site.render import compile_templates, page_context, reads_whole_site, render_pages, template_digest
+
+if TYPE_CHECKING:
+    import jinja2
 
 PARALLEL_FILES = 150
 """Parse on several cores from this many changed files on (below it, starting workers costs more than it saves)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -82,7 +83,9 @@ def plan_pages(site: Site) -> tuple[Page, ...]:
     sections = section_links(site)
     pages: list[Page] = []
     pages.extend(_home_pages(site))
-    pages.extend(_article_page(site, article) for article in site.articles)
+    fixed = (site.config.title, "Topics", "Sources", "Page not found", *(r.title for r in site.config.sections))
+    names = article_titles(site.articles, fixed)
+    pages.extend(_article_page(site, article, names[article.slug]) for article in site.articles)
     for index, link in enumerate(sections):
         previous = sections[index - 1] if index > 0 else None
         following = sections[index + 1] if index + 1 < len(sections) else None
@@ -165,11 +168,27 @@ def _home_pages(site: Site) -> list[Page]:
     return pages
 
 
-def _article_page(site: Site, article: Article) -> Page:
+def article_titles(articles: Sequence[Article], fixed: Sequence[str] = ()) -> dict[str, str]:
+    """The <title> name of each article by slug: its title, with the date (then the slug) when it repeats
+    another article's title or one of the `fixed` page names (site title, section titles, "Topics", ...)."""
+
+    def repeated(label: Callable[[Article], str]) -> set[str]:
+        counts = Counter([label(a).casefold() for a in articles] + [name.casefold() for name in fixed])
+        return {a.slug for a in articles if counts[label(a).casefold()] > 1}
+
+    def dated(a: Article) -> str:
+        return f"{a.title} ({a.published.day} {a.published:%B %Y})" if a.slug in same_title else a.title
+
+    same_title = repeated(lambda a: a.title)
+    same_date = repeated(dated)
+    return {a.slug: f"{dated(a)} ({a.slug})" if a.slug in same_date else dated(a) for a in articles}
+
+
+def _article_page(site: Site, article: Article, name: str) -> Page:
     return Page(
         urls.article_path(article.slug),
         "article.html",
-        f"{article.title} | {site.config.title}",
+        f"{name} | {site.config.title}",
         article.title,
         article.summary or article.title,
         "",

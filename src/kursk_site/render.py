@@ -21,7 +21,7 @@ from markupsafe import Markup
 from kursk_site import urls
 from kursk_site.errors import BuildFailed, ContentError
 from kursk_site.feeds import FEED_ITEMS
-from kursk_site.model import Article, Block, OutputFile, Site, Topic, TopicIndex
+from kursk_site.model import Article, Block, BlockKind, OutputFile, Site, Topic, TopicIndex
 from kursk_site.pages import Page, SectionLink, plan_pages, section_links
 
 WORDS_PER_MINUTE = 230
@@ -68,7 +68,14 @@ def make_env(
     env.filters.update(
         url=_url, href=_href, absolute=_absolute, html=_html, date=_date, isodate=_isodate, minutes=_minutes
     )
+    env.tests.update(repeating_lede=_repeats_lede)
     return env
+
+
+def _repeats_lede(article: Article) -> bool:
+    """True when the summary is (the start of) the first paragraph, so showing both would say it twice."""
+    first = next((b.text for p in article.parts for b in p.blocks if b.kind is BlockKind.PARAGRAPH), "")
+    return bool(article.summary) and first.startswith(article.summary.removesuffix("…"))
 
 
 @pass_context

@@ -9,7 +9,10 @@ from kursk_site.model import Block, BlockKind, Part, SectionRule, SiteConfig
 
 PART_LEVEL = 2
 """Headings of this level or above (h1, h2) start a part; a marked heading of any level does too."""
-RESERVED_IDS = frozenset({"top", "main", "content", "toc", "lede", "title", "meta", "sources", "topics", "related"})
+RESERVED_IDS = frozenset(
+    {"top", "main", "content", "toc", "toc-title", "lede", "title", "meta", "sources", "topics", "related"}
+)
+"""Element ids the article page uses itself; each section key and `<key>-title` are taken too."""
 _WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)
 
 
@@ -63,7 +66,7 @@ def split_parts(blocks: tuple[Block, ...], title: str, config: SiteConfig) -> tu
         previous = key
     fallback = next((k for k in sections if k), "") or classify_heading(title, rules) or rules[0].key
     sections = _fill_leading(sections, fallback)
-    taken = set(RESERVED_IDS) | set(config.section_keys)
+    taken = set(RESERVED_IDS) | set(config.section_keys) | {f"{key}-title" for key in config.section_keys}
     parts: list[Part] = []
     for group, key in zip(groups, sections, strict=True):
         group = [_unique_anchor(b, taken) if b.kind is BlockKind.HEADING else b for b in group]

@@ -28,7 +28,8 @@ def section_path(key: str, page: int = 1) -> PurePosixPath:
 
 
 def topic_path(slug: str, page: int = 1) -> PurePosixPath:
-    name = "topic-index" if slug == "index" else slug  # topics/index.html is the list of topics
+    # topics/index.html is the list of topics; slugs never end in '-', so 'index-' is free for a topic named Index
+    name = "index-" if slug == "index" else slug
     return PurePosixPath(f"topics/{name}.html" if page == 1 else f"topics/{name}/{page}.html")
 
 

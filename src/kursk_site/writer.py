@@ -35,14 +35,20 @@ class WriteStats:
     """Digest of the bytes of every file written or kept, by output path (as the manifest records them)."""
 
 
-def check_out_dir(out_dir: Path, protected: Sequence[Path]) -> None:
-    """Refuse an output folder we must not replace: a source folder, home, /, or a folder of someone else's files."""
+def check_out_dir(out_dir: Path, protected: Sequence[Path], *, inputs: Sequence[Path] = ()) -> None:
+    """Refuse an output folder we must not replace: a source folder, home, /, or a folder of someone else's files.
+
+    The output may not lie inside one of `inputs` either (content/, templates/): the next build would read it.
+    """
     out = out_dir.resolve()
     home = Path.home().resolve()
-    for place in (*protected, home, Path(out.anchor)):
+    for place in (*protected, *inputs, home, Path(out.anchor)):
         place = place.resolve()
         if out == place or place.is_relative_to(out):
             raise UsageError(f"refusing to use {out_dir} as the output folder: it holds {place} (choose a new folder)")
+    for place in inputs:
+        if out.is_relative_to(place.resolve()):
+            raise UsageError(f"refusing to use {out_dir} as the output folder: it is inside the input folder {place}")
     if out.exists() and not out.is_dir():
         raise UsageError(f"the output {out_dir} is a file, not a folder")
     if out.is_dir() and not (out / MARKER).is_file() and any(out.iterdir()):

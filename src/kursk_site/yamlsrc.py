@@ -77,9 +77,13 @@ def _load(loader_class: type[Any], text: str, path: str, first_line: int) -> Yam
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 + offset if mark else first_line
         problem = e.problem or e.context or "invalid YAML"
+        if e.problem and e.context and e.context_mark and e.context_mark.line + 1 + offset != line:
+            problem += f" ({e.context} on line {e.context_mark.line + 1 + offset})"
         raise ContentError(path, line, f"invalid YAML: {problem}") from None
     except yaml.YAMLError as e:
         raise ContentError(path, first_line, f"invalid YAML: {e}") from None
+    except RecursionError:  # PyYAML composes nested collections recursively
+        raise ContentError(path, first_line, "invalid YAML: lists or mappings nested too deeply") from None
     finally:
         loader.dispose()
     return YamlDoc(data, lines, first_line)

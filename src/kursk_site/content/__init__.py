@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
-
-from markdown_it import MarkdownIt
+from typing import TYPE_CHECKING
 
 from kursk_site.config import decode_text
 from kursk_site.content.article import make_raw_article
@@ -16,6 +15,9 @@ from kursk_site.content.markdown import make_parser, parse_markdown
 from kursk_site.errors import BuildFailed, ContentError, SourcePos
 from kursk_site.model import Article, RawArticle, SiteConfig
 from kursk_site.yamlsrc import load_yaml
+
+if TYPE_CHECKING:  # the parser is made and used in content/markdown; here it is only passed on
+    from markdown_it import MarkdownIt
 
 __all__ = [
     "ArticleFile",

@@ -8,6 +8,7 @@ from typing import Any
 
 from slugify import slugify
 
+from kursk_site.content.markdown import EMPTY_MARKER
 from kursk_site.errors import BuildFailed, ContentError, SourcePos
 from kursk_site.model import Block, BlockKind, RawArticle, SiteConfig, Source, SourceKind, Topic
 from kursk_site.yamlsrc import Fields, YamlDoc
@@ -32,7 +33,7 @@ def make_raw_article(
 ) -> RawArticle:
     """Check the front matter and blocks; every problem found is raised together as BuildFailed."""
     path = origin.path
-    data: Any = meta.data if meta else {}
+    data: Any = meta.data if meta and meta.data is not None else {}  # an empty block reads as no keys
     if meta is not None and not isinstance(data, dict):
         raise _fail(
             [ContentError(path, meta.first_line, "front matter must be a mapping of keys (title: ..., date: ...)")]
@@ -55,9 +56,12 @@ def make_raw_article(
     for block in blocks:
         if block.section and block.section not in config.section_keys:
             valid = ", ".join(config.section_keys)
-            errors.append(
-                ContentError(path, block.line, f"unknown section {block.section!r}; expected one of: {valid}")
+            problem = (
+                "section marker without a key"
+                if block.section == EMPTY_MARKER
+                else f"unknown section {block.section!r}"
             )
+            errors.append(ContentError(path, block.line, f"{problem}; expected one of: {valid}"))
     if not any(b.kind is not BlockKind.HEADING for b in blocks):
         errors.append(ContentError(path, doc.first_line if meta else 1, "the article has no text"))
     topics = _topics(fields, keywords)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 
 from kursk_site.model import SourceKind
 
-SUFFIXES = {kind.value: kind for kind in SourceKind}
+SUFFIXES = MappingProxyType({kind.value: kind for kind in SourceKind})
 
 
 @dataclass(frozen=True, slots=True)

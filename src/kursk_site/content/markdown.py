@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -17,19 +18,23 @@ MARKER_RE = re.compile(r"\s*\{\s*section\s*[:=]\s*([^{}]*?)\s*\}\s*$", re.IGNORE
 # `LSI Keyword: Military Technology`: a search-engine marker; becomes a subheading and a topic.
 KEYWORD_RE = re.compile(r"^\s*(?:LSI\s+)?Keywords?\s*:\s*(\S.{0,120}?)\s*$", re.IGNORECASE)
 KEYWORD_LEVEL = 3
+EMPTY_MARKER = " "
+"""Section of a heading whose marker names no key (`{section: }`): no section has it, so the loader reports it."""
 
-KINDS = {
-    "paragraph_open": BlockKind.PARAGRAPH,
-    "heading_open": BlockKind.HEADING,
-    "bullet_list_open": BlockKind.LIST,
-    "ordered_list_open": BlockKind.LIST,
-    "blockquote_open": BlockKind.QUOTE,
-    "table_open": BlockKind.TABLE,
-    "fence": BlockKind.CODE,
-    "code_block": BlockKind.CODE,
-    "hr": BlockKind.RULE,
-    "html_block": BlockKind.HTML,
-}
+KINDS = MappingProxyType(
+    {
+        "paragraph_open": BlockKind.PARAGRAPH,
+        "heading_open": BlockKind.HEADING,
+        "bullet_list_open": BlockKind.LIST,
+        "ordered_list_open": BlockKind.LIST,
+        "blockquote_open": BlockKind.QUOTE,
+        "table_open": BlockKind.TABLE,
+        "fence": BlockKind.CODE,
+        "code_block": BlockKind.CODE,
+        "hr": BlockKind.RULE,
+        "html_block": BlockKind.HTML,
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,11 +91,13 @@ def _heading(md: MarkdownIt, env: dict[str, object], group: Sequence[Token], lin
     source = group[1].content if len(group) > 2 else ""
     section = ""
     if match := MARKER_RE.search(source):
-        section = match.group(1).strip().lower()
+        section = match.group(1).strip().lower() or EMPTY_MARKER
         source = source[: match.start()]
         inline = md.parseInline(source, env)[0].children or []
     else:
         inline = group[1].children or []
+    # the pages wrap a heading in a link to itself (and the contents list links to it): a link inside would nest
+    inline = [t for t in inline if t.type not in ("link_open", "link_close")]
     html = md.renderer.render(inline, md.options, env)
     text = _inline_text(inline)
     return Block(BlockKind.HEADING, html, text, line, level, section or "", _slug(text))

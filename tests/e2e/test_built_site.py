@@ -1,0 +1,325 @@
+"""The built site as a reader opens it from disk: links and anchors resolve, every page is well formed,
+every paragraph of the source article is there once, and the feed, sitemap and robots.txt are right."""
+
+from __future__ import annotations
+
+import posixpath
+import shutil
+import xml.etree.ElementTree as ET
+from collections import Counter
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from kursk_site import urls
+from tests.conftest import REPO
+from tests.support import FIXTURES, PageFacts, build_site, read_page
+
+GOLDEN_DESK = REPO / "tests" / "golden" / "desk"
+BASE = "https://example.org/sub/"
+ATOM = "{http://www.w3.org/2005/Atom}"
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+SECTIONS = ("deployment", "casualties", "economics", "outlook")
+
+
+@pytest.fixture(scope="module")
+def shipped(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("shipped") / "build"
+    build_site(REPO, out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def shipped_with_base(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("shipped-base") / "build"
+    build_site(REPO, out, base_url=BASE)
+    return out
+
+
+@pytest.fixture(scope="module")
+def small_with_base(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("small") / "build"
+    build_site(GOLDEN_DESK, out, base_url=BASE, drafts=True)
+    return out
+
+
+@pytest.fixture(scope="module")
+def small_paged(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small site with one article a listing page, so every listing has a second page."""
+    root = tmp_path_factory.mktemp("paged") / "site"
+    shutil.copytree(GOLDEN_DESK / "content", root / "content")
+    with (root / "content" / "site.yaml").open("a", encoding="utf-8") as f:
+        f.write("per_page: 1\n")
+    build_site(root, root / "build", drafts=True)
+    assert (root / "build" / "page" / "2.html").is_file()
+    return root / "build"
+
+
+AWKWARD = {
+    "a.md": "---\ntitle: Same\ndate: 2024-01-01\ntags: [Index, Topic Index]\n---\n\nOnly a lede.\n",
+    "b.md": "---\ntitle: Same\ndate: 2024-01-02\ntags: [index]\n---\n\n### A small heading\n\nText.\n",
+    "d.md": "---\ntitle: Outlook\ndate: 2024-01-03\n---\n\nAn article titled like a section.\n",
+    "e.md": "---\ntitle: Sources\ndate: 2024-01-03\n---\n\nAn article titled like a fixed page.\n",
+    "c.md": "---\ntitle: same\ndate: 2024-01-02\n---\n\n## Outlook title\n\nText.\n\n## Lede [linked](https://example.org/)\n\nMore.\n",
+}
+
+
+@pytest.fixture(scope="module")
+def awkward(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Repeated titles, a topic named Index, articles that are only a lede, headings that want taken ids."""
+    root = tmp_path_factory.mktemp("awkward") / "site"
+    shutil.copytree(GOLDEN_DESK / "content", root / "content", ignore=shutil.ignore_patterns("*.md"))
+    for name, text in AWKWARD.items():
+        (root / "content" / "articles" / name).write_text(text, encoding="utf-8")
+    build_site(root, root / "build")
+    return root / "build"
+
+
+BASES = {
+    "shipped": "",
+    "shipped_with_base": BASE,
+    "small_with_base": BASE,
+    "small_paged": "https://example.org/desk/",
+    "awkward": "https://example.org/desk/",
+}
+"""The base URL each build has (the small site's own site.yaml sets one)."""
+BUILDS = list(BASES)
+
+
+def pages(out: Path) -> dict[str, PageFacts]:
+    return {p.relative_to(out).as_posix(): read_page(p) for p in sorted(out.rglob("*.html"))}
+
+
+def local_target(page: str, href: str, base_url: str) -> str | None:
+    """The site path a link from `page` points at (with its #fragment), or None for a link off the site."""
+    if base_url and href.startswith(base_url):
+        return href[len(base_url) :] or "index.html"
+    parts = urlsplit(href)
+    if parts.scheme or parts.netloc:
+        return None
+    assert not href.startswith("/"), f"{page}: root-relative link {href!r} breaks from disk and under a sub-path"
+    path = posixpath.normpath(posixpath.join(posixpath.dirname(page), unquote(parts.path))) if parts.path else page
+    return f"{path}#{parts.fragment}" if parts.fragment else path
+
+
+@pytest.mark.parametrize("build", BUILDS)
+def test_every_internal_link_and_anchor_resolves_from_disk(build: str, request: pytest.FixtureRequest) -> None:
+    out: Path = request.getfixturevalue(build)
+    base = BASES[build]
+    site = pages(out)
+    checked = 0
+    broken = []
+    for name, facts in site.items():
+        for href in facts.links:
+            target = local_target(name, href, base)
+            if target is None:
+                continue
+            path, _, fragment = target.partition("#")
+            checked += 1
+            if path.startswith("..") or not (out / path).is_file():
+                broken.append(f"{name}: {href} -> missing file {path}")
+            elif fragment and (path not in site or fragment not in site[path].ids):
+                broken.append(f"{name}: {href} -> no element with id {fragment!r} in {path}")
+    assert not broken, "\n".join(broken)
+    assert checked > 100
+
+
+@pytest.mark.parametrize("build", BUILDS)
+def test_element_ids_are_unique_on_every_page(build: str, request: pytest.FixtureRequest) -> None:
+    for name, facts in pages(request.getfixturevalue(build)).items():
+        repeated = [i for i, n in Counter(facts.ids).items() if n > 1]
+        assert not repeated, f"{name}: {repeated}"
+
+
+@pytest.mark.parametrize("build", BUILDS)
+def test_every_page_has_lang_a_unique_title_a_description_and_one_h1(
+    build: str, request: pytest.FixtureRequest
+) -> None:
+    site = pages(request.getfixturevalue(build))
+    titles: Counter[str] = Counter()
+    for name, facts in site.items():
+        html = facts.tags("html")
+        assert len(html) == 1 and html[0].get("lang"), name
+        assert len(facts.texts("title")) == 1 and facts.texts("title")[0], name
+        titles[facts.texts("title")[0]] += 1
+        descriptions = [m for m in facts.tags("meta") if m.get("name") == "description"]
+        assert len(descriptions) == 1 and descriptions[0]["content"].strip(), name
+        assert len(facts.tags("h1")) == 1, f"{name}: {len(facts.tags('h1'))} h1 elements"
+        assert [m for m in facts.tags("meta") if m.get("name") == "viewport"], name
+        assert not facts.tags("script"), f"{name}: the page needs no JavaScript"
+        assert facts.nested_links == 0, f"{name}: a link inside a link"
+    assert [t for t, n in titles.items() if n > 1] == []
+
+
+@pytest.mark.parametrize("build", BUILDS)
+def test_canonical_links_exist_only_with_a_base_url(build: str, request: pytest.FixtureRequest) -> None:
+    out: Path = request.getfixturevalue(build)
+    for name, facts in pages(out).items():
+        canonical = [link["href"] for link in facts.tags("link") if link.get("rel") == "canonical"]
+        if BASES[build]:
+            expected = BASES[build] if name == "index.html" else BASES[build] + name
+            assert canonical == [expected], name
+        else:
+            assert canonical == [], name
+
+
+def nav_current(facts: PageFacts) -> list[tuple[str, str]]:
+    """The href and aria-current value of each link marked as the current place."""
+    return [(a["href"], a["aria-current"]) for a in facts.tags("a") if "aria-current" in a]
+
+
+@pytest.mark.parametrize(
+    ("page", "marked"),
+    [
+        ("index.html", [("index.html", "page")]),
+        ("sections/deployment.html", [("deployment.html", "page")]),
+        ("sections/outlook.html", [("outlook.html", "page")]),
+        ("topics/index.html", [("index.html", "page")]),
+        ("topics/kursk.html", [("index.html", "true")]),
+        ("sources.html", [("sources.html", "page")]),
+        ("articles/north-korea-kursk-deployment.html", []),
+    ],
+)
+def test_the_navigation_marks_the_current_place(shipped: Path, page: str, marked: list[tuple[str, str]]) -> None:
+    facts = read_page(shipped / page)
+    assert nav_current(facts) == marked
+    assert [n for n in facts.tags("nav") if n.get("aria-label") == "Site"]
+    for key in SECTIONS:
+        assert urls.relative_url(PurePosixPath(page), urls.section_path(key)) in facts.links, key
+
+
+def test_section_pages_walk_the_four_sections_in_order_and_lead_home(shipped: Path) -> None:
+    for index, key in enumerate(SECTIONS):
+        facts = read_page(shipped / "sections" / f"{key}.html")
+        rels = {a["rel"]: a["href"] for a in facts.tags("a") if a.get("rel") in ("prev", "next")}
+        expected = {}
+        if index > 0:
+            expected["prev"] = f"{SECTIONS[index - 1]}.html"
+        if index < 3:
+            expected["next"] = f"{SECTIONS[index + 1]}.html"
+        assert rels == expected, key
+        assert "../index.html" in facts.links
+
+
+def source_paragraphs() -> tuple[list[str], list[str]]:
+    """The source article's lines after its title: (keyword marker lines, the other lines), quotes made uniform."""
+    lines = (FIXTURES / "source-article.txt").read_text(encoding="utf-8").splitlines()[1:]
+    lines = [line.strip().replace("\u2018s ", "\u2019s ") for line in lines if line.strip()]
+    keywords = [line for line in lines if line.startswith("LSI Keyword: ")]
+    return keywords, [line for line in lines if line not in keywords]
+
+
+def paragraph_counts(facts: list[PageFacts]) -> Counter[str]:
+    return Counter(text for f in facts for text in f.texts("p"))
+
+
+def test_the_source_article_is_the_shipped_article_with_nothing_added_or_dropped(shipped: Path) -> None:
+    keywords, lines = source_paragraphs()
+    article = read_page(shipped / "articles" / "north-korea-kursk-deployment.html")
+    headings = [line for line in lines if line in article.texts("h3")]
+    paragraphs = [line for line in lines if line not in headings]
+    assert len(headings) == 4
+    assert len(paragraphs) == 13
+    assert sorted(article.texts("h3")) == sorted(headings)
+    assert sorted(article.texts("h4")) == sorted(k.removeprefix("LSI Keyword: ") for k in keywords)
+    counts = paragraph_counts([article])
+    assert {p: counts[p] for p in paragraphs} == dict.fromkeys(paragraphs, 1)
+    body = list(prose(shipped / "articles" / "north-korea-kursk-deployment.html").texts("p"))
+    assert sorted(t for t in body if not t.startswith("More in ")) == sorted(paragraphs)
+
+
+def prose(path: Path) -> PageFacts:
+    """The article text of an article page: what lies between its table of contents and its footer."""
+    html = path.read_text(encoding="utf-8")
+    facts = PageFacts()
+    facts.feed(html[html.index('<div class="prose">') : html.index('<footer class="article-footer">')])
+    return facts
+
+
+def test_each_source_paragraph_appears_exactly_once_across_the_four_section_pages(shipped: Path) -> None:
+    _, lines = source_paragraphs()
+    article = read_page(shipped / "articles" / "north-korea-kursk-deployment.html")
+    paragraphs = [line for line in lines if line not in article.texts("h3")]
+    counts = paragraph_counts([read_page(shipped / "sections" / f"{key}.html") for key in SECTIONS])
+    assert {p: counts[p] for p in paragraphs} == dict.fromkeys(paragraphs, 1)
+
+
+def test_each_section_page_holds_its_part_of_the_shipped_article(shipped: Path) -> None:
+    expected = {
+        "deployment": "The Reinforcements Arrive: What\u2019s Being Sent to Kursk?",
+        "casualties": "Casualties and Consequences: The Human Cost of Collaboration",
+        "economics": "The Bigger Picture: Russia\u2019s Strategic Advantage and North Korea\u2019s Gains",
+        "outlook": "Future Trends and Potential Implications",
+    }
+    for key, heading in expected.items():
+        assert read_page(shipped / "sections" / f"{key}.html").texts("h3") == [heading], key
+
+
+def test_the_shipped_article_has_the_keyword_topics(shipped: Path) -> None:
+    for slug in ("north-korean-labor", "military-technology", "geopolitical-tensions", "kim-jong-un"):
+        assert (shipped / "topics" / f"{slug}.html").is_file(), slug
+
+
+@pytest.mark.parametrize("build", BUILDS)
+def test_the_feed_is_atom_with_the_full_text_of_each_article(build: str, request: pytest.FixtureRequest) -> None:
+    out: Path = request.getfixturevalue(build)
+    root = ET.parse(out / "feed.xml").getroot()
+    assert root.tag == f"{ATOM}feed"
+    for tag in ("id", "title", "updated", "author"):
+        assert root.find(f"{ATOM}{tag}") is not None, tag
+    entries = root.findall(f"{ATOM}entry")
+    articles = sorted(p.stem for p in (out / "articles").glob("*.html"))
+    assert len(entries) == len(articles)
+    base = BASES[build]
+    for entry in entries:
+        for tag in ("id", "title", "updated", "published", "content"):
+            assert (entry.findtext(f"{ATOM}{tag}") or "").strip(), tag
+        link = entry.find(f"{ATOM}link[@rel='alternate']")
+        assert link is not None
+        href = link.get("href", "")
+        assert href.startswith(base) if base else not urlsplit(href).scheme
+        content = entry.find(f"{ATOM}content")
+        assert content is not None and content.get("type") == "html"
+        feed_text = PageFacts()
+        feed_text.feed(content.text or "")
+        page = [p for p in prose(out / href.removeprefix(base)).texts("p") if not p.startswith("More in ")]
+        assert page and feed_text.texts("p") == page
+
+
+def test_the_shipped_feed_carries_every_paragraph(shipped: Path) -> None:
+    _, lines = source_paragraphs()
+    content = ET.parse(shipped / "feed.xml").getroot().findtext(f"{ATOM}entry/{ATOM}content") or ""
+    feed = PageFacts()
+    feed.feed(content)
+    for line in lines:
+        assert line in feed.texts("p") or line in feed.texts("h3"), line
+
+
+@pytest.mark.parametrize("build", BUILDS)
+def test_the_sitemap_lists_every_page_but_404_and_robots_names_it(build: str, request: pytest.FixtureRequest) -> None:
+    out: Path = request.getfixturevalue(build)
+    base = BASES[build]
+    locs = [e.text or "" for e in ET.parse(out / "sitemap.xml").getroot().iter(f"{SITEMAP}loc")]
+    if base:
+        assert all(loc.startswith(base) for loc in locs)
+    paths = {(loc.removeprefix(base) or "index.html") for loc in locs}
+    html = {p.relative_to(out).as_posix() for p in out.rglob("*.html")}
+    assert paths == html - {"404.html"}
+    robots = (out / "robots.txt").read_text(encoding="utf-8")
+    assert robots.startswith("User-agent: *\n")
+    assert ("Sitemap: " + base + "sitemap.xml" in robots) == bool(base)
+
+
+def test_a_draft_built_with_drafts_is_linked_like_any_article(small_with_base: Path) -> None:
+    assert (small_with_base / "articles" / "unfinished.html").is_file()
+    assert "articles/unfinished.html" in read_page(small_with_base / "index.html").links
+
+
+@pytest.mark.parametrize("build", BUILDS)
+def test_an_article_page_says_each_paragraph_once(build: str, request: pytest.FixtureRequest) -> None:
+    out: Path = request.getfixturevalue(build)
+    for path in sorted((out / "articles").glob("*.html")):
+        counts = paragraph_counts([read_page(path)])
+        repeated = [p for p in prose(path).texts("p") if counts[p] != 1]
+        assert repeated == [], path.name

@@ -1,0 +1,99 @@
+"""content/article (through content.parse_article): front matter checks, defaults, every problem at its line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kursk_site.config import load_config
+from kursk_site.content import ArticleFile, check_unique_slugs, make_parser, parse_article
+from kursk_site.content.article import parse_date
+from kursk_site.errors import BuildFailed
+from kursk_site.model import RawArticle, SiteConfig, SourceKind
+from tests.conftest import SITE_YAML
+from tests.support import FixtureCase, fixture_params
+
+FILE = ArticleFile(Path("content/articles/some-article.md"), "content/articles/some-article.md", SourceKind.MARKDOWN)
+
+
+@pytest.fixture(scope="module")
+def config(tmp_path_factory: pytest.TempPathFactory) -> SiteConfig:
+    path = tmp_path_factory.mktemp("config") / "site.yaml"
+    path.write_text(SITE_YAML, encoding="utf-8")
+    return load_config(path, "content/site.yaml")
+
+
+def parse(data: bytes, config: SiteConfig, file: ArticleFile = FILE) -> RawArticle:
+    return parse_article(data, file, config, make_parser(config.allow_raw_html))
+
+
+def describe(article: RawArticle) -> str:
+    sources = ", ".join(" ".join(x for x in (f"{s.name} ({s.slug})", s.url, s.date) if x) for s in article.sources)
+    return "".join(
+        f"{key}: {value}\n"
+        for key, value in (
+            ("slug", article.slug),
+            ("title", article.title),
+            ("published", article.published.isoformat()),
+            ("updated", article.updated.isoformat() if article.updated else None),
+            ("summary", article.summary),
+            ("author", article.author),
+            ("topics", ", ".join(f"{t.name} ({t.slug})" for t in article.topics)),
+            ("sources", sources),
+            ("draft", article.draft),
+        )
+    )
+
+
+@pytest.mark.parametrize("case", fixture_params("articles.md"))
+def test_articles(case: FixtureCase, config: SiteConfig) -> None:
+    try:
+        result = describe(parse(case.input.encode("utf-8"), config))
+    except BuildFailed as e:
+        result = "".join(f"{error}\n" for error in e.errors)
+    assert result == case.expected
+
+
+def test_a_file_that_is_not_utf8_is_reported_at_the_line_of_the_bad_byte(config: SiteConfig) -> None:
+    with pytest.raises(BuildFailed) as caught:
+        parse(b"---\ntitle: T\ndate: 2024-11-05\n---\n\nCaf\xe9 au lait.\n", config)
+    assert [str(e) for e in caught.value.errors] == [
+        "content/articles/some-article.md:6: not valid UTF-8 (byte 0xe9); save the file as UTF-8"
+    ]
+
+
+def test_windows_line_ends_keep_the_lines_right(config: SiteConfig) -> None:
+    data = b"---\r\ntitle: T\r\ndate: 2024-11-05\r\n---\r\n\r\nLede.\r\n\r\n## X {section: nope}\r\n"
+    with pytest.raises(BuildFailed) as caught:
+        parse(data, config)
+    assert [e.line for e in caught.value.errors] == [8]
+
+
+def test_two_articles_with_one_slug_name_each_other(config: SiteConfig) -> None:
+    text = b"---\ntitle: T\ndate: 2024-11-05\nslug: same\n---\n\nText.\n"
+    a = parse(text, config, ArticleFile(Path("a.md"), "content/articles/a.md", SourceKind.MARKDOWN))
+    b = parse(text, config, ArticleFile(Path("b.md"), "content/articles/b.md", SourceKind.MARKDOWN))
+    assert [str(e) for e in check_unique_slugs([a, b])] == [
+        "content/articles/a.md:1: slug 'same' is also used by content/articles/b.md",
+        "content/articles/b.md:1: slug 'same' is also used by content/articles/a.md",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [
+        ("2024-11-05", "2024-11-05T00:00:00+00:00"),
+        ("2024-11-05T14:30Z", "2024-11-05T14:30:00+00:00"),
+        ("2024-11-05 14:30:15+02:00", "2024-11-05T14:30:15+02:00"),
+    ],
+)
+def test_dates_without_a_zone_are_utc(text: str, iso: str) -> None:
+    moment = parse_date(text)
+    assert moment is not None
+    assert moment.isoformat() == iso
+
+
+@pytest.mark.parametrize("text", ["2024-13-01", "2024-02-30", "05.11.2024", "2024-11-05T25:00", "tomorrow"])
+def test_impossible_dates_are_refused(text: str) -> None:
+    assert parse_date(text) is None

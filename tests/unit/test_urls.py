@@ -1,0 +1,65 @@
+"""urls: page paths, relative links between pages (fragments, nested paths) and absolute URLs."""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath as P
+
+import pytest
+
+from kursk_site import urls
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "expected"),
+    [
+        ("index.html", "articles/a.html", "articles/a.html"),
+        ("articles/a.html", "index.html", "../index.html"),
+        ("articles/a.html", "articles/b.html", "b.html"),
+        ("articles/a.html", "sections/economics.html", "../sections/economics.html"),
+        ("sections/economics/2.html", "index.html", "../../index.html"),
+        ("sections/economics/2.html", "sections/economics.html", "../economics.html"),
+        ("topics/index.html", "topics/kursk.html", "kursk.html"),
+        ("index.html", "topics/index.html", "topics/index.html"),
+        ("articles/a.html", "assets/style.css", "../assets/style.css"),
+    ],
+)
+def test_relative_url_is_the_path_from_the_page_folder(source: str, target: str, expected: str) -> None:
+    assert urls.relative_url(P(source), P(target)) == expected
+
+
+def test_relative_url_keeps_the_fragment() -> None:
+    assert urls.relative_url(P("sections/outlook.html"), "articles/a.html#future") == "../articles/a.html#future"
+
+
+def test_a_link_to_an_anchor_on_the_same_page_keeps_the_file_name() -> None:
+    assert urls.relative_url(P("articles/a.html"), "articles/a.html#lede") == "a.html#lede"
+
+
+def test_a_bare_fragment_stays_a_bare_fragment() -> None:
+    assert urls.relative_url(P("articles/a.html"), "#lede") == "#lede"
+
+
+def test_a_link_to_a_folder_index_names_the_file_so_it_works_from_disk() -> None:
+    assert urls.relative_url(P("articles/a.html"), urls.TOPICS) == "../topics/index.html"
+
+
+def test_absolute_url_joins_the_base_url_and_drops_the_home_file_name() -> None:
+    assert urls.absolute_url("https://example.org/sub/", urls.HOME) == "https://example.org/sub/"
+    assert urls.absolute_url("https://example.org/sub/", "articles/a.html") == "https://example.org/sub/articles/a.html"
+    assert urls.absolute_url("https://example.org/sub/", urls.TOPICS) == "https://example.org/sub/topics/index.html"
+
+
+def test_absolute_url_is_empty_without_a_base_url() -> None:
+    assert urls.absolute_url("", "articles/a.html") == ""
+
+
+def test_page_paths_follow_the_documented_layout() -> None:
+    assert urls.article_path("kursk") == P("articles/kursk.html")
+    assert urls.section_path("economics") == P("sections/economics.html")
+    assert urls.section_path("economics", 2) == P("sections/economics/2.html")
+    assert urls.topic_path("kursk") == P("topics/kursk.html")
+    assert urls.home_path(3) == P("page/3.html")
+
+
+def test_a_topic_named_index_does_not_replace_the_topic_list() -> None:
+    assert urls.topic_path("index") != urls.TOPICS
