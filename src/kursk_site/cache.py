@@ -136,18 +136,19 @@ def open_cache(folder: Path | None, tool: str) -> Cache:
     if folder is None:
         return Cache(None, empty)
     path = folder / INDEX
+    shown = f"{folder.name}/{INDEX}"  # relative to the site folder, where the cache lives
     try:
         data = path.read_bytes()
     except FileNotFoundError:
         return Cache(folder, empty)
     except OSError as e:
-        return Cache(folder, empty, (f"cannot read the build cache {path}: {e.strerror or e}; building from scratch",))
+        return Cache(folder, empty, (f"cannot read the build cache {shown}: {e.strerror or e}; building from scratch",))
     try:
         index = _decode(data)
     except _OtherFormat:  # written by another version of kursk-site: stale, not damaged
         return Cache(folder, empty)
     except Exception:
-        return Cache(folder, empty, (f"the build cache {path} is damaged or not kursk-site's; building from scratch",))
+        return Cache(folder, empty, (f"the build cache {shown} is damaged or not kursk-site's; building from scratch",))
     if index.tool != tool:  # another version of kursk-site: stale, not damaged
         return Cache(folder, empty)
     return Cache(folder, index)
@@ -278,7 +279,7 @@ def save_cache(cache: Cache, index: CacheIndex, new_articles: Mapping[str, Artic
                 path.unlink(missing_ok=True)
         _write_atomic(cache.folder / INDEX, _encode(index))
     except OSError as e:
-        return (f"cannot write the build cache in {cache.folder}: {e.strerror or e}; the next build starts cold",)
+        return (f"cannot write the build cache {cache.folder.name}/: {e.strerror or e}; the next build starts cold",)
     return ()
 
 
