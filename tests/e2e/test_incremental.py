@@ -254,3 +254,13 @@ def test_on_a_disk_without_hard_links_kept_pages_are_copied_with_their_times(
     for rel in unchanged:
         assert (out / rel).stat().st_mtime_ns == before[rel][1], rel
     assert_same_as_cold(root, tmp_path)
+
+
+def test_a_cache_that_cannot_be_written_only_warns(make_site: MakeSite, tmp_path: Path) -> None:
+    root = make_site({"content/articles/a.md": article_text(random.Random(18), 1)})
+    (root / CACHE_DIR).write_text("a file where the cache folder should be", encoding="utf-8")
+    report = cached_build(root)
+    assert report.pages > 0
+    assert any(w.startswith(f"cannot read the build cache {CACHE_DIR}/{INDEX}") for w in report.warnings)
+    assert any(w.startswith(f"cannot write the build cache {CACHE_DIR}/") for w in report.warnings)
+    assert_same_as_cold(root, tmp_path)
