@@ -20,7 +20,7 @@ fi
 .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
 
 if [ ! -f tests/browser/node_modules/axe-core/axe.min.js ]; then
-  npm install --silent --no-audit --no-fund --prefix tests/browser axe-core@4 >/dev/null
+  npm ci --silent --no-audit --no-fund --prefix tests/browser >/dev/null
 fi
 
 .venv/bin/ruff check src tests bench

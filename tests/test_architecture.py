@@ -34,6 +34,7 @@ LAYERS = MappingProxyType(
         "kursk_site.render": 3,
         "kursk_site.feeds": 3,
         "kursk_site.sitemap": 3,
+        "kursk_site.search": 3,
         # L4: WRITE (the output folder; the build cache in SOURCE/.kursk-cache)
         "kursk_site.writer": 4,
         "kursk_site.cache": 4,
@@ -64,6 +65,7 @@ SAME_LAYER = frozenset(
         ("kursk_site.feeds", "kursk_site.urls"),
         ("kursk_site.sitemap", "kursk_site.urls"),
         ("kursk_site.build", "kursk_site.incremental"),
+        ("kursk_site.search", "kursk_site.urls"),
         ("kursk_site.cli", "kursk_site.serve"),
         ("kursk_site.__main__", "kursk_site.cli"),
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import time
 from collections.abc import Iterator
@@ -24,7 +25,8 @@ from kursk_site.incremental import (
 )
 from kursk_site.model import BuildOptions, BuildReport, OutputFile, Project, Site
 from kursk_site.parallel import worker_count
-from kursk_site.render import make_env, render_feed_bodies
+from kursk_site.render import make_env, render_feed_bodies, render_search_script
+from kursk_site.search import render_search_index
 from kursk_site.sitemap import render_sitemap
 from kursk_site.writer import check_out_dir, output_intact, reusable_outputs, write_site
 
@@ -42,7 +44,7 @@ def build(project: Project, options: BuildOptions) -> BuildReport:
     if cache.index.inputs == inputs and output_intact(project.out_dir):  # nothing changed: nothing to read or write
         pages, files, size, articles = cache.index.summary
         return BuildReport(pages, files, 0, size, time.perf_counter() - start, articles)
-    site, loaded = load_site(project, options, cache, tool)
+    site, loaded = load_site_cached(project, options, cache, tool)
     compiled = dict(cache.index.templates)
     rendered, outputs = render_site(site, project, cache, loaded, compiled)
     check_out_dir(project.out_dir, (project.root,), inputs=(project.content_dir, *project.template_dirs))
@@ -54,12 +56,19 @@ def build(project: Project, options: BuildOptions) -> BuildReport:
     return BuildReport(*summary[:2], stats.written, stats.bytes, time.perf_counter() - start, summary[3], warnings)
 
 
-def load_site(project: Project, options: BuildOptions, cache: Cache, tool: str) -> tuple[Site, LoadedArticles]:
+def load_site(project: Project, options: BuildOptions) -> Site:
+    """The assembled site, read without the build cache."""
+    return load_site_cached(project, options, open_cache(None, ""), "")[0]
+
+
+def load_site_cached(project: Project, options: BuildOptions, cache: Cache, tool: str) -> tuple[Site, LoadedArticles]:
     site_yaml = project.content_dir / "site.yaml"
     display = display_path(site_yaml, project.root)
     if not site_yaml.is_file():
         raise BuildFailed([ContentError(display, 0, "not found: every site needs content/site.yaml")])
     config = load_config(site_yaml, display, options.base_url)
+    if options.search:
+        config = dataclasses.replace(config, search=True)
     loaded = load_articles_cached(project.content_dir / "articles", project.root, config, cache, tool, worker_count())
     articles = [a for a in loaded.articles if options.drafts or not a.draft]
     return assemble_site(config, articles), loaded
@@ -75,12 +84,14 @@ def render_site(
     feed = render_feed(site, render_feed_bodies(site, env, project.root))
     modified = {urls.article_path(a.slug): a.modified for a in site.articles}
     updated = site.updated  # once: it looks at every article
-    sitemap = render_sitemap(site.config.base_url, [(p.path, modified.get(p.path, updated)) for p in rendered.pages])
+    listed = [(p.path, modified.get(p.path, updated)) for p in rendered.pages if p.path != urls.SEARCH]  # noindex
+    sitemap = render_sitemap(site.config.base_url, listed)
     static = collect_static(
         (*((d, PurePosixPath("assets")) for d in _static_dirs(project)), (project.root / "static", PurePosixPath("."))),
         project.root,
     )
-    return rendered, itertools.chain(rendered.files, (feed, *sitemap, *static))
+    search = (render_search_index(site), render_search_script(env, project.root)) if site.config.search else ()
+    return rendered, itertools.chain(rendered.files, (feed, *sitemap, *static, *search))
 
 
 def _static_dirs(project: Project) -> tuple[Path, ...]:

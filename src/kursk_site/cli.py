@@ -41,6 +41,9 @@ def make_parser() -> argparse.ArgumentParser:
         action="store_false",
         help="build everything from scratch, neither reading nor writing the build cache (SOURCE/.kursk-cache)",
     )
+    build_cmd.add_argument(
+        "--search", action="store_true", help="write the search page and its index (as `search: true` in site.yaml)"
+    )
     return parser
 
 
@@ -53,7 +56,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK if e.code == 0 else EXIT_USAGE
     try:
         if args.command == "build":
-            options = BuildOptions(base_url=_base_url(args.base_url), drafts=args.drafts, cache=args.cache)
+            options = BuildOptions(
+                base_url=_base_url(args.base_url), drafts=args.drafts, search=args.search, cache=args.cache
+            )
             report = build(_project(args), options)
             for warning in report.warnings:
                 _err(f"kursk-site: warning: {warning}")

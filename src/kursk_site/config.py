@@ -10,7 +10,17 @@ from kursk_site.errors import BuildFailed, ContentError, SourcePos
 from kursk_site.model import SectionRule, SiteConfig
 from kursk_site.yamlsrc import Fields, load_yaml
 
-SITE_KEYS = ("title", "description", "language", "author", "base_url", "allow_raw_html", "per_page", "sections")
+SITE_KEYS = (
+    "title",
+    "description",
+    "language",
+    "author",
+    "base_url",
+    "allow_raw_html",
+    "per_page",
+    "sections",
+    "search",
+)
 SECTION_KEYS = ("key", "title", "summary", "keywords")
 SECTION_KEY_RE = re.compile(r"^[a-z][a-z0-9-]*$")
 DEFAULT_PER_PAGE = 20
@@ -52,6 +62,7 @@ def load_config(path: Path, display: str, base_url: str | None = None) -> SiteCo
         allow_raw_html=fields.flag("allow_raw_html"),
         per_page=_per_page(fields),
         sections=sections,
+        search=fields.flag("search"),
         source=SourcePos(display, 0),
     )
     if fields.errors:

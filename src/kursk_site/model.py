@@ -58,6 +58,8 @@ class SiteConfig:
     per_page: int
     """How many articles a listing page (home, section, topic) shows before it continues on the next page."""
     sections: tuple[SectionRule, ...]
+    search: bool = False
+    """Whether the build writes the search page and its index (site.yaml `search: true`, or `build --search`)."""
     source: SourcePos = field(default=SourcePos("content/site.yaml", 0), compare=False)
 
     def section(self, key: str) -> SectionRule:
@@ -89,6 +91,8 @@ class BuildOptions:
     drafts: bool = False
     cache: bool = True
     """Reuse and update the build cache in SOURCE/.kursk-cache; False builds everything from scratch."""
+    search: bool = False
+    """Switches search on even when site.yaml does not."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -112,6 +112,17 @@ def plan_pages(site: Site) -> tuple[Page, ...]:
             "sources",
         )
     )
+    if site.config.search:
+        pages.append(
+            Page(
+                urls.SEARCH,
+                "search.html",
+                f"Search | {site.config.title}",
+                "Search",
+                f"Search the articles of {site.config.title}.",
+                "search",
+            )
+        )
     pages.append(
         Page(
             urls.NOT_FOUND,

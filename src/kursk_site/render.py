@@ -207,6 +207,12 @@ def _uses_site(node: jinja2.nodes.Node, parent: jinja2.nodes.Node | None = None)
     return any(_uses_site(child, node) for child in node.iter_child_nodes())
 
 
+def render_search_script(env: jinja2.Environment, root: Path) -> OutputFile:
+    """assets/search.js, the search page's script, from the `search.js` template (so a theme can replace it)."""
+    script = render_template(env, "search.js", root)
+    return OutputFile(urls.SEARCH_SCRIPT, script.encode("utf-8"), "search.js")
+
+
 def render_feed_bodies(site: Site, env: jinja2.Environment, root: Path) -> dict[str, str]:
     """The full HTML of each article for the feeds, by slug."""
     sections = section_links(site)

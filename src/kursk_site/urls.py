@@ -13,6 +13,9 @@ FEED = PurePosixPath("feed.xml")
 SITEMAP = PurePosixPath("sitemap.xml")
 ROBOTS = PurePosixPath("robots.txt")
 STYLESHEET = PurePosixPath("assets/style.css")
+SEARCH = PurePosixPath("search.html")
+SEARCH_INDEX = PurePosixPath("search-index.js")
+SEARCH_SCRIPT = PurePosixPath("assets/search.js")
 
 
 def home_path(page: int = 1) -> PurePosixPath:
