@@ -68,7 +68,7 @@ def test_random_edits_additions_deletions_and_renames_give_the_cold_build_output
     make_site: MakeSite, tmp_path: Path, seed: int
 ) -> None:
     rng = random.Random(seed)
-    site_yaml = SITE_YAML + "per_page: 2\n"
+    site_yaml = SITE_YAML + "per_page: 2\n" + ("search: true\n" if seed % 2 else "")
     root = make_site(
         {"content/site.yaml": site_yaml, **{f"content/articles/a{n}.md": article_text(rng, n) for n in range(6)}}
     )
