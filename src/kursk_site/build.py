@@ -38,6 +38,7 @@ PACKAGE = Path(__file__).parent
 def build(project: Project, options: BuildOptions) -> BuildReport:
     """Build the whole site into `project.out_dir`; raises BuildFailed (nothing written) on bad input."""
     start = time.perf_counter()
+    check_out_dir(project.out_dir, (project.root,), inputs=(project.content_dir, *project.template_dirs))
     tool = tool_fingerprint(PACKAGE)
     cache = open_cache(project.root / CACHE_DIR if options.cache else None, tool)
     inputs = stamp_inputs(_input_folders(project), tool, options, project.out_dir)
@@ -47,7 +48,6 @@ def build(project: Project, options: BuildOptions) -> BuildReport:
     site, loaded = load_site_cached(project, options, cache, tool)
     compiled = dict(cache.index.templates)
     rendered, outputs = render_site(site, project, cache, loaded, compiled)
-    check_out_dir(project.out_dir, (project.root,), inputs=(project.content_dir, *project.template_dirs))
     stats = write_site(outputs, project.out_dir, rendered.kept)
     summary = (len(rendered.pages), stats.files, stats.bytes, len(site.articles))
     entries = page_entries(rendered, stats.digests)

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from kursk_site.errors import BuildFailed, ContentError, SourcePos
 from kursk_site.model import SectionRule, SiteConfig
-from kursk_site.yamlsrc import Fields, load_yaml
+from kursk_site.yamlsrc import UNPRINTABLE_RE, Fields, load_yaml
 
 SITE_KEYS = (
     "title",
@@ -22,14 +22,20 @@ SITE_KEYS = (
     "search",
 )
 SECTION_KEYS = ("key", "title", "summary", "keywords")
-SECTION_KEY_RE = re.compile(r"^[a-z][a-z0-9-]*$")
+SECTION_KEY_RE = re.compile(r"^[a-z][a-z0-9-]{0,39}$")
 DEFAULT_PER_PAGE = 20
 LANGUAGE_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+MAX_FILE_BYTES = 2 * 2**20
+"""Largest content file read (2 MB, some 300,000 words): bigger ones would take seconds and hundreds of MB each."""
+MAX_REPORTED = 10
+"""Lines reported per file for one kind of bad character, so a binary file does not flood the terminal."""
 
 
 def load_config(path: Path, display: str, base_url: str | None = None) -> SiteConfig:
     """Read and check site.yaml; `display` is the path used in messages."""
     text = read_text(path, display)
+    if bad := check_printable(text, display):
+        raise BuildFailed(bad)
     try:
         doc = load_yaml(text, display)
     except ContentError as e:
@@ -96,7 +102,9 @@ def _sections(fields: Fields, value: object) -> tuple[SectionRule, ...]:
         sub.check_keys(SECTION_KEYS, "section")
         key = sub.text("key", required=True)
         if key and not SECTION_KEY_RE.match(key):
-            sub.error(f"key: expected lower-case letters, digits and '-', starting with a letter, got {key!r}", "key")
+            sub.error(
+                f"key: expected up to 40 lower-case letters, digits and '-', starting with a letter, got {key!r}", "key"
+            )
         elif key in seen:
             sub.error(f"key: section {key!r} is defined twice", "key")
         seen.add(key)
@@ -117,6 +125,8 @@ def base_url_problem(url: str) -> str:
         return f"expected an absolute http(s) URL such as 'https://example.org/news/', got {url!r}"
     if parts.query or parts.fragment:
         return f"must not have a query or fragment, got {url!r}"
+    if bad := sorted(set(url) & set(' "<>\\^`{|}') | {c for c in url if not c.isprintable()}):
+        return f"must not hold spaces or any of {''.join(bad)!r} (percent-encode them), got {url!r}"
     return ""
 
 
@@ -125,13 +135,39 @@ def normalize_base_url(url: str) -> str:
     return url if not url or url.endswith("/") else url + "/"
 
 
-def read_text(path: Path, display: str) -> str:
+def read_text(path: Path, display: str, limit: int = MAX_FILE_BYTES) -> str:
     """Read a UTF-8 text file (a BOM is dropped); bad bytes become an error at their line."""
+    return decode_text(read_bytes(path, display, limit), display)
+
+
+def read_bytes(path: Path, display: str, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a content file; a file larger than `limit` is an error (and is not read into memory)."""
     try:
-        data = path.read_bytes()
+        with path.open("rb") as file:
+            data = file.read(limit + 1)
     except OSError as e:
         raise BuildFailed([ContentError(display, 0, f"cannot read: {e.strerror or e}")]) from None
-    return decode_text(data, display)
+    if len(data) > limit:
+        raise BuildFailed(
+            [ContentError(display, 0, f"larger than {limit // 2**20} MB, the limit for one file; split it up")]
+        )
+    return data
+
+
+def check_printable(text: str, display: str) -> list[ContentError]:
+    """One error for each line (up to MAX_REPORTED) holding a character a page or feed cannot carry."""
+    errors: list[ContentError] = []
+    for match in UNPRINTABLE_RE.finditer(text):
+        line = text.count("\n", 0, match.start()) + 1
+        if errors and errors[-1].line == line:
+            continue
+        if len(errors) == MAX_REPORTED:
+            break
+        code = f"U+{ord(match.group()):04X}"
+        errors.append(
+            ContentError(display, line, f"holds the invisible character {code}, not allowed in pages; delete it")
+        )
+    return errors
 
 
 def decode_text(data: bytes, display: str) -> str:

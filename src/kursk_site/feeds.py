@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
@@ -14,6 +15,8 @@ ATOM = "http://www.w3.org/2005/Atom"
 FEED_ITEMS = 50
 """The feed carries the newest articles only, so it does not grow with the archive."""
 GENERATOR = "kursk-site"
+NOT_XML_RE = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+"""Characters XML 1.0 cannot carry; HTML can (Markdown turns `&#12;` into a form feed)."""
 
 
 def render_feed(site: Site, bodies: Mapping[str, str]) -> OutputFile:
@@ -62,7 +65,7 @@ def _entry(feed: ET.Element, article: Article, site: Site, body: str) -> None:
 
 def _text(parent: ET.Element, tag: str, text: str) -> ET.Element:
     element = ET.SubElement(parent, tag)
-    element.text = text
+    element.text = NOT_XML_RE.sub("", text)
     return element
 
 

@@ -67,9 +67,10 @@ def split_parts(blocks: tuple[Block, ...], title: str, config: SiteConfig) -> tu
     fallback = next((k for k in sections if k), "") or classify_heading(title, rules) or rules[0].key
     sections = _fill_leading(sections, fallback)
     taken = set(RESERVED_IDS) | set(config.section_keys) | {f"{key}-title" for key in config.section_keys}
+    tried: dict[str, int] = {}
     parts: list[Part] = []
     for group, key in zip(groups, sections, strict=True):
-        group = [_unique_anchor(b, taken) if b.kind is BlockKind.HEADING else b for b in group]
+        group = [_unique_anchor(b, taken, tried) if b.kind is BlockKind.HEADING else b for b in group]
         is_headed = _is_heading_group(group)
         heading = group[0] if is_headed else None
         body = tuple(group[1:] if is_headed else group)
@@ -91,11 +92,14 @@ def _fill_leading(sections: list[str], fallback: str) -> list[str]:
     return out
 
 
-def _unique_anchor(block: Block, taken: set[str]) -> Block:
+def _unique_anchor(block: Block, taken: set[str], tried: dict[str, int]) -> Block:
+    """`tried` keeps the last number used for each base, so a thousand equal headings take linear time."""
     base = block.slug or "section"
-    slug, n = base, 1
+    n = tried.get(base, 1)
+    slug = base if n == 1 else f"{base}-{n}"
     while slug in taken:
         n += 1
         slug = f"{base}-{n}"
     taken.add(slug)
+    tried[base] = n
     return block if slug == block.slug else replace(block, slug=slug)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import ctypes.util
 import errno
 import fcntl
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -22,6 +22,8 @@ from kursk_site.model import OutputFile
 MARKER = ".kursk-site-build"
 """Written into every output folder: marks it as ours (so we may replace it) and lists what we wrote."""
 TEMP_PREFIX = ".kursk-tmp-"
+VCS_FOLDERS = (".git", ".hg", ".svn")
+"""Never replaced, even in a folder a previous build made."""
 RENAME_EXCHANGE = 2
 
 
@@ -38,13 +40,19 @@ class WriteStats:
 def check_out_dir(out_dir: Path, protected: Sequence[Path], *, inputs: Sequence[Path] = ()) -> None:
     """Refuse an output folder we must not replace: a source folder, home, /, or a folder of someone else's files.
 
-    The output may not lie inside one of `inputs` either (content/, templates/): the next build would read it.
+    `protected` (the source folders) and `inputs` (folders the build reads) must not be the output or inside it;
+    the output must not be inside an `inputs` folder either (the next build would read it back).
     """
     out = out_dir.resolve()
-    home = Path.home().resolve()
-    for place in (*protected, *inputs, home, Path(out.anchor)):
+    places = [(p, "the source folder") for p in protected] + [(p, "a folder the build reads") for p in inputs]
+    with contextlib.suppress(RuntimeError):  # no HOME and no user entry (some containers): no home to protect
+        places.append((Path.home(), "your home folder"))
+    places.append((Path(out.anchor), "the root of the file system"))
+    for place, name in places:
         place = place.resolve()
-        if out == place or place.is_relative_to(out):
+        if out == place:
+            raise UsageError(f"refusing to use {out_dir} as the output folder: it is {name} (choose a new folder)")
+        if place.is_relative_to(out):
             raise UsageError(f"refusing to use {out_dir} as the output folder: it holds {place} (choose a new folder)")
     for place in inputs:
         if out.is_relative_to(place.resolve()):
@@ -55,6 +63,9 @@ def check_out_dir(out_dir: Path, protected: Sequence[Path], *, inputs: Sequence[
         raise UsageError(
             f"refusing to replace {out_dir}: it holds files kursk-site did not write (empty it or choose another --out)"
         )
+    for name in VCS_FOLDERS:  # e.g. a gh-pages checkout made inside a previous build: the swap would delete it
+        if (out / name).exists():
+            raise UsageError(f"refusing to replace {out_dir}: it holds {name}, which kursk-site did not write")
 
 
 def content_digest(data: bytes) -> str:
@@ -215,10 +226,10 @@ def _swap(tmp: Path, out_dir: Path) -> None:
 
 def _exchange(a: Path, b: Path) -> bool:
     """Swap two folders atomically (Linux renameat2); False where the system cannot."""
-    name = ctypes.util.find_library("c")
-    if not name:
+    try:  # the C library the interpreter runs on (find_library would spawn ldconfig: half a second a build)
+        libc = ctypes.CDLL(None, use_errno=True)
+    except OSError:
         return False
-    libc = ctypes.CDLL(name, use_errno=True)
     renameat2 = getattr(libc, "renameat2", None)
     if renameat2 is None:
         return False
@@ -246,7 +257,17 @@ def _lock(out_dir: Path) -> Iterator[None]:
 
 
 def _remove_stale_temps(out_dir: Path) -> None:
-    """Folders left by a build that was killed (we hold the lock, so no build is using them)."""
-    for path in out_dir.parent.glob(f"{TEMP_PREFIX}{out_dir.name}-*"):
-        if path.is_dir() and not path.is_symlink():
+    """Folders left by a build of `out_dir` that was killed (we hold the lock, so no build is using them).
+
+    Where a system cannot swap folders in one step, a build killed between its two renames leaves no output
+    and the previous site set aside: that one is put back, not deleted.
+    """
+    pattern = re.compile(rf"{re.escape(TEMP_PREFIX + out_dir.name)}-(old-)?[a-z0-9_]{{8}}")
+    for path in sorted(out_dir.parent.iterdir()):
+        match = pattern.fullmatch(path.name)
+        if not match or not path.is_dir() or path.is_symlink():
+            continue
+        if match.group(1) and not out_dir.exists() and (path / MARKER).is_file():
+            os.rename(path, out_dir)
+        else:
             shutil.rmtree(path, ignore_errors=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
@@ -14,8 +15,18 @@ from kursk_site.errors import ContentError
 Path_ = tuple[Hashable, ...]
 
 
+MAX_FLOW_DEPTH = 50
+"""Deepest nesting of [ ] and { } read: PyYAML's scanner slows down with the square of the depth."""
+
+
 class _Loader(yaml.SafeLoader):
-    """SafeLoader that leaves dates as strings (we parse and check them ourselves)."""
+    """SafeLoader that leaves dates as strings (we parse and check them ourselves) and limits [ ] { } nesting."""
+
+    def fetch_flow_collection_start(self, TokenClass: Any) -> None:  # noqa: N803 (PyYAML's name)
+        if self.flow_level >= MAX_FLOW_DEPTH:
+            problem = f"lists or mappings nested more than {MAX_FLOW_DEPTH} deep"
+            raise yaml.scanner.ScannerError(None, None, problem, self.get_mark())
+        super().fetch_flow_collection_start(TokenClass)
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -153,6 +164,9 @@ class Fields:
         if not isinstance(value, str):
             self.error(f"{key}: expected text, got a number ({value!r}); put it in quotes", key)
             return default
+        if bad := unprintable(value):
+            self.error(f"{key}: holds the invisible character {bad}, not allowed in pages", key)
+            return default
         value = value.strip()
         if required and not value:
             self.error(f"{key}: must not be empty", key)
@@ -179,9 +193,24 @@ class Fields:
         for index, item in enumerate(value):
             if isinstance(item, bool) or not isinstance(item, (str, int, float)):
                 self.error(f"{key}: item {index + 1}: expected text, got {_kind(item)}", key, index)
+            elif bad := unprintable(str(item)):
+                self.error(
+                    f"{key}: item {index + 1}: holds the invisible character {bad}, not allowed in pages", key, index
+                )
             elif str(item).strip():
                 out.append(str(item).strip())
         return tuple(out)
+
+
+# Characters HTML calls parse errors or XML forbids: C0/C1 controls (not tab or line ends), lone surrogates,
+# and the noncharacters U+FFFE and U+FFFF.
+UNPRINTABLE_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def unprintable(text: str) -> str:
+    """The first character of `text` that must not reach a page or feed, as `U+XXXX`; "" when there is none."""
+    match = UNPRINTABLE_RE.search(text)
+    return f"U+{ord(match.group()):04X}" if match else ""
 
 
 def _kind(value: Any) -> str:
@@ -197,4 +226,6 @@ def _kind(value: Any) -> str:
         return "a list"
     if isinstance(value, dict):
         return "a mapping"
+    if isinstance(value, bytes):
+        return "binary data"
     return type(value).__name__

@@ -82,7 +82,8 @@ def test_every_problem_is_reported_at_its_own_line(tmp_path: Path) -> None:
         "content/site.yaml:4: per_page: expected a whole number from 1 to 1000, got 0",
         "content/site.yaml:5: unknown site.yaml key 'colour'; expected one of: title, description, language, author, "
         "base_url, allow_raw_html, per_page, sections, search",
-        "content/site.yaml:7: key: expected lower-case letters, digits and '-', starting with a letter, got 'Bad Key'",
+        "content/site.yaml:7: key: expected up to 40 lower-case letters, digits and '-', starting with a letter, "
+        "got 'Bad Key'",
         "content/site.yaml:9: title: required, but missing",
         "content/site.yaml:10: unknown section key 'titel'; did you mean 'title'?",
         "content/site.yaml:11: key: section 'b' is defined twice",

@@ -119,7 +119,7 @@ def test_the_swap_works_without_an_atomic_exchange(tmp_path: Path, monkeypatch: 
 
 
 def test_folders_left_by_a_killed_build_are_cleaned_up(tmp_path: Path) -> None:
-    stale = tmp_path / f"{writer.TEMP_PREFIX}build-abc123"
+    stale = tmp_path / f"{writer.TEMP_PREFIX}build-abc12345"  # mkdtemp adds 8 characters
     stale.mkdir()
     (stale / "index.html").write_bytes(b"half")
     write_site([out_file("index.html")], tmp_path / "build")

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kursk_site.config import decode_text
+from kursk_site.config import check_printable, decode_text, read_bytes
 from kursk_site.content.article import make_raw_article
 from kursk_site.content.discover import ArticleFile, discover_articles
 from kursk_site.content.frontmatter import split_front_matter
@@ -32,16 +32,14 @@ __all__ = [
 
 def load_article(file: ArticleFile, config: SiteConfig, md: MarkdownIt) -> RawArticle:
     """Read and parse one article file; raises BuildFailed with every problem in it."""
-    try:
-        data = file.path.read_bytes()
-    except OSError as e:
-        raise BuildFailed([ContentError(file.display, 0, f"cannot read: {e.strerror or e}")]) from None
-    return parse_article(data, file, config, md)
+    return parse_article(read_bytes(file.path, file.display), file, config, md)
 
 
 def parse_article(data: bytes, file: ArticleFile, config: SiteConfig, md: MarkdownIt) -> RawArticle:
     """Parse the bytes of one article file (pure: no I/O)."""
     text = decode_text(data, file.display)
+    if bad := check_printable(text, file.display):
+        raise BuildFailed(bad)
     try:
         split = split_front_matter(text, file.display)
         meta = load_yaml(split.meta, file.display, split.meta_line) if split.meta is not None else None

@@ -18,6 +18,10 @@ SOURCE_KEYS = ("name", "url", "date")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$")
 SUMMARY_LENGTH = 200
+MAX_SLUG = 80
+"""Longest slug, so that every page's file name stays far below the file system's 255-byte limit."""
+YEARS = range(1000, 9999)
+"""Dates outside these years cannot be written as YYYY or moved to UTC."""
 
 
 def make_raw_article(
@@ -50,7 +54,9 @@ def make_raw_article(
     slug = fields.text("slug")
     if slug and not SLUG_RE.match(slug):
         fields.error(f"slug: expected lower-case letters, digits and single '-', got {slug!r}", "slug")
-    slug = slug or slugify(stem)
+    elif len(slug) > MAX_SLUG:
+        fields.error(f"slug: at most {MAX_SLUG} characters, got {len(slug)}", "slug")
+    slug = slug or slugify(stem, max_length=MAX_SLUG)
     if not slug:
         errors.append(ContentError(path, 1, f"cannot make a URL slug from the file name {stem!r}; add 'slug:'"))
     for block in blocks:
@@ -87,6 +93,8 @@ def parse_date(value: str) -> datetime | None:
         moment = datetime.fromisoformat(value.replace(" ", "T", 1))
     except ValueError:
         return None
+    if moment.year not in YEARS:
+        return None
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
@@ -98,7 +106,12 @@ def _date(fields: Fields, key: str, *, required: bool) -> datetime | None:
         return None
     value = str(raw).strip()
     moment = parse_date(value) if isinstance(raw, str) else None
-    if moment is None:
+    if moment is None and isinstance(raw, str) and DATE_RE.match(value):
+        if int(value[:4]) in YEARS:
+            fields.error(f"{key}: no such date: {value!r}", key)
+        else:
+            fields.error(f"{key}: expected a year from {YEARS.start} to {YEARS.stop - 1}, got {value!r}", key)
+    elif moment is None:
         fields.error(
             f"{key}: expected a date as YYYY-MM-DD (optionally with a time, e.g. 2024-11-05T14:30Z), got {value!r}", key
         )
@@ -108,7 +121,7 @@ def _date(fields: Fields, key: str, *, required: bool) -> datetime | None:
 def _topics(fields: Fields, keywords: tuple[str, ...]) -> tuple[Topic, ...]:
     out: dict[str, Topic] = {}
     for name in (*fields.texts("tags"), *keywords):
-        slug = slugify(name)
+        slug = slugify(name, max_length=MAX_SLUG)
         if not slug:
             fields.error(f"tags: {name!r} has no letters or digits to make a page name from", "tags")
         elif slug not in out:

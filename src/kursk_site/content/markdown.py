@@ -44,9 +44,30 @@ class Body:
     """Topics named by keyword marker lines, in order."""
 
 
+# Link and image addresses may be relative or use one of these schemes; `javascript:`, `data:` etc. are dropped.
+SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
+SCHEME_RE = re.compile(r"^\s*([a-z][a-z0-9+.-]*):", re.IGNORECASE)
+
+
+def is_safe_link(url: str) -> bool:
+    """True when `url` (normalized by markdown-it) is relative or uses a scheme in SAFE_SCHEMES."""
+    match = SCHEME_RE.match(url)
+    return match is None or match.group(1).lower() in SAFE_SCHEMES
+
+
+class _SafeLinksMarkdownIt(MarkdownIt):
+    """markdown-it with an allow-list of link schemes (its default still lets `data:image/...` through)."""
+
+    def validateLink(self, url: str) -> bool:  # noqa: N802 (markdown-it's name)
+        return is_safe_link(url)
+
+
 def make_parser(allow_raw_html: bool) -> MarkdownIt:
-    """A fresh parser: CommonMark plus tables and strikethrough; raw HTML is escaped unless allowed."""
-    md = MarkdownIt("commonmark", {"html": allow_raw_html, "typographer": False})
+    """A fresh parser: CommonMark plus tables and strikethrough; raw HTML is escaped unless allowed.
+
+    A link or image whose scheme is not in SAFE_SCHEMES is not made: its Markdown stays as plain text.
+    """
+    md = _SafeLinksMarkdownIt("commonmark", {"html": allow_raw_html, "typographer": False})
     md.enable(["table", "strikethrough"])
     return md
 
