@@ -102,6 +102,8 @@ class PageFacts(HTMLParser):
     """How many <a> elements open inside another <a> (invalid HTML)."""
     _open: list[tuple[str, list[str]]] = field(default_factory=list)
     _links_open: int = 0
+    _in_citation: int = 0
+    """Depth inside a footnote citation mark (`<sup class="footnote-ref">`), whose "[1]" is not text."""
 
     def __post_init__(self) -> None:
         HTMLParser.__init__(self, convert_charrefs=True)
@@ -119,8 +121,12 @@ class PageFacts(HTMLParser):
                 self.links.append(values[key])
         if tag in ("title", "h1", "p", "h2", "h3", "h4"):
             self._open.append((tag, []))
+        if tag == "sup" and (self._in_citation or "footnote-ref" in values.get("class", "").split()):
+            self._in_citation += 1
 
     def handle_endtag(self, tag: str) -> None:
+        if tag == "sup" and self._in_citation:
+            self._in_citation -= 1
         if tag == "a":
             self._links_open = max(0, self._links_open - 1)
         if self._open and self._open[-1][0] == tag:
@@ -128,6 +134,8 @@ class PageFacts(HTMLParser):
             self.text_by_tag.setdefault(name, []).append(" ".join("".join(parts).split()))
 
     def handle_data(self, data: str) -> None:
+        if self._in_citation:
+            return
         for _, parts in self._open:
             parts.append(data)
 

@@ -28,22 +28,31 @@ LAYERS = MappingProxyType(
         "kursk_site.sections": 2,
         "kursk_site.figures": 2,
         "kursk_site.assemble": 2,
+        "kursk_site.analysis": 2,
+        "kursk_site.schedule": 2,
         # L3: RENDER, pure
         "kursk_site.urls": 3,
         "kursk_site.pages": 3,
         "kursk_site.render": 3,
         "kursk_site.feeds": 3,
         "kursk_site.sitemap": 3,
+        "kursk_site.entitylinks": 3,
+        "kursk_site.structured": 3,
+        "kursk_site.jsonfeed": 3,
+        "kursk_site.checks": 3,
         "kursk_site.search": 3,
         # L4: WRITE (the output folder; the build cache in SOURCE/.kursk-cache)
         "kursk_site.writer": 4,
         "kursk_site.cache": 4,
-        # L5: the pipeline (build, and its incremental load and render)
+        # L5: the pipeline (build, and its incremental load and render),
+        # and the import command's (wire copy -> content/articles/*.md)
         "kursk_site.build": 5,
         "kursk_site.incremental": 5,
+        "kursk_site.importer": 5,
         # L6: the edges
         "kursk_site.cli": 6,
         "kursk_site.serve": 6,
+        "kursk_site.scaffold": 6,
         "kursk_site.__main__": 6,
     }
 )
@@ -62,11 +71,18 @@ SAME_LAYER = frozenset(
         ("kursk_site.render", "kursk_site.urls"),
         ("kursk_site.render", "kursk_site.pages"),
         ("kursk_site.render", "kursk_site.feeds"),
+        ("kursk_site.render", "kursk_site.entitylinks"),
+        ("kursk_site.render", "kursk_site.structured"),
+        ("kursk_site.structured", "kursk_site.urls"),
+        ("kursk_site.structured", "kursk_site.pages"),
+        ("kursk_site.jsonfeed", "kursk_site.urls"),
         ("kursk_site.feeds", "kursk_site.urls"),
         ("kursk_site.sitemap", "kursk_site.urls"),
         ("kursk_site.build", "kursk_site.incremental"),
+        ("kursk_site.checks", "kursk_site.urls"),
         ("kursk_site.search", "kursk_site.urls"),
         ("kursk_site.cli", "kursk_site.serve"),
+        ("kursk_site.cli", "kursk_site.scaffold"),
         ("kursk_site.__main__", "kursk_site.cli"),
     }
 )

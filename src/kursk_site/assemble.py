@@ -6,8 +6,24 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from types import MappingProxyType
 
-from kursk_site.model import Article, RawArticle, Site, SiteConfig, Source, SourceIndex, Topic, TopicIndex
+from kursk_site.model import (
+    Article,
+    Entity,
+    EntityIndex,
+    KeyFigure,
+    Mention,
+    RawArticle,
+    Site,
+    SiteConfig,
+    Source,
+    SourceIndex,
+    TimelineEvent,
+    Topic,
+    TopicIndex,
+)
 from kursk_site.sections import split_parts
+
+RELATED_COUNT = 3
 
 
 def make_article(raw: RawArticle, config: SiteConfig) -> Article:
@@ -27,6 +43,9 @@ def make_article(raw: RawArticle, config: SiteConfig) -> Article:
         draft=raw.draft,
         parts=parts,
         words=words,
+        figures=raw.figures,
+        corrections=raw.corrections,
+        footnotes=raw.footnotes,
     )
 
 
@@ -34,15 +53,57 @@ def newest_first(article: Article) -> tuple[float, str]:
     return (-article.published.timestamp(), article.slug)
 
 
-def assemble_site(config: SiteConfig, articles: Iterable[Article]) -> Site:
+def assemble_site(
+    config: SiteConfig,
+    articles: Iterable[Article],
+    timeline: tuple[TimelineEvent, ...] = (),
+    entities: tuple[Entity, ...] = (),
+) -> Site:
     ordered = tuple(sorted(articles, key=newest_first))
+    entity_index = tuple(EntityIndex(entity, find_mentions(entity, ordered)) for entity in entities)
+    topics = _topic_index(ordered)
     return Site(
         config=config,
         articles=ordered,
-        topics=_topic_index(ordered),
-        sources=_source_index(ordered),
+        topics=topics,
+        sources=_source_index(ordered, timeline),
         by_slug=MappingProxyType({a.slug: a for a in ordered}),
+        timeline=timeline,
+        entities=entity_index,
+        related=MappingProxyType(related_articles(ordered, topics, entity_index)),
     )
+
+
+def find_mentions(entity: Entity, articles: tuple[Article, ...]) -> tuple[Mention, ...]:
+    """Every part (heading or text) that names the entity through one of its aliases."""
+    found: list[Mention] = []
+    for article in articles:
+        for part in article.parts:
+            blocks = (part.heading, *part.blocks) if part.heading else part.blocks
+            if any(entity.pattern.search(block.text) for block in blocks):
+                found.append(Mention(article.slug, part.anchor, part.section))
+    return tuple(found)
+
+
+def related_articles(
+    articles: tuple[Article, ...], topics: tuple[TopicIndex, ...], entities: tuple[EntityIndex, ...]
+) -> dict[str, tuple[str, ...]]:
+    """For each article, the others sharing the most topics and entities with it (then the newest)."""
+    shared: dict[str, set[str]] = {a.slug: set() for a in articles}
+    for topic in topics:
+        for slug in topic.articles:
+            shared[slug].add("topic:" + topic.topic.slug)
+    for index in entities:
+        for slug in index.articles:
+            shared[slug].add("entity:" + index.entity.slug)
+    order = {a.slug: n for n, a in enumerate(articles)}
+    related: dict[str, tuple[str, ...]] = {}
+    for article in articles:
+        mine = shared[article.slug]
+        scored = [(len(mine & shared[o.slug]), o.slug) for o in articles if o.slug != article.slug]
+        best = sorted((s for s in scored if s[0] > 0), key=lambda s: (-s[0], order[s[1]]))
+        related[article.slug] = tuple(slug for _score, slug in best[:RELATED_COUNT])
+    return related
 
 
 def _topic_index(articles: tuple[Article, ...]) -> tuple[TopicIndex, ...]:
@@ -56,19 +117,32 @@ def _topic_index(articles: tuple[Article, ...]) -> tuple[TopicIndex, ...]:
     return tuple(sorted(index, key=lambda t: (t.topic.name.casefold(), t.topic.slug)))
 
 
-def _source_index(articles: tuple[Article, ...]) -> tuple[SourceIndex, ...]:
+def _source_index(articles: tuple[Article, ...], timeline: tuple[TimelineEvent, ...] = ()) -> tuple[SourceIndex, ...]:
+    """Every source named by an article or a timeline event, with what cites it."""
     found: dict[str, list[Source]] = defaultdict(list)
     members: dict[str, list[str]] = defaultdict(list)
+    figures: dict[str, list[tuple[str, KeyFigure]]] = defaultdict(list)
+    events: dict[str, list[TimelineEvent]] = defaultdict(list)
     for article in articles:
+        by_name = {s.name: s.slug for s in article.sources}
         for source in article.sources:
             found[source.slug].append(source)
             if article.slug not in members[source.slug]:
                 members[source.slug].append(article.slug)
+        for figure in article.figures:
+            if figure.source in by_name:
+                figures[by_name[figure.source]].append((article.slug, figure))
+    for event in timeline:
+        if event.source:
+            found[event.source_slug].append(Source(event.source, event.source_slug))
+            events[event.source_slug].append(event)
     index = []
     for slug, sources in found.items():
         name = _most_used(Counter(s.name for s in sources))
         url = next((s.url for s in sources if s.url), "")
-        index.append(SourceIndex(Source(name, slug, url), tuple(members[slug])))
+        index.append(
+            SourceIndex(Source(name, slug, url), tuple(members[slug]), tuple(figures[slug]), tuple(events[slug]))
+        )
     return tuple(sorted(index, key=lambda s: (s.source.name.casefold(), s.source.slug)))
 
 

@@ -5,15 +5,18 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
 
 from kursk_site import urls
 from kursk_site.assemble import assemble_site
 from kursk_site.cache import CACHE_DIR, Cache, CacheIndex, open_cache, save_cache, stamp_inputs, tool_fingerprint
+from kursk_site.checks import find_warnings
 from kursk_site.config import load_config
 from kursk_site.content.discover import display_path
+from kursk_site.content.entities import load_entities
 from kursk_site.content.static import collect_static
+from kursk_site.content.timeline import load_timeline
 from kursk_site.errors import BuildFailed, ContentError
 from kursk_site.feeds import render_feed
 from kursk_site.incremental import (
@@ -23,45 +26,88 @@ from kursk_site.incremental import (
     page_entries,
     render_pages_cached,
 )
-from kursk_site.model import BuildOptions, BuildReport, OutputFile, Project, Site
+from kursk_site.jsonfeed import render_json_feed
+from kursk_site.model import (
+    Article,
+    BuildOptions,
+    BuildReport,
+    CheckReport,
+    Entity,
+    OutputFile,
+    Project,
+    Site,
+    TimelineEvent,
+)
 from kursk_site.parallel import worker_count
 from kursk_site.render import make_env, render_feed_bodies, render_search_script
+from kursk_site.schedule import Selection, same_selection, select_articles, within
 from kursk_site.search import render_search_index
 from kursk_site.sitemap import render_sitemap
 from kursk_site.writer import check_out_dir, output_intact, reusable_outputs, write_site
+
+Progress = Callable[[str], None]
+"""Told the name of each stage as it starts (the command line shows it on a terminal)."""
 
 THEME = Path(__file__).parent / "templates"
 """The built-in theme: templates, and static/ for the stylesheet."""
 PACKAGE = Path(__file__).parent
 
 
-def build(project: Project, options: BuildOptions) -> BuildReport:
+def build(project: Project, options: BuildOptions, progress: Progress | None = None) -> BuildReport:
     """Build the whole site into `project.out_dir`; raises BuildFailed (nothing written) on bad input."""
     start = time.perf_counter()
     check_out_dir(project.out_dir, (project.root,), inputs=(project.content_dir, *project.template_dirs))
     tool = tool_fingerprint(PACKAGE)
     cache = open_cache(project.root / CACHE_DIR if options.cache else None, tool)
-    inputs = stamp_inputs(_input_folders(project), tool, options, project.out_dir)
-    if cache.index.inputs == inputs and output_intact(project.out_dir):  # nothing changed: nothing to read or write
-        pages, files, size, articles = cache.index.summary
-        return BuildReport(pages, files, 0, size, time.perf_counter() - start, articles)
-    site, loaded = load_site_cached(project, options, cache, tool)
+    # the options (future, drafts, search, base_url; the build date is checked against the range of dates that
+    # select the same articles) and every file of the content folder (site.yaml, timeline.yaml, entities.yaml,
+    # the articles), the templates and the theme take part in this key
+    inputs = stamp_inputs(_input_folders(project), tool, dataclasses.replace(options, now=None), project.out_dir)
+    unchanged = cache.index.inputs == inputs and within(options, cache.index.now_range)
+    if unchanged and output_intact(project.out_dir):  # nothing changed: nothing to read or write
+        pages, files, size, articles, left_out = cache.index.summary
+        return BuildReport(pages, files, 0, size, time.perf_counter() - start, articles, left_out=left_out)
+    tell = progress or _silent
+    tell("reading content")
+    site, selection, loaded = _load(project, options, cache, tool)
+    tell(f"rendering {len(site.articles)} article{'s' if len(site.articles) != 1 else ''}")
     compiled = dict(cache.index.templates)
-    rendered, outputs = render_site(site, project, cache, loaded, compiled)
+    rendered, outputs, count = render_site(site, project, cache, loaded, compiled)
+    tell(f"writing {count} files")
     stats = write_site(outputs, project.out_dir, rendered.kept)
-    summary = (len(rendered.pages), stats.files, stats.bytes, len(site.articles))
+    left_out = len(selection.drafts) + len(selection.scheduled)
+    summary = (len(rendered.pages), stats.files, stats.bytes, len(site.articles), left_out)
     entries = page_entries(rendered, stats.digests)
-    index = CacheIndex(tool, inputs, summary, loaded.entries, entries, compiled, rendered.whole_site)
+    now_range = same_selection(loaded.articles, options)
+    index = CacheIndex(tool, inputs, summary, loaded.entries, entries, compiled, now_range, rendered.whole_site)
     warnings = (*cache.warnings, *save_cache(cache, index, loaded.parsed))
-    return BuildReport(*summary[:2], stats.written, stats.bytes, time.perf_counter() - start, summary[3], warnings)
+    seconds = time.perf_counter() - start
+    return BuildReport(
+        summary[0], summary[1], stats.written, stats.bytes, seconds, summary[3], warnings, left_out=left_out
+    )
+
+
+def check(project: Project, options: BuildOptions, progress: Progress | None = None) -> CheckReport:
+    """Everything `build` does but write (and it neither reads nor writes the build cache): raises BuildFailed
+    on errors, returns the warnings."""
+    tell = progress or _silent
+    tell("reading content")
+    cache = open_cache(None, "")
+    site, selection, loaded = _load(project, options, cache, "")
+    tell(f"rendering {len(site.articles)} article{'s' if len(site.articles) != 1 else ''}")
+    rendered, outputs, _ = render_site(site, project, cache, loaded, {})
+    files = tuple(outputs)
+    return CheckReport(len(rendered.pages), len(site.articles), find_warnings(site, files, selection.drafts))
 
 
 def load_site(project: Project, options: BuildOptions) -> Site:
-    """The assembled site, read without the build cache."""
-    return load_site_cached(project, options, open_cache(None, ""), "")[0]
+    """The assembled site, with drafts and future articles left out as `options` say; read without the build cache."""
+    return _load(project, options, open_cache(None, ""), "")[0]
 
 
-def load_site_cached(project: Project, options: BuildOptions, cache: Cache, tool: str) -> tuple[Site, LoadedArticles]:
+def _load(
+    project: Project, options: BuildOptions, cache: Cache, tool: str
+) -> tuple[Site, Selection[Article], LoadedArticles]:
     site_yaml = project.content_dir / "site.yaml"
     display = display_path(site_yaml, project.root)
     if not site_yaml.is_file():
@@ -69,19 +115,48 @@ def load_site_cached(project: Project, options: BuildOptions, cache: Cache, tool
     config = load_config(site_yaml, display, options.base_url)
     if options.search:
         config = dataclasses.replace(config, search=True)
-    loaded = load_articles_cached(project.content_dir / "articles", project.root, config, cache, tool, worker_count())
-    articles = [a for a in loaded.articles if options.drafts or not a.draft]
-    return assemble_site(config, articles), loaded
+    errors: list[ContentError] = []
+    loaded = LoadedArticles((), {}, {})
+    timeline: tuple[TimelineEvent, ...] = ()
+    entities: tuple[Entity, ...] = ()
+    try:
+        loaded = load_articles_cached(
+            project.content_dir / "articles", project.root, config, cache, tool, worker_count()
+        )
+    except BuildFailed as e:
+        errors.extend(e.errors)
+    try:
+        path = project.content_dir / "timeline.yaml"
+        timeline = load_timeline(path, display_path(path, project.root), config)
+    except BuildFailed as e:
+        errors.extend(e.errors)
+    try:
+        path = project.content_dir / "entities.yaml"
+        entities = load_entities(path, display_path(path, project.root))
+    except BuildFailed as e:
+        errors.extend(e.errors)
+    if errors:
+        raise BuildFailed(errors)
+    selection = select_articles(loaded.articles, options)
+    return assemble_site(config, selection.published, timeline, entities), selection, loaded
+
+
+def _silent(stage: str) -> None:
+    pass
 
 
 def render_site(
     site: Site, project: Project, cache: Cache, loaded: LoadedArticles, compiled: dict[str, bytes]
-) -> tuple[RenderedPages, Iterator[OutputFile]]:
+) -> tuple[RenderedPages, Iterator[OutputFile], int]:
+    """The pages (rendered lazily, batch by batch, as the writer takes them) and every other output file; the
+    count is of all files in the output, pages kept from the previous build included."""
     env = make_env(project.template_dirs, THEME, compiled)
     source_keys = {path: entry.key for path, entry in loaded.entries.items()}
-    reusable = reusable_outputs(project.out_dir)
+    reusable = reusable_outputs(project.out_dir) if cache.folder is not None else {}
     rendered = render_pages_cached(site, env, project.root, cache, source_keys, reusable, worker_count())
-    feed = render_feed(site, render_feed_bodies(site, env, project.root))
+    bodies = render_feed_bodies(site, env, project.root)
+    feed = render_feed(site, bodies)
+    json_feed = render_json_feed(site, bodies)
     modified = {urls.article_path(a.slug): a.modified for a in site.articles}
     updated = site.updated  # once: it looks at every article
     listed = [(p.path, modified.get(p.path, updated)) for p in rendered.pages if p.path != urls.SEARCH]  # noindex
@@ -91,7 +166,8 @@ def render_site(
         project.root,
     )
     search = (render_search_index(site), render_search_script(env, project.root)) if site.config.search else ()
-    return rendered, itertools.chain(rendered.files, (feed, *sitemap, *static, *search))
+    others = (feed, json_feed, *sitemap, *static, *search)
+    return rendered, itertools.chain(rendered.files, others), len(rendered.pages) + len(others)
 
 
 def _static_dirs(project: Project) -> tuple[Path, ...]:
@@ -99,5 +175,6 @@ def _static_dirs(project: Project) -> tuple[Path, ...]:
 
 
 def _input_folders(project: Project) -> tuple[Path, ...]:
-    """Every folder the build reads: the content, the templates (with their static files), the theme."""
+    """Every folder the build reads: the content (site.yaml, timeline.yaml, entities.yaml, the articles),
+    the templates (with their static files), the theme."""
     return (project.content_dir, *project.template_dirs, project.root / "static", THEME)

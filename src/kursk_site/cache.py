@@ -107,14 +107,16 @@ class CacheIndex:
     tool: str
     inputs: str = ""
     """Digest of every input file's stamp and the build options; equal means nothing changed."""
-    summary: tuple[int, int, int, int] = (0, 0, 0, 0)
-    """pages, files, bytes, articles of that build, to report a build that had nothing to do."""
+    summary: tuple[int, int, int, int, int] = (0, 0, 0, 0, 0)
+    """pages, files, bytes, articles, articles left out of that build, to report a build that had nothing to do."""
     articles: Mapping[str, ArticleEntry] = field(default_factory=dict)
     """By the article's path as shown in messages."""
     pages: Mapping[str, PageEntry] = field(default_factory=dict)
     """By output path."""
     templates: Mapping[str, bytes] = field(default_factory=dict)
     """Compiled templates, as Jinja's bytecode cache keeps them (checked against the source when loaded)."""
+    now_range: tuple[datetime | None, datetime | None] = (None, None)
+    """The build dates that select the same articles as that build (see schedule.same_selection)."""
     whole_site: Mapping[str, bool] = field(default_factory=dict)
     """Whether a template reads the whole site, by template digest and name (see render.reads_whole_site)."""
 

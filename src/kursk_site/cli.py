@@ -3,17 +3,75 @@
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import TextIO
 
 from kursk_site import __version__
-from kursk_site.build import build
+from kursk_site.build import build, check
 from kursk_site.config import base_url_problem
+from kursk_site.content.discover import display_path
 from kursk_site.errors import BuildFailed, UsageError
+from kursk_site.importer import format_report, import_wire, load_site_config, write_imported
 from kursk_site.model import BuildOptions, BuildReport, Project
+from kursk_site.scaffold import init_site, new_article
+from kursk_site.serve import DevServer
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+DEFAULT_PORT = 8000
+
+
+@dataclass(frozen=True, slots=True)
+class Console:
+    """Where messages go: the summary to stdout, errors, warnings and progress to stderr."""
+
+    quiet: bool = False
+    verbose: bool = False
+
+    @property
+    def stdout(self) -> TextIO:
+        return sys.stdout
+
+    @property
+    def stderr(self) -> TextIO:
+        return sys.stderr
+
+    def out(self, message: str) -> None:
+        if not self.quiet:
+            print(message, file=self.stdout, flush=True)
+
+    def err(self, message: str) -> None:
+        print(message, file=self.stderr, flush=True)
+
+    def detail(self, message: str) -> None:
+        if self.verbose and not self.quiet:
+            print(message, file=self.stderr, flush=True)
+
+    @property
+    def live(self) -> bool:
+        """Progress is shown on a terminal only; on a pipe just the summary line."""
+        return not self.quiet and not self.verbose and self.stderr.isatty()
+
+    def progress(self, stage: str) -> None:
+        if self.verbose:
+            self.detail(f"{stage}...")
+        elif self.live:
+            self.stderr.write(f"\r\x1b[K{stage}...")
+            self.stderr.flush()
+
+    def end_progress(self) -> None:
+        if self.live:
+            self.stderr.write("\r\x1b[K")
+            self.stderr.flush()
+
+
+Command = Callable[[argparse.Namespace, Console], int]
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -21,29 +79,64 @@ def make_parser() -> argparse.ArgumentParser:
         prog="kursk-site", description="Build a news-analysis site from content/ and templates/."
     )
     parser.add_argument("--version", action="version", version=f"kursk-site {__version__}")
+    talk = argparse.ArgumentParser(add_help=False)
+    talk.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    talk.add_argument("-v", "--verbose", action="store_true", help="print each step")
+    source = argparse.ArgumentParser(add_help=False)
+    source.add_argument(
+        "--source", type=Path, default=Path("."), metavar="DIR", help="the site folder (default: the current folder)"
+    )
+    select = argparse.ArgumentParser(add_help=False)
+    select.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
+    select.add_argument("--future", action="store_true", help="include articles dated after today")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    build_cmd = commands.add_parser("build", help="build the site into the output folder")
-    build_cmd.add_argument(
-        "--source",
-        type=Path,
-        default=Path("."),
-        metavar="DIR",
-        help="the site folder holding content/ (default: the current folder)",
-    )
-    build_cmd.add_argument("--out", type=Path, metavar="DIR", help="the output folder (default: SOURCE/build)")
-    build_cmd.add_argument(
-        "--base-url", metavar="URL", help="the address the site is published at, e.g. https://example.org/news/"
-    )
-    build_cmd.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
-    build_cmd.add_argument(
+
+    cmd = commands.add_parser("build", parents=[talk, source, select], help="build the site into the output folder")
+    cmd.add_argument("--out", type=Path, metavar="DIR", help="the output folder (default: SOURCE/build)")
+    cmd.add_argument("--base-url", metavar="URL", help="the address the site is published at")
+    cmd.add_argument(
         "--no-cache",
         dest="cache",
         action="store_false",
         help="build everything from scratch, neither reading nor writing the build cache (SOURCE/.kursk-cache)",
     )
-    build_cmd.add_argument(
+    cmd.add_argument(
         "--search", action="store_true", help="write the search page and its index (as `search: true` in site.yaml)"
     )
+    cmd.set_defaults(run=run_build)
+
+    cmd = commands.add_parser("check", parents=[talk, source, select], help="check everything, write nothing")
+    cmd.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 1)")
+    cmd.add_argument("--base-url", metavar="URL", help="the address the site is published at")
+    cmd.set_defaults(run=run_check)
+
+    cmd = commands.add_parser("serve", parents=[talk, source, select], help="preview: build, serve, rebuild on save")
+    cmd.add_argument("--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1)")
+    cmd.add_argument("--port", type=_port, default=DEFAULT_PORT, help=f"the port (default: {DEFAULT_PORT}; 0: any)")
+    cmd.add_argument("--out", type=Path, metavar="DIR", help="build here (default: a temporary folder)")
+    cmd.set_defaults(run=run_serve)
+
+    cmd = commands.add_parser("init", parents=[talk], help="start a new site folder")
+    cmd.add_argument("dir", type=Path, metavar="DIR", help="a new or empty folder")
+    cmd.set_defaults(run=run_init)
+
+    cmd = commands.add_parser("new", parents=[talk, source], help="start a new article (a draft dated today)")
+    cmd.add_argument("title", metavar="TITLE", help="the headline; the file name is made from it")
+    cmd.add_argument("--section", metavar="KEY", help="start with a part for this section only")
+    cmd.set_defaults(run=run_new)
+
+    cmd = commands.add_parser(
+        "import",
+        parents=[talk, source],
+        help="turn a plain-text wire article into content/articles/<slug>.md and print a review report",
+    )
+    cmd.add_argument("file", type=Path, metavar="FILE", help="the plain-text article (UTF-8)")
+    cmd.add_argument(
+        "--slug", metavar="S", help="the article's file and URL name (default: from its front matter or headline)"
+    )
+    cmd.add_argument("--force", action="store_true", help="replace content/articles/<slug>.md if it exists")
+    cmd.add_argument("--date", metavar="YYYY-MM-DD", help="the date when the file gives none (default: today, UTC)")
+    cmd.set_defaults(run=run_import)
     return parser
 
 
@@ -54,31 +147,144 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as e:  # argparse has printed the usage message
         return EXIT_OK if e.code == 0 else EXIT_USAGE
+    console = Console(quiet=args.quiet, verbose=args.verbose and not args.quiet)
+    run: Command = args.run
     try:
-        if args.command == "build":
-            options = BuildOptions(
-                base_url=_base_url(args.base_url), drafts=args.drafts, search=args.search, cache=args.cache
-            )
-            report = build(_project(args), options)
-            for warning in report.warnings:
-                _err(f"kursk-site: warning: {warning}")
-            _out(_summary(report, args))
+        return run(args, console)
     except BuildFailed as e:
+        console.end_progress()
         for error in e.errors:
-            _err(str(error))
-        _err(
-            f"build failed: {len(e.errors)} error{'s' if len(e.errors) != 1 else ''}; the previous output is unchanged"
-        )
+            console.err(str(error))
+        count = f"{len(e.errors)} error{'s' if len(e.errors) != 1 else ''}"
+        unchanged = "; the previous output is unchanged" if args.command == "build" else ""
+        console.err(f"{args.command} failed: {count}{unchanged}")
         return EXIT_CONTENT
     except UsageError as e:
-        _err(f"kursk-site: error: {e}")
+        console.end_progress()
+        console.err(f"kursk-site: error: {e}")
         return EXIT_USAGE
     except KeyboardInterrupt:
-        _err("kursk-site: interrupted; the previous output is unchanged")
+        console.end_progress()
+        console.err("kursk-site: interrupted; the previous output is unchanged")
         return 130
     except OSError as e:
-        _err(f"kursk-site: error: {e.filename or ''}: {e.strerror or e}")
+        console.end_progress()
+        console.err(f"kursk-site: error: {e.filename or ''}: {e.strerror or e}")
         return EXIT_CONTENT
+
+
+def run_build(args: argparse.Namespace, console: Console) -> int:
+    report = build(_project(args), _options(args), console.progress)
+    console.end_progress()
+    for warning in report.warnings:
+        console.err(f"kursk-site: warning: {warning}")
+    console.out(_summary(report, args))
+    return EXIT_OK
+
+
+def run_check(args: argparse.Namespace, console: Console) -> int:
+    report = check(_project(args), _options(args), console.progress)
+    console.end_progress()
+    for warning in report.warnings:
+        console.err(
+            f"{warning.pos}: {warning.message}" if args.strict else f"{warning.pos}: warning: {warning.message}"
+        )
+    count = len(report.warnings)
+    plural = "s" if count != 1 else ""
+    if args.strict and count:
+        console.err(f"check failed: {count} error{plural} (warnings, with --strict)")
+        return EXIT_CONTENT
+    found = f"{count} warning{plural}" if count else "no problems"
+    articles = f"{report.articles} article{'s' if report.articles != 1 else ''}"
+    console.out(f"Checked {report.pages} pages from {articles}: {found}")
+    return EXIT_OK
+
+
+def run_serve(args: argparse.Namespace, console: Console) -> int:
+    project = _project(args)
+    server = DevServer(
+        project,
+        _options(args),
+        host=args.host,
+        port=args.port,
+        notify=lambda message, error: console.err(message) if error else console.out(message),
+        verbose=console.verbose,
+        temporary_out=args.out is None,
+    )
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _interrupt) if in_main else None
+    try:
+        server.start()
+        console.out(f"Serving {server.url} (rebuilds when you save; Ctrl-C to stop)")
+        server.wait()
+    except KeyboardInterrupt:
+        console.out("Stopped.")
+    finally:
+        server.close()
+        if in_main and previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+    return EXIT_OK
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    """SIGTERM stops `serve` as Ctrl-C does: the server closes and its temporary folder is removed."""
+    raise KeyboardInterrupt
+
+
+def run_init(args: argparse.Namespace, console: Console) -> int:
+    written = init_site(args.dir, _build_date().date())
+    for path in written:
+        console.detail(f"wrote {path}")
+    console.out(f"Created a new site in {args.dir}. Next: cd {args.dir} && kursk-site serve")
+    return EXIT_OK
+
+
+def run_new(args: argparse.Namespace, console: Console) -> int:
+    project = _project(args)
+    path = new_article(project, args.title, args.section, _build_date().date())
+    shown = path.relative_to(project.root).as_posix()
+    console.out(f"Created {shown} (a draft: `serve --drafts` shows it; set draft: false to publish it)")
+    return EXIT_OK
+
+
+def _port(value: str) -> int:
+    if not value.isdigit() or not 0 <= int(value) <= 65535:
+        raise argparse.ArgumentTypeError(f"expected a port number from 0 to 65535, got {value!r}")
+    return int(value)
+
+
+def run_import(args: argparse.Namespace, console: Console) -> int:
+    """`kursk-site import FILE`: write the Markdown article, print the review report."""
+    project = _project(args)
+    try:
+        data = args.file.read_bytes()
+    except OSError as e:
+        raise UsageError(f"{args.file}: {e.strerror or e}") from None
+    today = _build_date().date().isoformat()
+    try:
+        config = load_site_config(project)
+        imported = import_wire(
+            data, args.file.as_posix(), config, slug=args.slug or "", default_date=args.date or today
+        )
+    except BuildFailed as e:
+        for error in e.errors:
+            console.err(str(error))
+        console.err(f"import failed: {len(e.errors)} error{'s' if len(e.errors) != 1 else ''}; nothing was written")
+        return EXIT_CONTENT
+    target = project.content_dir / "articles" / f"{imported.slug}.md"
+    shown = display_path(target, project.root)
+    try:
+        write_imported(imported, target, force=args.force)
+    except FileExistsError:
+        console.err(
+            f"kursk-site: error: {shown} already exists; pass --force to replace it, or --slug to choose another name"
+        )
+        return EXIT_CONTENT
+    console.out(format_report(imported, shown, config))
+    if args.file.resolve().parent.is_relative_to(target.parent.resolve()):
+        console.out(
+            f"Note: {args.file} is in content/articles too: delete it, or the site will show this article twice."
+        )
     return EXIT_OK
 
 
@@ -89,8 +295,31 @@ def _project(args: argparse.Namespace) -> Project:
     if not (root / "content").is_dir():
         raise UsageError(f"--source {args.source}: no content/ folder here; is this a kursk-site folder?")
     templates = root / "templates"
-    out = args.out.resolve() if args.out else root / "build"
+    out_arg: Path | None = getattr(args, "out", None)
+    out = out_arg.resolve() if out_arg else root / "build"
     return Project(root, root / "content", (templates,) if templates.is_dir() else (), out)
+
+
+def _options(args: argparse.Namespace) -> BuildOptions:
+    return BuildOptions(
+        base_url=_base_url(getattr(args, "base_url", None)),
+        drafts=args.drafts,
+        future=args.future,
+        now=_build_date(),
+        search=getattr(args, "search", False),
+        cache=getattr(args, "cache", True),
+    )
+
+
+def _build_date() -> datetime:
+    """SOURCE_DATE_EPOCH when set (reproducible builds), else the clock; the core never reads either."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not epoch:
+        return datetime.now(UTC)
+    try:
+        return datetime.fromtimestamp(int(epoch), UTC)
+    except (ValueError, OverflowError, OSError):
+        raise UsageError(f"SOURCE_DATE_EPOCH: expected seconds since 1970, got {epoch!r}") from None
 
 
 def _base_url(value: str | None) -> str | None:
@@ -105,19 +334,12 @@ def _base_url(value: str | None) -> str | None:
 def _summary(report: BuildReport, args: argparse.Namespace) -> str:
     out = args.out if args.out else args.source / "build"
     kept = report.files - report.written
+    left_out = f"; {report.left_out} left out (drafts or dated later)" if report.left_out else ""
     return (
         f"Built {report.pages} pages from {report.articles} article{'s' if report.articles != 1 else ''} "
         f"({report.files} files, {report.written} written, {kept} unchanged, {report.bytes / 1024:.0f} KB) "
-        f"in {report.seconds:.2f} s -> {out}"
+        f"in {report.seconds:.2f} s -> {out}{left_out}"
     )
-
-
-def _out(message: str) -> None:
-    print(message, file=sys.stdout, flush=True)
-
-
-def _err(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ from kursk_site.cache import (
     pack,
     unpack,
 )
+from kursk_site.config import read_bytes
 from kursk_site.content import ArticleFile, check_unique_slugs, discover_articles, make_parser, parse_article
 from kursk_site.errors import BuildFailed, ContentError
 from kursk_site.model import Article, OutputFile, Site, SiteConfig
@@ -124,13 +125,13 @@ def _parse_files(files: Sequence[ArticleFile], *, config: SiteConfig, tool: str,
     for file in files:
         try:
             stamp = FileStamp.of(file.path.stat())  # before reading: a file changed meanwhile is read again next time
-            data = file.path.read_bytes()
         except OSError as e:
             out.append(
                 _Parsed(file.display, None, None, (ContentError(file.display, 0, f"cannot read: {e.strerror or e}"),))
             )
             continue
         try:
+            data = read_bytes(file.path, file.display)  # refuses a file over the size limit without reading it
             raw = parse_article(data, file, config, md)
         except BuildFailed as e:
             out.append(_Parsed(file.display, None, None, e.errors))

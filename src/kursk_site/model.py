@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
+from types import MappingProxyType
 
-from kursk_site.errors import SourcePos
+from kursk_site.errors import ContentError, SourcePos
 
 
 class SourceKind(enum.Enum):
@@ -89,6 +91,11 @@ class BuildOptions:
     base_url: str | None = None
     """Overrides site.yaml's base_url when given."""
     drafts: bool = False
+    """Include articles marked `draft: true`."""
+    future: bool = False
+    """Include articles dated after `now`."""
+    now: datetime | None = None
+    """The build date (from the command line: SOURCE_DATE_EPOCH or the clock); None publishes every date."""
     cache: bool = True
     """Reuse and update the build cache in SOURCE/.kursk-cache; False builds everything from scratch."""
     search: bool = False
@@ -112,6 +119,8 @@ class Block:
     """Explicit section key written on a heading by the editor, if any."""
     slug: str = ""
     """For headings: the element id (made unique within its article when sectioned)."""
+    notes: tuple[str, ...] = ()
+    """Element ids of the footnote references in the block, in order (`fnref-SLUG-1`, `fnref-SLUG-1:1`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +156,111 @@ class KeyFigure:
 
 
 @dataclass(frozen=True, slots=True)
+class Footnote:
+    """A footnote of an article: `[^label]` in the text, `[^label]: ...` below it."""
+
+    number: int
+    """1, 2, ... in the order of first citation."""
+    label: str
+    anchor: str
+    """Element id of the note, `fn-SLUG-N`, unique on every page (the article slug is part of it)."""
+    html: str
+    """The note's rendered HTML (block elements)."""
+    text: str
+    line: int
+    refs: tuple[str, ...]
+    """Element ids of the places citing it, in order."""
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """A correction or update note an article carries at its top."""
+
+    date: datetime
+    text: str
+    kind: str = "correction"
+    """`correction` (something was wrong) or `update` (something was added or clarified)."""
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEvent:
+    """One entry of content/timeline.yaml."""
+
+    date: str
+    """YYYY, YYYY-MM or YYYY-MM-DD; empty when the date is not known (written `undated`)."""
+    event: str
+    section: str = ""
+    source: str = ""
+    """The source named for it; empty when none is named."""
+    source_slug: str = ""
+    line: int = 0
+
+    @property
+    def sort_key(self) -> tuple[int, str]:
+        """Dated events first, in date order (a partial date sorts before the full dates within it)."""
+        return (0, self.date) if self.date else (1, "")
+
+
+class EntityKind(enum.Enum):
+    """What an entity of content/entities.yaml is."""
+
+    PERSON = "person"
+    STATE = "state"
+    PLACE = "place"
+    ORGANISATION = "organisation"
+    UNIT = "unit"
+    TERM = "term"
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """A person, state, place, unit or term, found in the text through its aliases."""
+
+    slug: str
+    name: str
+    kind: EntityKind
+    description: str
+    aliases: tuple[str, ...]
+    """Every spelling that names it: the name first, then the aliases in the order given."""
+    pattern: re.Pattern[str] = field(compare=False, repr=False)
+    """Matches any alias as whole words; an all-lower-case alias matches in any case."""
+    line: int = 0
+
+    @property
+    def other_names(self) -> tuple[str, ...]:
+        """The aliases that differ from the name by more than letter case."""
+        seen = {self.name.casefold()}
+        out = []
+        for alias in self.aliases:
+            if alias.casefold() not in seen:
+                seen.add(alias.casefold())
+                out.append(alias)
+        return tuple(out)
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A part of an article that mentions an entity."""
+
+    article: str
+    """Article slug."""
+    anchor: str
+    """The part's element id on the article page."""
+    section: str
+
+
+@dataclass(frozen=True, slots=True)
+class EntityIndex:
+    entity: Entity
+    mentions: tuple[Mention, ...]
+    """In article order (newest first), then reading order."""
+
+    @property
+    def articles(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(m.article for m in self.mentions))
+
+
+@dataclass(frozen=True, slots=True)
 class Topic:
     name: str
     slug: str
@@ -169,6 +283,10 @@ class RawArticle:
     sources: tuple[Source, ...]
     draft: bool
     blocks: tuple[Block, ...]
+    figures: tuple[KeyFigure, ...] = ()
+    corrections: tuple[Correction, ...] = ()
+    """Oldest first."""
+    footnotes: tuple[Footnote, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +306,11 @@ class Part:
     def line(self) -> int:
         return self.heading.line if self.heading else (self.blocks[0].line if self.blocks else 0)
 
+    @property
+    def words(self) -> int:
+        blocks = (self.heading, *self.blocks) if self.heading else self.blocks
+        return sum(len(block.text.split()) for block in blocks)
+
 
 @dataclass(frozen=True, slots=True)
 class Article:
@@ -205,6 +328,9 @@ class Article:
     draft: bool
     parts: tuple[Part, ...]
     words: int
+    figures: tuple[KeyFigure, ...] = ()
+    corrections: tuple[Correction, ...] = ()
+    footnotes: tuple[Footnote, ...] = ()
 
     @property
     def lede(self) -> Part | None:
@@ -237,6 +363,10 @@ class SourceIndex:
 
     source: Source
     articles: tuple[str, ...]
+    figures: tuple[tuple[str, KeyFigure], ...] = ()
+    """(article slug, figure) for each key figure attributed to it."""
+    events: tuple[TimelineEvent, ...] = ()
+    """Timeline events attributed to it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,6 +381,14 @@ class Site:
     sources: tuple[SourceIndex, ...]
     """Sorted by name."""
     by_slug: Mapping[str, Article] = field(compare=False, repr=False)
+    timeline: tuple[TimelineEvent, ...] = ()
+    """Dated events in date order, then undated ones in file order."""
+    entities: tuple[EntityIndex, ...] = ()
+    """Sorted by name."""
+    related: Mapping[str, tuple[str, ...]] = field(
+        default_factory=lambda: MappingProxyType({}), compare=False, repr=False
+    )
+    """Article slug -> slugs of the articles sharing the most topics and entities with it."""
 
     def article(self, slug: str) -> Article:
         return self.by_slug[slug]
@@ -284,3 +422,15 @@ class BuildReport:
     articles: int
     warnings: tuple[str, ...] = ()
     """Problems that did not stop the build, e.g. a damaged build cache that was ignored."""
+    left_out: int = 0
+    """Articles left out: drafts, and articles dated in the future."""
+
+
+@dataclass(frozen=True, slots=True)
+class CheckReport:
+    """What `check` found: the site it would build, and the warnings (errors are raised as BuildFailed)."""
+
+    pages: int
+    articles: int
+    warnings: tuple[ContentError, ...]
+    """Sorted by place; printed as `path:line: warning: message`."""

@@ -9,7 +9,7 @@ from functools import partial
 from pathlib import PurePosixPath
 
 from kursk_site import urls
-from kursk_site.model import Article, Part, SectionRule, Site, TopicIndex
+from kursk_site.model import Article, EntityIndex, Part, SectionRule, Site, TimelineEvent, TopicIndex
 
 TONES = 4
 
@@ -65,6 +65,9 @@ class Page:
     pager: Pager | None = None
     lead: Article | None = None
     """The newest article, shown at the top of the first home page."""
+    entity: EntityIndex | None = None
+    events: tuple[TimelineEvent, ...] = ()
+    """Timeline events the page shows."""
 
 
 def section_links(site: Site) -> tuple[SectionLink, ...]:
@@ -123,6 +126,28 @@ def plan_pages(site: Site) -> tuple[Page, ...]:
                 "search",
             )
         )
+    pages.append(
+        Page(
+            urls.TIMELINE,
+            "timeline.html",
+            f"Timeline | {site.config.title}",
+            "Timeline",
+            f"The events behind {site.config.title}'s analysis, in date order.",
+            "timeline",
+            events=site.timeline,
+        )
+    )
+    pages.append(
+        Page(
+            urls.ENTITIES,
+            "entities.html",
+            f"People, places and terms | {site.config.title}",
+            "People, places and terms",
+            f"Who and what {site.config.title}'s analysis names, and where.",
+            "entities",
+        )
+    )
+    pages.extend(_entity_page(site, index) for index in site.entities)
     pages.append(
         Page(
             urls.NOT_FOUND,
@@ -230,6 +255,7 @@ def _section_pages(
                 next_section=following,
                 entries=entries,
                 pager=pager,
+                events=tuple(e for e in site.timeline if e.section == key) if number == 1 else (),
             )
         )
     return pages
@@ -256,3 +282,16 @@ def _topic_pages(site: Site, topic: TopicIndex) -> list[Page]:
             )
         )
     return pages
+
+
+def _entity_page(site: Site, index: EntityIndex) -> Page:
+    entity = index.entity
+    return Page(
+        urls.entity_path(entity.slug),
+        "entity.html",
+        f"{entity.name} | People, places and terms | {site.config.title}",
+        entity.name,
+        entity.description,
+        "entities",
+        entity=index,
+    )

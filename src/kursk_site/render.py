@@ -8,6 +8,7 @@ import math
 import traceback
 from collections.abc import MutableMapping, Sequence
 from datetime import datetime
+from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -19,10 +20,25 @@ from jinja2 import pass_context
 from markupsafe import Markup
 
 from kursk_site import urls
+from kursk_site.analysis import article_figures, latest_figures, mentioned_entities, notes_for, site_figures
+from kursk_site.entitylinks import MentionLinker
 from kursk_site.errors import BuildFailed, ContentError
 from kursk_site.feeds import FEED_ITEMS
-from kursk_site.model import Article, Block, BlockKind, OutputFile, Site, Topic, TopicIndex
+from kursk_site.model import (
+    Article,
+    Block,
+    BlockKind,
+    Entity,
+    EntityIndex,
+    Footnote,
+    OutputFile,
+    Site,
+    SourceIndex,
+    Topic,
+    TopicIndex,
+)
 from kursk_site.pages import Page, SectionLink, plan_pages, section_links
+from kursk_site.structured import script_json, structured_data
 
 WORDS_PER_MINUTE = 230
 
@@ -66,7 +82,24 @@ def make_env(
         bytecode_cache=MappingBytecodeCache(compiled) if compiled is not None else None,
     )
     env.filters.update(
-        url=_url, href=_href, absolute=_absolute, html=_html, date=_date, isodate=_isodate, minutes=_minutes
+        url=_url,
+        href=_href,
+        absolute=_absolute,
+        html=_html,
+        date=_date,
+        isodate=_isodate,
+        minutes=_minutes,
+        words=_words,
+        jsonld=_jsonld,
+        source_entry=_source_entry,
+        partial_date=partial_date,
+    )
+    env.globals.update(
+        notes_for=notes_for,
+        site_figures=site_figures,
+        latest_figures=latest_figures,
+        article_figures=article_figures,
+        mentioned_entities=mentioned_entities,
     )
     env.tests.update(repeating_lede=_repeats_lede)
     return env
@@ -99,6 +132,12 @@ def target_path(item: object) -> PurePosixPath:
         return urls.topic_path(item.slug)
     if isinstance(item, SectionLink):
         return urls.section_path(item.rule.key)
+    if isinstance(item, EntityIndex):
+        return urls.entity_path(item.entity.slug)
+    if isinstance(item, Entity):
+        return urls.entity_path(item.slug)
+    if isinstance(item, SourceIndex):
+        return PurePosixPath(f"{urls.SOURCES}#source-{item.source.slug}")
     raise TypeError(f"no page shows a {type(item).__name__}")
 
 
@@ -115,9 +154,56 @@ def _absolute(context: Any, target: PurePosixPath | str) -> str:
     return urls.absolute_url(site.config.base_url, target)
 
 
-def _html(block: Block) -> Markup:
-    """Body HTML made by the Markdown parser (raw HTML in it is escaped unless the site allows it)."""
+@pass_context
+def _html(context: Any, block: Block | Footnote) -> Markup:
+    """Body HTML made by the Markdown parser (raw HTML in it is escaped unless the site allows it).
+
+    On article pages the first mention of each entity in the text (never in headings) links to its page.
+    """
+    linker = context.get("linker")
+    if isinstance(linker, MentionLinker) and isinstance(block, Block) and block.kind is not BlockKind.HEADING:
+        return Markup(linker.link(block.html))
     return Markup(block.html)
+
+
+@pass_context
+def _jsonld(context: Any, page: Page) -> list[Markup]:
+    """The page's JSON-LD objects, each escaped so that it cannot leave its <script> element."""
+    return [Markup(script_json(data)) for data in structured_data(context["site"], page)]
+
+
+@pass_context
+def _source_entry(context: Any, name: str) -> SourceIndex | None:
+    """The site's sources.html entry for a source name (None for an empty name)."""
+    site: Site = context["site"]
+    wanted = name.casefold()
+    return next((s for s in site.sources if wanted and s.source.name.casefold() == wanted), None)
+
+
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def partial_date(value: str) -> str:
+    """`2024` -> 2024, `2024-11` -> November 2024, `2024-11-05` -> 5 November 2024."""
+    parts = value.split("-")
+    if len(parts) == 3:
+        return f"{int(parts[2])} {MONTHS[int(parts[1]) - 1]} {parts[0]}"
+    if len(parts) == 2:
+        return f"{MONTHS[int(parts[1]) - 1]} {parts[0]}"
+    return value
 
 
 def _date(moment: datetime) -> str:
@@ -128,8 +214,17 @@ def _isodate(moment: datetime) -> str:
     return moment.isoformat().replace("+00:00", "Z")
 
 
+def _words(count: int) -> str:
+    """`1 word`, `1,234 words`."""
+    return f"{count:,} word{'' if count == 1 else 's'}"
+
+
 def _minutes(words: int) -> int:
     return max(1, math.ceil(words / WORDS_PER_MINUTE))
+
+
+def _entity_href(at: PurePosixPath, entity: Entity) -> str:
+    return urls.relative_url(at, urls.entity_path(entity.slug))
 
 
 def render_pages(
@@ -140,7 +235,12 @@ def render_pages(
     tones = {link.rule.key: link.tone for link in sections}
     out = []
     for page in plan_pages(site) if pages is None else pages:
-        html = render_template(env, page.template, root, site=site, page=page, sections=sections, tones=tones)
+        extra: dict[str, Any] = {}
+        if page.article is not None and site.entities:
+            extra["linker"] = MentionLinker(
+                tuple(index.entity for index in site.entities), partial(_entity_href, page.path)
+            )
+        html = render_template(env, page.template, root, site=site, page=page, sections=sections, tones=tones, **extra)
         out.append(OutputFile(page.path, html.encode("utf-8"), page.template))
     return tuple(out)
 
@@ -155,9 +255,11 @@ def compile_templates(env: jinja2.Environment) -> None:
 
 
 def page_context(site: Site) -> tuple[object, ...]:
-    """What every page shows besides its Page value: the settings and the section links (with their counts)."""
+    """What every page shows besides its Page value: the settings, the section links (with their counts), the
+    timeline and the entities (timeline.yaml and entities.yaml count like the settings: a change re-renders all)."""
     sections = section_links(site)
-    return (site.config, sections, {link.rule.key: link.tone for link in sections})
+    entities = tuple(index.entity for index in site.entities)  # what the mention linker of article pages uses
+    return (site.config, sections, {link.rule.key: link.tone for link in sections}, site.timeline, entities)
 
 
 def template_digest(env: jinja2.Environment) -> str:

@@ -11,6 +11,7 @@ PART_LEVEL = 2
 """Headings of this level or above (h1, h2) start a part; a marked heading of any level does too."""
 RESERVED_IDS = frozenset(
     {"top", "main", "content", "toc", "toc-title", "lede", "title", "meta", "sources", "topics", "related"}
+    | {"figures-title", "notes-title", "related-title", "entities-title"}
 )
 """Element ids the article page uses itself; each section key and `<key>-title` are taken too."""
 _WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)

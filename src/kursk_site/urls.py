@@ -10,6 +10,9 @@ TOPICS = PurePosixPath("topics/index.html")
 SOURCES = PurePosixPath("sources.html")
 NOT_FOUND = PurePosixPath("404.html")
 FEED = PurePosixPath("feed.xml")
+JSON_FEED = PurePosixPath("feed.json")
+TIMELINE = PurePosixPath("timeline.html")
+ENTITIES = PurePosixPath("entities/index.html")
 SITEMAP = PurePosixPath("sitemap.xml")
 ROBOTS = PurePosixPath("robots.txt")
 STYLESHEET = PurePosixPath("assets/style.css")
@@ -34,6 +37,11 @@ def topic_path(slug: str, page: int = 1) -> PurePosixPath:
     # topics/index.html is the list of topics; slugs never end in '-', so 'index-' is free for a topic named Index
     name = "index-" if slug == "index" else slug
     return PurePosixPath(f"topics/{name}.html" if page == 1 else f"topics/{name}/{page}.html")
+
+
+def entity_path(slug: str) -> PurePosixPath:
+    name = "entity-index" if slug == "index" else slug  # entities/index.html is the list of entities
+    return PurePosixPath(f"entities/{name}.html")
 
 
 def relative_url(from_path: PurePosixPath, to_path: PurePosixPath | str) -> str:

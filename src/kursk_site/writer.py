@@ -271,3 +271,24 @@ def _remove_stale_temps(out_dir: Path) -> None:
             os.rename(path, out_dir)
         else:
             shutil.rmtree(path, ignore_errors=True)
+
+
+def write_new_file(path: Path, data: bytes, *, overwrite: bool) -> None:
+    """Write one file (e.g. an imported article) whole or not at all; raises FileExistsError unless `overwrite`."""
+    if path.exists() and not overwrite:
+        raise FileExistsError(errno.EEXIST, "already exists", str(path))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp, 0o644)
+        if overwrite:
+            os.replace(tmp, path)
+        else:
+            os.link(tmp, path)  # fails if the file appeared meanwhile: never replaces one silently
+            os.unlink(tmp)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise

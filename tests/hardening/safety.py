@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
@@ -15,6 +16,7 @@ FORBIDDEN_TAGS = frozenset({"iframe", "object", "embed", "base", "frame", "frame
 ALLOWED_SCRIPT_TYPES = frozenset({"application/ld+json"})
 SCHEME_RE = re.compile(r"^([a-z][a-z0-9+.-]*):")
 # Browsers drop leading C0 controls and spaces, and every tab and line break, before reading a URL's scheme.
+JSON_LD_RE = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
 URL_NOISE_RE = re.compile(r"[\t\n\r]|^[\x00-\x20]+")
 
 
@@ -72,7 +74,15 @@ def site_problems(out: Path) -> list[str]:
     for path in sorted(out.rglob("*")):
         rel = path.relative_to(out).as_posix()
         if path.suffix == ".html":
-            problems += [f"{rel}: {p}" for p in html_problems(path.read_text(encoding="utf-8"))]
+            page = path.read_text(encoding="utf-8")
+            problems += [f"{rel}: {p}" for p in html_problems(page)]
+            for data in JSON_LD_RE.findall(page):
+                if "<" in data:
+                    problems.append(f"{rel}: a raw '<' in JSON-LD")
+                try:
+                    json.loads(data)
+                except ValueError as e:
+                    problems.append(f"{rel}: JSON-LD that does not parse: {e}")
         elif path.name == "search-index.js" and "<" in path.read_text(encoding="utf-8"):  # content as data
             problems.append(f"{rel}: a raw '<' that could close a <script> if the file were inlined")
         elif path.suffix == ".xml":

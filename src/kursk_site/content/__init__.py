@@ -8,13 +8,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kursk_site.config import check_printable, decode_text, read_bytes
-from kursk_site.content.article import make_raw_article
+from kursk_site.content.article import article_slug, make_raw_article
 from kursk_site.content.discover import ArticleFile, discover_articles
 from kursk_site.content.frontmatter import split_front_matter
 from kursk_site.content.markdown import make_parser, parse_markdown
+from kursk_site.content.wire import parse_wire
 from kursk_site.errors import BuildFailed, ContentError, SourcePos
-from kursk_site.model import Article, RawArticle, SiteConfig
-from kursk_site.yamlsrc import load_yaml
+from kursk_site.model import Article, Footnote, RawArticle, SiteConfig, SourceKind
+from kursk_site.yamlsrc import YamlDoc, load_yaml
+
+WIRE_DATE_HINT = (
+    "; a .txt article gives it in front matter: start the file with a line '---', a line 'date: YYYY-MM-DD'"
+    " and a line '---' (or turn it into Markdown with `kursk-site import`)"
+)
 
 if TYPE_CHECKING:  # the parser is made and used in content/markdown; here it is only passed on
     from markdown_it import MarkdownIt
@@ -35,8 +41,10 @@ def load_article(file: ArticleFile, config: SiteConfig, md: MarkdownIt) -> RawAr
     return parse_article(read_bytes(file.path, file.display), file, config, md)
 
 
-def parse_article(data: bytes, file: ArticleFile, config: SiteConfig, md: MarkdownIt) -> RawArticle:
-    """Parse the bytes of one article file (pure: no I/O)."""
+def parse_article(
+    data: bytes, file: ArticleFile, config: SiteConfig, md: MarkdownIt, *, default_date: str = ""
+) -> RawArticle:
+    """Parse the bytes of one article file (pure: no I/O); `default_date` stands in for a missing `date:`."""
     text = decode_text(data, file.display)
     if bad := check_printable(text, file.display):
         raise BuildFailed(bad)
@@ -45,15 +53,34 @@ def parse_article(data: bytes, file: ArticleFile, config: SiteConfig, md: Markdo
         meta = load_yaml(split.meta, file.display, split.meta_line) if split.meta is not None else None
     except ContentError as e:
         raise BuildFailed([e]) from None
-    body = parse_markdown(md, split.body, split.body_line)
+    if default_date and (meta is None or (isinstance(meta.data, dict) and meta.data.get("date") is None)):
+        data_with_date = {**(meta.data if meta else {}), "date": default_date}
+        meta = YamlDoc(data_with_date, meta.lines if meta else {}, meta.first_line if meta else 1)
+    title, date_hint = "", ""
+    footnotes: tuple[Footnote, ...] = ()
+    problems: tuple[tuple[int, str], ...] = ()
+    if file.kind is SourceKind.WIRE:
+        given = meta.data.get("title") if meta and isinstance(meta.data, dict) else None
+        wire = parse_wire(split.body, split.body_line, title=given if isinstance(given, str) else "")
+        if not wire.title:
+            raise BuildFailed([ContentError(file.display, 1, "no text: a .txt article starts with its title line")])
+        blocks, keywords, title = wire.blocks, wire.keywords, wire.title
+        date_hint = WIRE_DATE_HINT if split.meta is None else ""
+    else:
+        body = parse_markdown(md, split.body, split.body_line, article_slug(meta, file.path.stem))
+        blocks, keywords, footnotes, problems = body.blocks, body.keywords, body.footnotes, body.problems
     return make_raw_article(
         origin=SourcePos(file.display, 1),
         kind=file.kind,
         stem=file.path.stem,
         meta=meta,
-        blocks=body.blocks,
-        keywords=body.keywords,
+        blocks=blocks,
+        keywords=keywords,
         config=config,
+        title=title,
+        date_hint=date_hint,
+        footnotes=footnotes,
+        problems=problems,
     )
 
 

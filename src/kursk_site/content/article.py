@@ -8,12 +8,25 @@ from typing import Any
 
 from slugify import slugify
 
+from kursk_site.content.analysis import parse_corrections, parse_figures
 from kursk_site.content.markdown import EMPTY_MARKER
 from kursk_site.errors import BuildFailed, ContentError, SourcePos
-from kursk_site.model import Block, BlockKind, RawArticle, SiteConfig, Source, SourceKind, Topic
+from kursk_site.model import Block, BlockKind, Footnote, RawArticle, SiteConfig, Source, SourceKind, Topic
 from kursk_site.yamlsrc import Fields, YamlDoc
 
-FRONT_MATTER_KEYS = ("title", "date", "updated", "summary", "author", "tags", "sources", "draft", "slug")
+FRONT_MATTER_KEYS = (
+    "title",
+    "date",
+    "updated",
+    "summary",
+    "author",
+    "tags",
+    "sources",
+    "draft",
+    "slug",
+    "figures",
+    "corrections",
+)
 SOURCE_KEYS = ("name", "url", "date")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$")
@@ -34,8 +47,14 @@ def make_raw_article(
     keywords: tuple[str, ...],
     config: SiteConfig,
     title: str = "",
+    date_hint: str = "",
+    footnotes: tuple[Footnote, ...] = (),
+    problems: tuple[tuple[int, str], ...] = (),
 ) -> RawArticle:
-    """Check the front matter and blocks; every problem found is raised together as BuildFailed."""
+    """Check the front matter and blocks; every problem found is raised together as BuildFailed.
+
+    `title` stands in for a missing `title:`; `date_hint` is added to the message for a missing `date:`.
+    """
     path = origin.path
     data: Any = meta.data if meta and meta.data is not None else {}  # an empty block reads as no keys
     if meta is not None and not isinstance(data, dict):
@@ -47,7 +66,7 @@ def make_raw_article(
     fields.check_keys(FRONT_MATTER_KEYS, "front matter")
     errors = fields.errors
     title = fields.text("title", required=not title) or title
-    published = _date(fields, "date", required=True)
+    published = _date(fields, "date", required=True, hint=date_hint)
     updated = _date(fields, "updated", required=False)
     if published and updated and updated < published:
         fields.error("updated: is earlier than date", "updated")
@@ -68,6 +87,7 @@ def make_raw_article(
                 else f"unknown section {block.section!r}"
             )
             errors.append(ContentError(path, block.line, f"{problem}; expected one of: {valid}"))
+    errors.extend(ContentError(path, line, message) for line, message in problems)
     if not any(b.kind is not BlockKind.HEADING for b in blocks):
         errors.append(ContentError(path, doc.first_line if meta else 1, "the article has no text"))
     topics = _topics(fields, keywords)
@@ -75,10 +95,39 @@ def make_raw_article(
     summary = fields.text("summary") or _summary(blocks)
     author = fields.text("author") or config.author
     draft = fields.flag("draft")
+    figures = parse_figures(fields, config.section_keys, sources)
+    corrections = parse_corrections(fields, published)
+    if corrections and updated and corrections[-1].date.date() > updated.date():
+        fields.error("updated: is earlier than the latest correction; set it to that date or later", "updated")
     if errors:
         raise _fail(errors)
     assert published is not None
-    return RawArticle(origin, kind, slug, title, published, updated, summary, author, topics, sources, draft, blocks)
+    return RawArticle(
+        origin,
+        kind,
+        slug,
+        title,
+        published,
+        updated,
+        summary,
+        author,
+        topics,
+        sources,
+        draft,
+        blocks,
+        figures=figures,
+        corrections=corrections,
+        footnotes=footnotes,
+    )
+
+
+def article_slug(meta: YamlDoc | None, stem: str) -> str:
+    """The slug the article will have (its `slug:` if valid, else made from the file name), for element ids."""
+    data = meta.data if meta else None
+    given = data.get("slug") if isinstance(data, dict) else None
+    if isinstance(given, str) and SLUG_RE.match(given.strip()):
+        return given.strip()
+    return slugify(stem) or "article"
 
 
 def _fail(errors: list[ContentError]) -> BuildFailed:
@@ -98,11 +147,11 @@ def parse_date(value: str) -> datetime | None:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
-def _date(fields: Fields, key: str, *, required: bool) -> datetime | None:
+def _date(fields: Fields, key: str, *, required: bool, hint: str = "") -> datetime | None:
     raw = fields.data.get(key)
     if raw is None:
         if required:
-            fields.error(f"{key}: required, but missing (write it as YYYY-MM-DD)", key)
+            fields.error(f"{key}: required, but missing (write it as YYYY-MM-DD){hint}", key)
         return None
     value = str(raw).strip()
     moment = parse_date(value) if isinstance(raw, str) else None
@@ -165,3 +214,8 @@ def _summary(blocks: tuple[Block, ...]) -> str:
         return text
     cut = text[:SUMMARY_LENGTH].rsplit(" ", 1)[0].rstrip(",;:")
     return cut + "…"
+
+
+def slug_from_title(title: str) -> str:
+    """A file name and URL slug for a new article, e.g. 'Sappers arrive in Kursk' -> 'sappers-arrive-in-kursk'."""
+    return str(slugify(title, max_length=80, word_boundary=True))

@@ -9,15 +9,18 @@ from types import MappingProxyType
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from mdit_py_plugins.footnote import footnote_plugin
 from slugify import slugify
 
-from kursk_site.model import Block, BlockKind
+from kursk_site.model import Block, BlockKind, Footnote
 
 # `## Heading {section: economics}`: the editor's explicit section marker.
 MARKER_RE = re.compile(r"\s*\{\s*section\s*[:=]\s*([^{}]*?)\s*\}\s*$", re.IGNORECASE)
 # `LSI Keyword: Military Technology`: a search-engine marker; becomes a subheading and a topic.
 KEYWORD_RE = re.compile(r"^\s*(?:LSI\s+)?Keywords?\s*:\s*(\S.{0,120}?)\s*$", re.IGNORECASE)
 KEYWORD_LEVEL = 3
+# `[^label]` left as text: a citation whose note is missing.
+UNDEFINED_NOTE_RE = re.compile(r"\[\^([^\]\s]+)\]")
 EMPTY_MARKER = " "
 """Section of a heading whose marker names no key (`{section: }`): no section has it, so the loader reports it."""
 
@@ -42,6 +45,10 @@ class Body:
     blocks: tuple[Block, ...]
     keywords: tuple[str, ...]
     """Topics named by keyword marker lines, in order."""
+    footnotes: tuple[Footnote, ...] = ()
+    """The notes cited in the text, by number."""
+    problems: tuple[tuple[int, str], ...] = ()
+    """(line, message) for citations without a note and notes never cited."""
 
 
 # Link and image addresses may be relative or use one of these schemes; `javascript:`, `data:` etc. are dropped.
@@ -63,27 +70,40 @@ class _SafeLinksMarkdownIt(MarkdownIt):
 
 
 def make_parser(allow_raw_html: bool) -> MarkdownIt:
-    """A fresh parser: CommonMark plus tables and strikethrough; raw HTML is escaped unless allowed.
+    """A fresh parser: CommonMark plus tables, strikethrough and footnotes; raw HTML is escaped unless allowed.
 
     A link or image whose scheme is not in SAFE_SCHEMES is not made: its Markdown stays as plain text.
     """
     md = _SafeLinksMarkdownIt("commonmark", {"html": allow_raw_html, "typographer": False})
     md.enable(["table", "strikethrough"])
+    md.use(footnote_plugin, inline=False, move_to_end=False)
     return md
 
 
-def parse_markdown(md: MarkdownIt, body: str, first_line: int) -> Body:
-    """Split the body into top-level blocks; `first_line` is the body's first line in its file."""
-    env: dict[str, object] = {}
+def parse_markdown(md: MarkdownIt, body: str, first_line: int, doc_id: str = "") -> Body:
+    """Split the body into top-level blocks; `first_line` is the body's first line in its file.
+
+    `doc_id` (the article slug) goes into footnote ids, so that notes of several articles can share a page.
+    """
+    env: dict[str, object] = {"docId": doc_id or "note"}
     tokens = md.parse(body, env)
     blocks: list[Block] = []
     keywords: list[str] = []
+    notes: list[tuple[str, int, Sequence[Token]]] = []
+    problems: list[tuple[int, str]] = []
     start = 0
     while start < len(tokens):
         end = _block_end(tokens, start)
         group = tokens[start:end]
         head = group[0]
         line = (head.map[0] if head.map else 0) + first_line
+        if head.type == "footnote_reference_open":
+            notes.append((str(head.meta.get("label", "")), line, group[1:-1]))
+            start = end
+            continue
+        for missing in UNDEFINED_NOTE_RE.finditer(_prose_text(group)):
+            label = missing.group(1)
+            problems.append((line, f"footnote [^{label}] is cited but has no note ('[^{label}]: ...')"))
         kind = KINDS.get(head.type, BlockKind.HTML)
         if kind is BlockKind.HEADING:
             blocks.append(_heading(md, env, group, line))
@@ -93,9 +113,66 @@ def parse_markdown(md: MarkdownIt, body: str, first_line: int) -> Body:
             blocks.append(Block(BlockKind.HEADING, html, match, line, KEYWORD_LEVEL, "", _slug(match)))
         else:
             html = md.renderer.render(group, md.options, env)
-            blocks.append(Block(kind, html, plain_text(group), line))
+            blocks.append(Block(kind, html, plain_text(group), line, notes=_note_refs(group, env["docId"])))
         start = end
-    return Body(tuple(blocks), tuple(keywords))
+    footnotes = _footnotes(md, env, notes, problems)
+    return Body(tuple(blocks), tuple(keywords), footnotes, tuple(sorted(problems)))
+
+
+def _prose_text(group: Sequence[Token]) -> str:
+    """The text of a block outside code, where a `[^label]` citation could be meant."""
+    return "\n".join(
+        "".join(child.content for child in token.children or () if child.type == "text") for token in group
+    )
+
+
+def _note_refs(group: Sequence[Token], doc_id: object) -> tuple[str, ...]:
+    """Element ids of the footnote references in a block (as the footnote plugin renders them)."""
+    out: list[str] = []
+    for token in group:
+        for child in token.children or ():
+            if child.type == "footnote_ref":
+                sub = int(child.meta.get("subId", 0))
+                out.append(f"fnref-{doc_id}-{int(child.meta['id']) + 1}" + (f":{sub}" if sub > 0 else ""))
+    return tuple(out)
+
+
+def _footnotes(
+    md: MarkdownIt,
+    env: dict[str, object],
+    notes: list[tuple[str, int, Sequence[Token]]],
+    problems: list[tuple[int, str]],
+) -> tuple[Footnote, ...]:
+    data = env.get("footnotes")
+    refs: dict[str, int] = data.get("refs", {}) if isinstance(data, dict) else {}
+    cited: dict[int, dict[str, object]] = data.get("list", {}) if isinstance(data, dict) else {}
+    doc_id = env["docId"]
+    out: list[Footnote] = []
+    seen: set[str] = set()
+    for label, line, group in notes:
+        number = refs.get(":" + label, -1)
+        if label in seen:
+            problems.append((line, f"footnote [^{label}] has a second note; give each note its own label"))
+            continue
+        seen.add(label)
+        if number < 0:
+            problems.append((line, f"footnote [^{label}] is never cited in the text"))
+            continue
+        count = cited.get(number, {}).get("count", 1)
+        count = count if isinstance(count, int) and count > 0 else 1
+        base = f"fnref-{doc_id}-{number + 1}"
+        out.append(
+            Footnote(
+                number=number + 1,
+                label=label,
+                anchor=f"fn-{doc_id}-{number + 1}",
+                html=md.renderer.render(list(group), md.options, env),
+                text=plain_text(group),
+                line=line,
+                refs=(base, *(f"{base}:{sub}" for sub in range(1, count))),
+            )
+        )
+    return tuple(sorted(out, key=lambda note: note.number))
 
 
 def _block_end(tokens: Sequence[Token], start: int) -> int:

@@ -1,0 +1,119 @@
+"""Warnings `check` reports about a site that builds: unsourced figures, dead links, tags used once, drafts (pure)."""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterable, Sequence
+from html.parser import HTMLParser
+from pathlib import PurePosixPath
+from urllib.parse import unquote, urlsplit
+
+from kursk_site import urls
+from kursk_site.errors import ContentError
+from kursk_site.model import Article, KeyFigure, OutputFile, RawArticle, Site
+
+SOURCE_SUFFIXES = (".md", ".txt")
+
+
+def find_warnings(
+    site: Site, files: Sequence[OutputFile], drafts: Iterable[RawArticle | Article]
+) -> tuple[ContentError, ...]:
+    """Every warning about the site, sorted by place."""
+    paths = frozenset(f.path.as_posix() for f in files)
+    found: list[ContentError] = []
+    for article in site.articles:
+        found.extend(broken_links(article, paths))
+        found.extend(unsourced_figures(article.origin.path, article.figures))
+    found.extend(lonely_tags(site))
+    found.extend(draft_notes(drafts))
+    return tuple(sorted(found, key=ContentError.sort_key))
+
+
+def draft_notes(drafts: Iterable[RawArticle | Article]) -> list[ContentError]:
+    """A draft is left out of the build: say so, so it is not published by mistake or forgotten."""
+    return [
+        ContentError(raw.origin.path, raw.origin.line, "draft: left out of the build (build with --drafts to see it)")
+        for raw in drafts
+    ]
+
+
+def lonely_tags(site: Site) -> list[ContentError]:
+    """A tag only one article uses is often a typo of another (not reported on a one-article site)."""
+    if len(site.articles) < 2:
+        return []
+    out = []
+    for index in site.topics:
+        if len(index.articles) == 1:
+            article = site.article(index.articles[0])
+            out.append(
+                ContentError(
+                    article.origin.path,
+                    article.origin.line,
+                    f"tag {index.topic.name!r} is used by this article only (a typo of another tag?)",
+                )
+            )
+    return out
+
+
+def unsourced_figures(path: str, figures: Iterable[KeyFigure]) -> list[ContentError]:
+    """A figure the desk states without naming where it comes from."""
+    return [
+        ContentError(path, figure.line, f"figure {figure.value} {figure.label}: no source named for it".strip())
+        for figure in figures
+        if not figure.source
+    ]
+
+
+def broken_links(article: Article, paths: frozenset[str]) -> list[ContentError]:
+    """Links and images in the article's Markdown that point inside the site at a file the build does not make."""
+    page = urls.article_path(article.slug)
+    out = []
+    for part in article.parts:
+        blocks = (part.heading, *part.blocks) if part.heading else part.blocks
+        for block in blocks:
+            for target in _targets(block.html):
+                problem = _link_problem(page, target, paths)
+                if problem:
+                    out.append(ContentError(article.origin.path, block.line, problem))
+    return out
+
+
+def _link_problem(page: PurePosixPath, target: str, paths: frozenset[str]) -> str:
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not parts.path:
+        return ""  # another site, or a place on this page
+    path = unquote(parts.path)
+    base = "" if path.startswith("/") else posixpath.dirname(page.as_posix())
+    resolved = posixpath.normpath(posixpath.join(base, path.lstrip("/")))
+    if resolved.startswith("../") or resolved == "..":
+        return f"link {target!r} goes outside the site"
+    if path.endswith("/") or resolved == ".":
+        resolved = posixpath.join(resolved, "index.html") if resolved != "." else "index.html"
+    if resolved in paths or posixpath.join(resolved, "index.html") in paths:
+        return ""
+    hint = ""
+    stem, suffix = posixpath.splitext(resolved)
+    if suffix in SOURCE_SUFFIXES and posixpath.basename(stem):
+        guess = urls.article_path(posixpath.basename(stem)).as_posix()
+        if guess in paths:
+            hint = f"; link to the page instead: {urls.relative_url(page, guess)!r}"
+    return f"link {target!r} goes nowhere: the site has no {resolved}{hint}"
+
+
+class _LinkParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.targets: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        wanted = "href" if tag == "a" else "src" if tag == "img" else ""
+        for name, value in attrs:
+            if name == wanted and value:
+                self.targets.append(value)
+
+
+def _targets(html: str) -> list[str]:
+    parser = _LinkParser()
+    parser.feed(html)
+    parser.close()
+    return parser.targets

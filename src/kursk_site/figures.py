@@ -1,0 +1,241 @@
+"""Text -> the key figures it states, the sources it names and the claims it makes without one (pure)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from kursk_site.model import Block, BlockKind, KeyFigure
+
+TEXT_KINDS = frozenset({BlockKind.PARAGRAPH, BlockKind.LIST, BlockKind.QUOTE, BlockKind.TABLE})
+"""Blocks whose words are read; headings and code are not."""
+
+_APOS = "'\u2019"
+_NAME_WORD = rf"[A-Z][\w{_APOS}&.-]*"
+# A proper name: capitalised words, with small joining words inside ("Institute for the Study of War").
+_NAME = rf"{_NAME_WORD}(?:\s+(?:(?:of|for|the|and|on|de)\s+){{0,2}}{_NAME_WORD}){{0,6}}"
+"""Bounded (seven words at most), so a long run of capitalised words costs linear time, not quadratic."""
+_QUALIFIER = (
+    r"(?:well\s+over|over|more\s+than|almost|nearly|about|around|roughly|approximately|some|at\s+least|up\s+to"
+    r"|fewer\s+than|less\s+than|as\s+many\s+as|an\s+estimated|close\s+to|at\s+most|upwards\s+of)"
+)
+FIGURE_RE = re.compile(
+    rf"(?<![\w.,-])(?:(?P<qual>{_QUALIFIER})\s+)?(?P<cur>[$€£₽]\s?)?(?P<num>\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?)"
+    r"(?P<scale>\s+(?:thousand|million|billion|trillion)\b|(?:bn|m|k)\b)?(?P<pct>\s*%|\s+per\s?cent\b)?(?![\w%])",
+    re.IGNORECASE,
+)
+SCALES = MappingProxyType(
+    {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9, "trillion": 1e12}
+)
+YEAR_RE = re.compile(r"(?<![\w.,$€£₽-])(1[89]\d\d|20\d\d)(?![\w%]|[.,]\d)")
+LABEL_WORD_RE = re.compile(rf"\s*([^\W\d_][\w{_APOS}-]*)")
+PARTICIPLES_RE = re.compile(
+    r"\s+(?:were|was|are|is|have\s+been|has\s+been|had\s+been|been)\s+(\w+ed(?:\s+(?:or|and)\s+\w+ed)?)\b"
+)
+LABEL_STOP = frozenset((
+    "to", "in", "of", "at", "on", "for", "from", "with", "by", "and", "or", "but", "were", "was", "are", "is",
+    "have", "has", "had", "will", "would", "who", "which", "that", "the", "a", "an", "into", "as", "than", "since",
+    "during", "per", "each", "across", "including", "while", "after", "before", "this", "these", "those", "its",
+    "their", "it",
+))  # fmt: skip
+LABEL_VERBS = frozenset((
+    "met", "went", "came", "died", "fled", "fought", "left", "arrive", "arrives", "remain", "remains", "serve",
+    "serves", "fight", "fights", "face", "faces", "work", "works", "live", "lives", "join", "joined", "make",
+))  # fmt: skip
+"""Verbs that end a label ("3,000 troops arrived" counts troops); words ending in -ed end it too."""
+LABEL_WORDS = 4
+PERCENT_OF_RE = re.compile(r"\s+of(?:\s+(?:the|a|an|its|their))?(?=\s)", re.IGNORECASE)
+
+OUTLETS = (
+    "Agence France-Presse", "Al Jazeera", "Associated Press", "BBC", "Bloomberg", "Business Insider", "CNN",
+    "Daily NK", "Der Spiegel", "Financial Times", "Institute for the Study of War", "Interfax", "KCNA",
+    "Korean Central News Agency", "Kyiv Independent", "Le Monde", "Meduza", "NK News", "New York Times", "Newsweek",
+    "Politico", "RIA Novosti", "Reuters", "TASS", "The Economist", "The Guardian", "Wall Street Journal",
+    "Washington Post", "Yonhap",
+)  # fmt: skip
+"""News outlets and research bodies named as sources (matched as whole words, case as written)."""
+OUTLET_RE = re.compile(r"\b(?:" + "|".join(re.escape(name) for name in sorted(OUTLETS, key=len, reverse=True)) + r")\b")
+_SAYS = (
+    r"(?:said|says|reported|reports|wrote|writes|told|stated|states|claimed|claims|estimated|estimates|noted|notes"
+    r"|found|finds|offers|published|confirmed|confirms|announced|announces)"
+)
+SOURCE_RES = (
+    re.compile(rf"\baccording\s+to\s+(?:the\s+)?(?P<name>{_NAME})"),
+    re.compile(rf"\b(?:reported|published|cited|quoted)\s+by\s+(?:the\s+)?(?P<name>{_NAME})"),
+    re.compile(rf"(?:^|[\s(\"\u201c])(?:The\s+)?(?P<name>{_NAME})\s+{_SAYS}\b"),
+)
+NOT_NAMES = frozenset((
+    "It", "This", "That", "These", "Those", "They", "He", "She", "We", "I", "You", "There", "Here", "Officials",
+    "Experts", "Analysts", "Sources", "Reports", "Estimates", "Critics", "Observers", "Some", "Many", "Others",
+    "Witnesses", "Residents", "Diplomats", "Insiders", "Media", "One", "Both", "Each", "Most", "Few",
+))  # fmt: skip
+CLAIM_RE = re.compile(
+    r"\b(?:according\s+to\s+(?:some\s+|unnamed\s+|unconfirmed\s+|several\s+|various\s+|media\s+|local\s+|other\s+)?"
+    r"(?:reports|sources|estimates|accounts|officials|experts|analysts|observers)"
+    r"|estimates?\s+(?:suggest|show|indicate|put|say)s?"
+    r"|(?:some|unconfirmed|unverified|several|various|media|local|early|initial|other)\s+(?:reports|estimates|accounts)"
+    r"|reports\s+(?:of|suggest|say|said|indicate|claim)"
+    r"|it\s+(?:is|was|has\s+been)\s+(?:believed|thought|estimated|reported|understood|said|claimed|alleged|rumou?red)"
+    r"|(?:is|are|was|were)\s+(?:said|believed|thought|reported|rumou?red|alleged)\s+to"
+    r"|reportedly|allegedly|rumou?rs?\s+(?:of|that|say|suggest)"
+    r"|(?:officials|experts|analysts|sources|observers|diplomats|insiders|critics)\s+(?:say|said|believe|claim|suggest|warn|fear)"
+    r"|(?:some|many)\s+(?:say|believe|claim|suggest))\b",
+    re.IGNORECASE,
+)
+"""Words that make a claim without naming who makes it."""
+ABBREVIATIONS = frozenset((
+    "mr", "mrs", "ms", "dr", "gen", "lt", "col", "sgt", "capt", "maj", "st", "no", "vs", "etc", "e.g", "i.e",
+    "u.s", "u.k", "u.n", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+))  # fmt: skip
+SENTENCE_END_RE = re.compile(r"[.!?…][\"')\]\u201d\u2019]*\s+(?=[\"'(\u201c\u2018]?[A-Z0-9])")
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    text: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class NamedSource:
+    """A source the text names, at its first mention."""
+
+    name: str
+    sentence: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A sentence that makes a claim without naming its source, for the editor to check."""
+
+    phrase: str
+    """The words that make it, as written, e.g. `Estimates suggest`."""
+    sentence: str
+    line: int
+
+
+def split_sentences(text: str) -> tuple[str, ...]:
+    """Cut text at sentence ends (not after abbreviations such as `U.S.` or `Mr.`)."""
+    out: list[str] = []
+    start = 0
+    for match in SENTENCE_END_RE.finditer(text):
+        words = text[start : match.start() + 1].split()
+        last = words[-1].rstrip(".").strip("\"'(\u201c\u2018").casefold() if words else ""
+        if text[match.start()] == "." and (last in ABBREVIATIONS or len(last) == 1):
+            continue
+        out.append(text[start : match.end()].strip())
+        start = match.end()
+    if text[start:].strip():
+        out.append(text[start:].strip())
+    return tuple(out)
+
+
+def text_sentences(blocks: Iterable[Block]) -> Iterator[Sentence]:
+    """The sentences of every text block, with the block's line."""
+    for block in blocks:
+        if block.kind in TEXT_KINDS:
+            for sentence in split_sentences(block.text):
+                yield Sentence(sentence, block.line)
+
+
+def find_figures(blocks: Iterable[Block], *, section: str = "") -> tuple[KeyFigure, ...]:
+    """Numbers stated with what they count ("6,000 people"), money and percentages; years are not figures."""
+    figures: list[KeyFigure] = []
+    for sentence in text_sentences(blocks):
+        years = [m.group(1) for m in YEAR_RE.finditer(sentence.text)]
+        named = sources_in(sentence.text)
+        for match in FIGURE_RE.finditer(sentence.text):
+            if _is_year(match):
+                continue
+            label = _label(sentence.text, match)
+            if not label and not (match.group("cur") or match.group("pct")):
+                continue
+            value = " ".join(match.group(0).split())
+            figures.append(
+                KeyFigure(
+                    value=value,
+                    amount=_amount(match),
+                    label=label,
+                    section=section,
+                    source=named[0] if named else "",
+                    as_of=years[0] if years else "",
+                    sentence=sentence.text,
+                    line=sentence.line,
+                )
+            )
+    return tuple(figures)
+
+
+def sources_in(text: str) -> tuple[str, ...]:
+    """Names of the sources one sentence names, in order of appearance, without repeats."""
+    found: list[tuple[int, str]] = [(m.start(), m.group(0)) for m in OUTLET_RE.finditer(text)]
+    for pattern in SOURCE_RES:
+        for match in pattern.finditer(text):
+            name = match.group("name").rstrip(".")
+            if name.split()[0] not in NOT_NAMES and not name.endswith(tuple(_APOS)):
+                found.append((match.start("name"), name))
+    names: list[str] = []
+    for _start, name in sorted(found):
+        if not any(name in other or other in name for other in names):
+            names.append(name)
+    return tuple(names)
+
+
+def find_sources(blocks: Iterable[Block]) -> tuple[NamedSource, ...]:
+    """Every source the text names, at its first mention."""
+    seen: dict[str, NamedSource] = {}
+    for sentence in text_sentences(blocks):
+        for name in sources_in(sentence.text):
+            seen.setdefault(name.casefold(), NamedSource(name, sentence.text, sentence.line))
+    return tuple(seen.values())
+
+
+def find_claims(blocks: Iterable[Block]) -> tuple[Claim, ...]:
+    """Sentences with words like "estimates suggest" or "according to some reports" and no source named."""
+    claims: list[Claim] = []
+    for sentence in text_sentences(blocks):
+        match = CLAIM_RE.search(sentence.text)
+        if match and not sources_in(sentence.text):
+            claims.append(Claim(match.group(0), sentence.text, sentence.line))
+    return tuple(claims)
+
+
+def _is_year(match: re.Match[str]) -> bool:
+    number = match.group("num")
+    plain = not (match.group("qual") or match.group("cur") or match.group("scale") or match.group("pct"))
+    return plain and len(number) == 4 and number.isdigit() and 1800 <= int(number) <= 2100
+
+
+def _amount(match: re.Match[str]) -> float | None:
+    try:
+        amount = float(match.group("num").replace(",", ""))
+    except ValueError:
+        return None
+    scale = (match.group("scale") or "").strip().lower()
+    return amount * SCALES.get(scale, 1.0)
+
+
+def _ends_label(word: str, *, first: bool) -> bool:
+    folded = word.casefold()
+    return folded in LABEL_STOP or (not first and (folded.endswith("ed") or folded in LABEL_VERBS))
+
+
+def _label(text: str, match: re.Match[str]) -> str:
+    """What the number counts: the words after it up to a joining word or punctuation, plus "killed or wounded"."""
+    words: list[str] = []
+    at = match.end()
+    if match.group("pct") and (of := PERCENT_OF_RE.match(text, at)):
+        words.append(" ".join(of.group(0).split()))
+        at = of.end()
+    while len(words) < LABEL_WORDS:
+        word = LABEL_WORD_RE.match(text, at)
+        if not word or _ends_label(word.group(1), first=not words):
+            break
+        words.append(word.group(1))
+        at = word.end()
+    if participles := PARTICIPLES_RE.match(text, at):
+        words.append(participles.group(1))
+    return " ".join(words)

@@ -1,0 +1,133 @@
+"""Site + page -> schema.org JSON-LD (AnalysisNewsArticle, WebSite, BreadcrumbList), safe inside <script> (pure)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import PurePosixPath
+from types import MappingProxyType
+from typing import Any
+
+from kursk_site import urls
+from kursk_site.model import Article, EntityKind, Site
+from kursk_site.pages import Page
+
+CONTEXT = "https://schema.org"
+ENTITY_TYPES = MappingProxyType(
+    {
+        EntityKind.PERSON: "Person",
+        EntityKind.STATE: "Country",
+        EntityKind.PLACE: "Place",
+        EntityKind.ORGANISATION: "Organization",
+        EntityKind.UNIT: "Organization",
+        EntityKind.TERM: "DefinedTerm",
+    }
+)
+"""The schema.org type of each kind of entity."""
+_SCRIPT_SAFE = MappingProxyType(
+    str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+)
+
+
+def script_json(data: Any) -> str:
+    """JSON that cannot end or confuse its <script> element: <, >, & and line separators become \\u escapes."""
+    return json.dumps(data, ensure_ascii=False, indent=1).translate(_SCRIPT_SAFE)
+
+
+def structured_data(site: Site, page: Page) -> tuple[dict[str, Any], ...]:
+    """JSON-LD for `page`: WebSite on the home page, the article on article pages, breadcrumbs elsewhere."""
+    if page.path == urls.NOT_FOUND:
+        return ()
+    if page.template == "home.html":
+        return (_website(site),) if page.path == urls.HOME else ()
+    out: list[dict[str, Any]] = []
+    if page.article is not None:
+        out.append(_article(site, page.article))
+    out.append(_breadcrumbs(site, page))
+    return tuple(out)
+
+
+def _url(site: Site, path: PurePosixPath | str) -> str:
+    return urls.absolute_url(site.config.base_url, path)
+
+
+def _with_url(data: dict[str, Any], url: str) -> dict[str, Any]:
+    return {**data, "url": url} if url else data
+
+
+def _website(site: Site) -> dict[str, Any]:
+    config = site.config
+    data: dict[str, Any] = {"@context": CONTEXT, "@type": "WebSite", "name": config.title}
+    if config.description:
+        data["description"] = config.description
+    data["inLanguage"] = config.language
+    return _with_url(data, config.base_url)
+
+
+def _article(site: Site, article: Article) -> dict[str, Any]:
+    config = site.config
+    author_type = "Organization" if article.author in (config.author, config.title) else "Person"
+    data: dict[str, Any] = {
+        "@context": CONTEXT,
+        "@type": "AnalysisNewsArticle",
+        "headline": article.title,
+        "datePublished": _stamp(article),
+        "dateModified": article.modified.isoformat().replace("+00:00", "Z"),
+        "author": {"@type": author_type, "name": article.author},
+        "publisher": _with_url({"@type": "Organization", "name": config.title}, config.base_url),
+        "inLanguage": config.language,
+        "wordCount": article.words,
+    }
+    url = _url(site, urls.article_path(article.slug))
+    if url:
+        data["url"] = url
+        data["mainEntityOfPage"] = url
+    if article.summary:
+        data["description"] = article.summary
+    sections = [rule.title for rule in config.sections if article.parts_in(rule.key)]
+    if sections:
+        data["articleSection"] = sections
+    if article.topics:
+        data["keywords"] = [topic.name for topic in article.topics]
+    about = [
+        _with_url(
+            {
+                "@type": ENTITY_TYPES[index.entity.kind],
+                "name": index.entity.name,
+                "description": index.entity.description,
+            },
+            _url(site, urls.entity_path(index.entity.slug)),
+        )
+        for index in site.entities
+        if article.slug in index.articles
+    ]
+    if about:
+        data["about"] = about
+    if article.sources:
+        data["citation"] = [_with_url({"@type": "CreativeWork", "name": s.name}, s.url) for s in article.sources]
+    if article.corrections:
+        data["correction"] = [
+            {"@type": "CorrectionComment", "datePublished": c.date.date().isoformat(), "text": c.text}
+            for c in article.corrections
+        ]
+    return data
+
+
+def _stamp(article: Article) -> str:
+    return article.published.isoformat().replace("+00:00", "Z")
+
+
+def _breadcrumbs(site: Site, page: Page) -> dict[str, Any]:
+    trail: list[tuple[str, PurePosixPath]] = [(site.config.title, urls.HOME)]
+    if page.topic is not None:
+        trail.append(("Topics", urls.TOPICS))
+    if page.entity is not None:
+        trail.append(("People, places and terms", urls.ENTITIES))
+    trail.append((page.heading, page.path))
+    items = []
+    for position, (name, path) in enumerate(trail, 1):
+        item: dict[str, Any] = {"@type": "ListItem", "position": position, "name": name}
+        url = _url(site, path)
+        if url:
+            item["item"] = url
+        items.append(item)
+    return {"@context": CONTEXT, "@type": "BreadcrumbList", "itemListElement": items}

@@ -1,0 +1,131 @@
+"""Warnings `check` gives about a site that builds: dead internal links, tags used once, drafts, unsourced figures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kursk_site.build import check
+from kursk_site.checks import unsourced_figures
+from kursk_site.errors import BuildFailed
+from kursk_site.model import BuildOptions, KeyFigure, Project
+from tests.conftest import MakeSite
+
+
+def article(body: str, *, tags: str = "[Kursk]", draft: str = "false", date: str = "2024-11-05") -> str:
+    return f"---\ntitle: A title\ndate: {date}\ntags: {tags}\ndraft: {draft}\n---\n\n{body}\n"
+
+
+def warnings(root: Path, **options: bool) -> list[str]:
+    project = Project(root, root / "content", (), root / "build")
+    report = check(project, BuildOptions(**options))
+    return [str(w) for w in report.warnings]
+
+
+def test_a_link_to_a_page_that_exists_gives_no_warning(make_site: MakeSite) -> None:
+    root = make_site(
+        {
+            "content/articles/a.md": article(
+                "See [b](b.html), [topics](../topics/index.html) and [web](https://x.org/)."
+            ),
+            "content/articles/b.md": article("See [a](a.html#lede) and [top](#top)."),
+        }
+    )
+    assert warnings(root) == []
+
+
+def test_a_link_that_goes_nowhere_is_reported_at_its_line(make_site: MakeSite) -> None:
+    root = make_site({"content/articles/a.md": article("Lede.\n\nSee [gone](gone.html).")})
+    assert warnings(root) == [
+        "content/articles/a.md:10: link 'gone.html' goes nowhere: the site has no articles/gone.html"
+    ]
+
+
+def test_a_link_to_an_article_file_suggests_its_page(make_site: MakeSite) -> None:
+    root = make_site(
+        {
+            "content/articles/a.md": article("See [b](b.md)."),
+            "content/articles/b.md": article("Text."),
+        }
+    )
+    assert warnings(root) == [
+        "content/articles/a.md:8: link 'b.md' goes nowhere: the site has no articles/b.md;"
+        " link to the page instead: 'b.html'"
+    ]
+
+
+def test_a_missing_image_and_a_link_out_of_the_site_are_reported(make_site: MakeSite) -> None:
+    root = make_site({"content/articles/a.md": article("![map](../img/map.png)\n\n[up](../../../x.html)")})
+    assert warnings(root) == [
+        "content/articles/a.md:8: link '../img/map.png' goes nowhere: the site has no img/map.png",
+        "content/articles/a.md:10: link '../../../x.html' goes outside the site",
+    ]
+
+
+def test_a_static_file_counts_as_a_link_target(make_site: MakeSite) -> None:
+    root = make_site({"content/articles/a.md": article("![map](../img/map.png)"), "static/img/map.png": b"\x89PNG"})
+    assert warnings(root) == []
+
+
+def test_a_tag_used_by_one_article_of_several_is_reported(make_site: MakeSite) -> None:
+    root = make_site(
+        {
+            "content/articles/a.md": article("Text.", tags="[Kursk, Kurks]"),
+            "content/articles/b.md": article("Text.", tags="[Kursk]"),
+        }
+    )
+    assert warnings(root) == [
+        "content/articles/a.md:1: tag 'Kurks' is used by this article only (a typo of another tag?)"
+    ]
+
+
+def test_tags_of_a_one_article_site_are_not_reported(make_site: MakeSite) -> None:
+    root = make_site({"content/articles/a.md": article("Text.", tags="[Kursk, Russia]")})
+    assert warnings(root) == []
+
+
+def test_a_draft_is_reported_unless_drafts_are_built(make_site: MakeSite) -> None:
+    root = make_site(
+        {"content/articles/a.md": article("Text."), "content/articles/b.md": article("Text.", draft="true")}
+    )
+    assert warnings(root) == ["content/articles/b.md:1: draft: left out of the build (build with --drafts to see it)"]
+    assert warnings(root, drafts=True) == []
+
+
+def test_check_raises_every_content_error_like_build(make_site: MakeSite) -> None:
+    root = make_site(
+        {
+            "content/articles/a.md": article("Text.", date="2024-13-01"),
+            "content/articles/b.md": "---\ntitle: B\n---\n\nText.\n",
+        }
+    )
+    with pytest.raises(BuildFailed) as failed:
+        warnings(root)
+    assert [f"{e.path}:{e.line}" for e in failed.value.errors] == ["content/articles/a.md:3", "content/articles/b.md:2"]
+
+
+def test_a_figure_without_a_source_is_reported_at_its_line() -> None:
+    figures = [
+        KeyFigure("6,000", 6000.0, "people sent to Kursk", line=12),
+        KeyFigure("1,000", 1000.0, "sappers", source="Business Insider", line=13),
+    ]
+    assert [str(w) for w in unsourced_figures("content/articles/a.md", figures)] == [
+        "content/articles/a.md:12: figure 6,000 people sent to Kursk: no source named for it"
+    ]
+
+
+def test_a_front_matter_figure_without_a_source_is_reported_by_check(make_site: MakeSite) -> None:
+    root = make_site(
+        {
+            "content/articles/a.md": (
+                "---\ntitle: A title\ndate: 2024-11-05\nsources: [Business Insider]\nfigures:\n"
+                "  - value: over 6,000\n    label: killed or wounded\n"
+                "  - value: 1,000\n    label: sappers\n    source: Business Insider\n---\n\nText.\n"
+            )
+        }
+    )
+    found = warnings(root)
+    assert len(found) == 1
+    assert found[0].startswith("content/articles/a.md:")
+    assert found[0].endswith(": figure over 6,000 killed or wounded: no source named for it")

@@ -1,0 +1,98 @@
+"""figures.py: key figures, named sources and unattributed claims found in text."""
+
+from __future__ import annotations
+
+from kursk_site.figures import find_claims, find_figures, find_sources, sources_in, split_sentences
+from kursk_site.model import Block, BlockKind
+
+
+def para(text: str, line: int = 1) -> Block:
+    return Block(BlockKind.PARAGRAPH, "", text, line)
+
+
+def figures(text: str) -> list[tuple[str, float | None, str]]:
+    return [(f.value, f.amount, f.label) for f in find_figures([para(text)])]
+
+
+def test_numbers_with_what_they_count_are_key_figures() -> None:
+    text = (
+        "Kim Jong Un\u2019s latest decision to send another 6,000 people to Kursk, including 1,000 sappers "
+        "(combat engineers) and 5,000 construction workers, underscores the ties."
+    )
+    assert figures(text) == [
+        ("6,000", 6000.0, "people"),
+        ("1,000", 1000.0, "sappers"),
+        ("5,000", 5000.0, "construction workers"),
+    ]
+
+
+def test_a_qualifier_is_kept_in_the_value_and_killed_or_wounded_in_the_label() -> None:
+    assert figures("Estimates suggest over 6,000 North Koreans were killed or wounded in the initial fighting.") == [
+        ("over 6,000", 6000.0, "North Koreans killed or wounded")
+    ]
+
+
+def test_money_percentages_and_scales_are_figures_even_without_a_label() -> None:
+    assert figures("The deal is worth $2.5 billion, or 15% of the budget.") == [
+        ("$2.5 billion", 2.5e9, ""),
+        ("15%", 15.0, "of the budget"),
+    ]
+
+
+def test_years_and_bare_numbers_are_not_figures() -> None:
+    assert figures("The first units came in 2024, and Su-34 jets flew over in 2025.") == []
+
+
+def test_a_figure_keeps_its_sentence_line_section_source_and_year() -> None:
+    block = para("The war goes on. Yonhap reported that 800 engineers arrived in 2024. Nothing else.", 7)
+    (figure,) = find_figures([block], section="deployment")
+    assert figure.sentence == "Yonhap reported that 800 engineers arrived in 2024."
+    assert (figure.line, figure.section, figure.source, figure.as_of) == (7, "deployment", "Yonhap", "2024")
+
+
+def test_headings_are_not_searched_for_figures() -> None:
+    heading = Block(BlockKind.HEADING, "", "Why 6,000 soldiers matter", 3, 2)
+    assert find_figures([heading]) == ()
+
+
+def test_sentences_are_not_cut_after_abbreviations() -> None:
+    assert split_sentences("South Korea and the U.S. will respond. Mr. Kim said so. Done!") == (
+        "South Korea and the U.S. will respond.",
+        "Mr. Kim said so.",
+        "Done!",
+    )
+
+
+def test_sources_are_found_by_outlet_name_according_to_and_reporting_verbs() -> None:
+    assert sources_in("Business Insider offers more insights into the arrangements.") == ("Business Insider",)
+    assert sources_in("According to the Institute for the Study of War, losses rose.") == (
+        "Institute for the Study of War",
+    )
+    assert sources_in("South Korea\u2019s National Intelligence Service said so.") == (
+        "South Korea\u2019s National Intelligence Service",
+    )
+    assert sources_in("Officials said it. They reported more. According to some reports, it rose.") == ()
+
+
+def test_each_source_is_listed_once_at_its_first_mention() -> None:
+    found = find_sources([para("Reuters said so.", 2), para("Reuters said it again.", 5)])
+    assert [(s.name, s.line, s.sentence) for s in found] == [("Reuters", 2, "Reuters said so.")]
+
+
+def test_claims_without_a_named_source_are_listed_with_their_words() -> None:
+    block = para(
+        "The deployment began in 2024. Estimates suggest over 6,000 were hurt. Reports of memorials spread. "
+        "According to some reports, Pyongyang is paid. Reportedly more will come. Officials say it is over.",
+        4,
+    )
+    assert [(c.phrase, c.line) for c in find_claims([block])] == [
+        ("Estimates suggest", 4),
+        ("Reports of", 4),
+        ("According to some reports", 4),
+        ("Reportedly", 4),
+        ("Officials say", 4),
+    ]
+
+
+def test_a_claim_that_names_its_source_is_not_listed() -> None:
+    assert find_claims([para("According to Reuters, estimates suggest 500 were hurt.")]) == ()

@@ -1,0 +1,123 @@
+"""Front matter figures: and corrections: -> KeyFigures and Corrections, with positioned errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from kursk_site.cli import main
+from kursk_site.content.analysis import read_amount
+from tests.conftest import MakeSite
+
+ARTICLE = """\
+---
+title: Sappers arrive
+date: 2024-11-05
+updated: 2024-11-07
+sources:
+  - name: Desk Wire
+    url: https://example.org/wire
+figures:
+  - value: "1,000"
+    label: sappers sent
+    section: deployment
+    source: desk wire
+    as_of: 2024-11
+  - value: over 6,000
+    label: killed or wounded
+    section: casualties
+corrections:
+  - date: 2024-11-07
+    text: An earlier version gave the wrong month.
+  - date: 2024-11-06
+    kind: update
+    text: Figures added.
+---
+
+Lede.
+
+## Troops arrive
+
+Text.
+"""
+
+
+@pytest.mark.parametrize(("text", "amount"), [("6,000", 6000.0), ("over 6,000", 6000.0), ("1.5 million", 1.5)])
+def test_a_figure_value_is_read_as_its_first_number(text: str, amount: float) -> None:
+    assert read_amount(text) == amount
+
+
+def test_figures_show_their_source_or_say_none_is_named(make_site: MakeSite) -> None:
+    root = make_site({"content/articles/a.md": ARTICLE})
+    assert main(["build", "--source", str(root)]) == 0
+    article = (root / "build/articles/a.html").read_text()
+    assert '<p class="figure-value">1,000</p>' in article
+    assert '<a href="https://example.org/wire" rel="external">Desk Wire</a>' in article
+    assert "As of November 2024" in article
+    assert '<span class="unsourced">No source named</span>' in article
+    assert "Date not given" in article
+    home = (root / "build/index.html").read_text()
+    assert "By the numbers" in home and "over 6,000" in home
+    casualties = (root / "build/sections/casualties.html").read_text()
+    assert "over 6,000" in casualties and "1,000" not in casualties
+
+
+def test_corrections_are_shown_at_the_top_newest_first(make_site: MakeSite) -> None:
+    root = make_site({"content/articles/a.md": ARTICLE})
+    assert main(["build", "--source", str(root)]) == 0
+    article = (root / "build/articles/a.html").read_text()
+    top = article.index('<aside class="corrections"')
+    assert top < article.index('<div class="prose">')
+    assert article.index("Correction, <time") < article.index("Update, <time")
+    assert '<time datetime="2024-11-07">7 November 2024</time>:</strong> An earlier version' in article
+
+
+def test_corrections_are_carried_into_both_feeds(make_site: MakeSite) -> None:
+    root = make_site({"content/articles/a.md": ARTICLE})
+    assert main(["build", "--source", str(root)]) == 0
+    assert "An earlier version gave the wrong month." in (root / "build/feed.xml").read_text()
+    assert "An earlier version gave the wrong month." in (root / "build/feed.json").read_text()
+    assert "<updated>2024-11-07T00:00:00Z</updated>" in (root / "build/feed.xml").read_text()
+
+
+BAD = """\
+---
+title: Bad
+date: 2024-11-05
+updated: 2024-11-06
+sources: [Desk Wire]
+figures:
+  - value: many
+    label: people
+    section: deploymnet
+    source: Other Wire
+    as_of: last year
+    unit: people
+corrections:
+  - date: 2024-11-01
+    text: Too early.
+  - date: 2024-11-09
+    kind: erratum
+    text: Later than updated.
+---
+
+Text.
+"""
+
+
+def test_every_figure_and_correction_problem_is_reported_with_its_line(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = make_site({"content/articles/a.md": BAD})
+    assert main(["build", "--source", str(root)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    path = "content/articles/a.md"
+    assert err[:-1] == [
+        f"{path}:4: updated: is earlier than the latest correction; set it to that date or later",
+        f"{path}:7: value: expected a number such as '6,000' or 'over 6,000', got 'many'",
+        f"{path}:9: section: unknown section 'deploymnet'; expected one of: deployment, casualties, economics, outlook",
+        f"{path}:10: source: 'Other Wire' is not in this article's sources (named there: Desk Wire)",
+        f"{path}:11: as_of: expected YYYY, YYYY-MM or YYYY-MM-DD, got 'last year'",
+        f"{path}:12: unknown figure key 'unit'; expected one of: value, label, section, source, as_of",
+        f"{path}:14: date: is earlier than the article's date",
+        f"{path}:17: kind: expected one of: correction, update, got 'erratum'",
+    ]

@@ -1,0 +1,126 @@
+"""content/wire.py: plain text -> title, Blocks with lines, keyword topics."""
+
+from __future__ import annotations
+
+from kursk_site.config import decode_text
+from kursk_site.content.wire import headline_slug, looks_like_heading, parse_wire
+from kursk_site.model import BlockKind
+
+
+def shape(text: str, **kwargs: str) -> list[tuple[int, str, str]]:
+    """(line, kind, text) of each block; kind is p, h2 or h3."""
+    wire = parse_wire(text, 1, **kwargs)
+    kinds = {BlockKind.PARAGRAPH: "p"}
+    return [(b.line, kinds.get(b.kind, f"h{b.level}"), b.text) for b in wire.blocks]
+
+
+def test_the_first_non_empty_line_is_the_title_and_is_not_a_block() -> None:
+    wire = parse_wire("\n\nSappers Arrive\nThe first group crossed.\n", 1)
+    assert (wire.title, wire.title_line) == ("Sappers Arrive", 3)
+    assert shape("\n\nSappers Arrive\nThe first group crossed.\n") == [(4, "p", "The first group crossed.")]
+
+
+def test_without_blank_lines_every_line_is_a_paragraph() -> None:
+    text = "Title\nFirst paragraph here.\nSecond paragraph here.\n"
+    assert shape(text) == [(2, "p", "First paragraph here."), (3, "p", "Second paragraph here.")]
+
+
+def test_with_blank_lines_wrapped_lines_are_joined_into_one_paragraph() -> None:
+    text = "Title\n\nEngineers began clearing mines in the\nborder villages this week.\n\nA second paragraph.\n"
+    assert shape(text) == [
+        (3, "p", "Engineers began clearing mines in the border villages this week."),
+        (6, "p", "A second paragraph."),
+    ]
+
+
+def test_a_short_line_without_a_full_stop_followed_by_text_is_a_heading() -> None:
+    text = "Title\nThe lede.\nWho Is Being Sent\nThe first group crossed.\n"
+    assert shape(text)[1] == (3, "h2", "Who Is Being Sent")
+
+
+def test_a_question_is_a_heading_and_a_closing_colon_is_dropped() -> None:
+    text = "Title\nThe lede.\nWill more troops arrive?\nPerhaps.\nBackground:\nThe first units came in 2024.\n"
+    assert [(line, kind, words) for line, kind, words in shape(text) if kind == "h2"] == [
+        (3, "h2", "Will more troops arrive?"),
+        (5, "h2", "Background"),
+    ]
+
+
+def test_a_heading_candidate_at_the_end_of_the_text_stays_a_paragraph() -> None:
+    assert shape("Title\nThe lede.\nMore to follow\n")[-1] == (3, "p", "More to follow")
+
+
+def test_two_short_lines_in_a_row_the_first_is_not_a_heading() -> None:
+    blocks = shape("Title\nThe lede.\nMoscow Talks\nNew Talks Begin\nThe talks began on Monday.\n")
+    assert [kind for _line, kind, _text in blocks] == ["p", "p", "h2", "p"]
+
+
+def test_a_sentence_is_never_a_heading() -> None:
+    assert not looks_like_heading("The talks began.")
+    assert not looks_like_heading("the talks begin")
+    assert not looks_like_heading("One, two, three,")
+    assert looks_like_heading("Casualties and Consequences: The Human Cost of Collaboration")
+
+
+def test_a_wrapped_line_ending_in_a_joining_word_is_not_taken_for_a_heading() -> None:
+    text = "Title\n\nEngineering units from Pyongyang began clearing the\nMines in the villages were old.\n\nNext.\n"
+    assert shape(text)[0] == (
+        3,
+        "p",
+        "Engineering units from Pyongyang began clearing the Mines in the villages were old.",
+    )
+
+
+def test_keyword_lines_become_level_3_subheadings_and_topics() -> None:
+    wire = parse_wire("Title\nThe lede.\nLSI Keyword: Military Technology\nText.\nKeyword: Rail\nMore.\n", 1)
+    assert wire.keywords == ("Military Technology", "Rail")
+    subheadings = [(b.line, b.level, b.text, b.slug) for b in wire.blocks if b.kind is BlockKind.HEADING]
+    assert subheadings == [(3, 3, "Military Technology", "military-technology"), (5, 3, "Rail", "rail")]
+
+
+def test_an_explicit_section_marker_makes_a_heading_with_that_section() -> None:
+    wire = parse_wire("Title\nThe lede.\nAny words at all here, even long ones {section: economics}\nText.\n", 1)
+    heading = wire.blocks[1]
+    assert (heading.kind, heading.text, heading.section) == (
+        BlockKind.HEADING,
+        "Any words at all here, even long ones",
+        "economics",
+    )
+
+
+def test_text_is_escaped_never_taken_as_html() -> None:
+    wire = parse_wire('Title\nA <script>alert("x")</script> & more.\n', 1)
+    assert wire.blocks[0].html == "<p>A &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; more.</p>\n"
+    assert wire.blocks[0].text == 'A <script>alert("x")</script> & more.'
+
+
+def test_a_bom_and_windows_or_old_mac_line_endings_give_the_same_blocks() -> None:
+    unix = parse_wire(decode_text(b"Title\nThe lede.\nNext Steps\nText.\n", "a.txt"), 1)
+    for data in (
+        b"\xef\xbb\xbfTitle\r\nThe lede.\r\nNext Steps\r\nText.\r\n",
+        b"Title\rThe lede.\rNext Steps\rText.\r",
+    ):
+        assert parse_wire(decode_text(data, "a.txt"), 1) == unix
+
+
+def test_a_left_quote_typed_for_an_apostrophe_is_mended() -> None:
+    wire = parse_wire("Title\nKim Jong Un\u2018s actions and \u2018quoted\u2019 words.\n", 1)
+    assert wire.blocks[0].text == "Kim Jong Un\u2019s actions and \u2018quoted\u2019 words."
+
+
+def test_a_front_matter_title_takes_the_first_line_only_when_it_repeats_it() -> None:
+    same = parse_wire("A Quiet Week\nText.\n", 5, title="A quiet week")
+    assert (same.title, [b.text for b in same.blocks]) == ("A quiet week", ["Text."])
+    other = parse_wire("Little moved this week.\nText.\n", 5, title="A Quiet Week")
+    assert [b.text for b in other.blocks] == ["Little moved this week.", "Text."]
+
+
+def test_lines_count_from_the_body_s_first_line_in_the_file() -> None:
+    assert shape("Title\nText.\n")[0][0] == 2
+    assert parse_wire("Title\nText.\n", 4).blocks[0].line == 5
+
+
+def test_headline_slug_uses_the_part_before_a_colon() -> None:
+    assert headline_slug("North Korea\u2019s Kursk Deployment: A Deep Dive") == "north-koreas-kursk-deployment"
+    assert headline_slug("Update: Kursk") == "update-kursk"
+    assert len(headline_slug("word " * 40)) <= 60
