@@ -45,11 +45,17 @@ def fixture_params(name: str) -> list[object]:
     ]
 
 
-def build_site(root: Path, out: Path, *, base_url: str | None = None, drafts: bool = False) -> BuildReport:
-    """Build the site folder `root` into `out` in-process (its templates/ folder, if any, shadows the theme)."""
+def build_site(
+    root: Path, out: Path, *, base_url: str | None = None, drafts: bool = False, cache: bool = False
+) -> BuildReport:
+    """Build the site folder `root` into `out` in-process (its templates/ folder, if any, shadows the theme).
+
+    Without the build cache unless asked: golden cases and the shipped site are built from the repository,
+    and a test writes nothing there.
+    """
     templates = root / "templates"
     project = Project(root, root / "content", (templates,) if templates.is_dir() else (), out)
-    return build(project, BuildOptions(base_url=base_url, drafts=drafts))
+    return build(project, BuildOptions(base_url=base_url, drafts=drafts, cache=cache))
 
 
 def tree_bytes(folder: Path) -> dict[str, bytes]:

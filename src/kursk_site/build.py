@@ -1,82 +1,113 @@
-"""The pipeline, top to bottom: load -> model -> render -> write."""
+"""The pipeline, top to bottom: load -> model -> render -> write, reusing what the build cache holds."""
 
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
 
 from kursk_site import urls
-from kursk_site.assemble import assemble_site, make_article
+from kursk_site.assemble import assemble_site
+from kursk_site.cache import CACHE_DIR, Cache, CacheIndex, open_cache, save_cache, stamp_inputs, tool_fingerprint
 from kursk_site.checks import find_warnings
 from kursk_site.config import load_config
-from kursk_site.content import load_articles
 from kursk_site.content.discover import display_path
 from kursk_site.content.entities import load_entities
 from kursk_site.content.static import collect_static
 from kursk_site.content.timeline import load_timeline
 from kursk_site.errors import BuildFailed, ContentError
 from kursk_site.feeds import render_feed
+from kursk_site.incremental import (
+    LoadedArticles,
+    RenderedPages,
+    load_articles_cached,
+    page_entries,
+    render_pages_cached,
+)
 from kursk_site.jsonfeed import render_json_feed
 from kursk_site.model import (
+    Article,
     BuildOptions,
     BuildReport,
     CheckReport,
     Entity,
     OutputFile,
     Project,
-    RawArticle,
     Site,
     TimelineEvent,
 )
-from kursk_site.render import make_env, render_feed_bodies, render_pages, render_search_script
-from kursk_site.schedule import Selection, select_articles
+from kursk_site.parallel import worker_count
+from kursk_site.render import make_env, render_feed_bodies, render_search_script
+from kursk_site.schedule import Selection, same_selection, select_articles, within
 from kursk_site.search import render_search_index
 from kursk_site.sitemap import render_sitemap
-from kursk_site.writer import check_out_dir, write_site
+from kursk_site.writer import check_out_dir, output_intact, reusable_outputs, write_site
 
 Progress = Callable[[str], None]
 """Told the name of each stage as it starts (the command line shows it on a terminal)."""
 
 THEME = Path(__file__).parent / "templates"
 """The built-in theme: templates, and static/ for the stylesheet."""
+PACKAGE = Path(__file__).parent
 
 
 def build(project: Project, options: BuildOptions, progress: Progress | None = None) -> BuildReport:
     """Build the whole site into `project.out_dir`; raises BuildFailed (nothing written) on bad input."""
     start = time.perf_counter()
     check_out_dir(project.out_dir, (project.root,), inputs=(project.content_dir, *project.template_dirs))
+    tool = tool_fingerprint(PACKAGE)
+    cache = open_cache(project.root / CACHE_DIR if options.cache else None, tool)
+    # the options (future, drafts, search, base_url; the build date is checked against the range of dates that
+    # select the same articles) and every file of the content folder (site.yaml, timeline.yaml, entities.yaml,
+    # the articles), the templates and the theme take part in this key
+    inputs = stamp_inputs(_input_folders(project), tool, dataclasses.replace(options, now=None), project.out_dir)
+    unchanged = cache.index.inputs == inputs and within(options, cache.index.now_range)
+    if unchanged and output_intact(project.out_dir):  # nothing changed: nothing to read or write
+        pages, files, size, articles, left_out = cache.index.summary
+        return BuildReport(pages, files, 0, size, time.perf_counter() - start, articles, left_out=left_out)
     tell = progress or _silent
     tell("reading content")
-    site, selection = _load(project, options)
+    site, selection, loaded = _load(project, options, cache, tool)
     tell(f"rendering {len(site.articles)} article{'s' if len(site.articles) != 1 else ''}")
-    files = render_site(site, project)
-    tell(f"writing {len(files)} files")
-    stats = write_site(files, project.out_dir)
-    pages = sum(1 for f in files if f.path.suffix == ".html")
+    compiled = dict(cache.index.templates)
+    rendered, outputs, count = render_site(site, project, cache, loaded, compiled)
+    tell(f"writing {count} files")
+    stats = write_site(outputs, project.out_dir, rendered.kept)
     left_out = len(selection.drafts) + len(selection.scheduled)
+    summary = (len(rendered.pages), stats.files, stats.bytes, len(site.articles), left_out)
+    entries = page_entries(rendered, stats.digests)
+    now_range = same_selection(loaded.articles, options)
+    index = CacheIndex(tool, inputs, summary, loaded.entries, entries, compiled, now_range, rendered.whole_site)
+    warnings = (*cache.warnings, *save_cache(cache, index, loaded.parsed))
     seconds = time.perf_counter() - start
-    return BuildReport(pages, stats.files, stats.written, stats.bytes, seconds, len(site.articles), left_out)
+    return BuildReport(
+        summary[0], summary[1], stats.written, stats.bytes, seconds, summary[3], warnings, left_out=left_out
+    )
 
 
 def check(project: Project, options: BuildOptions, progress: Progress | None = None) -> CheckReport:
-    """Everything `build` does but write: raises BuildFailed on errors, returns the warnings."""
+    """Everything `build` does but write (and it neither reads nor writes the build cache): raises BuildFailed
+    on errors, returns the warnings."""
     tell = progress or _silent
     tell("reading content")
-    site, selection = _load(project, options)
+    cache = open_cache(None, "")
+    site, selection, loaded = _load(project, options, cache, "")
     tell(f"rendering {len(site.articles)} article{'s' if len(site.articles) != 1 else ''}")
-    files = render_site(site, project)
-    pages = sum(1 for f in files if f.path.suffix == ".html")
-    return CheckReport(pages, len(site.articles), find_warnings(site, files, selection.drafts))
+    rendered, outputs, _ = render_site(site, project, cache, loaded, {})
+    files = tuple(outputs)
+    return CheckReport(len(rendered.pages), len(site.articles), find_warnings(site, files, selection.drafts))
 
 
 def load_site(project: Project, options: BuildOptions) -> Site:
-    """The assembled site, with drafts and future articles left out as `options` say."""
-    return _load(project, options)[0]
+    """The assembled site, with drafts and future articles left out as `options` say; read without the build cache."""
+    return _load(project, options, open_cache(None, ""), "")[0]
 
 
-def _load(project: Project, options: BuildOptions) -> tuple[Site, Selection]:
+def _load(
+    project: Project, options: BuildOptions, cache: Cache, tool: str
+) -> tuple[Site, Selection[Article], LoadedArticles]:
     site_yaml = project.content_dir / "site.yaml"
     display = display_path(site_yaml, project.root)
     if not site_yaml.is_file():
@@ -85,11 +116,13 @@ def _load(project: Project, options: BuildOptions) -> tuple[Site, Selection]:
     if options.search:
         config = dataclasses.replace(config, search=True)
     errors: list[ContentError] = []
-    raws: tuple[RawArticle, ...] = ()
+    loaded = LoadedArticles((), {}, {})
     timeline: tuple[TimelineEvent, ...] = ()
     entities: tuple[Entity, ...] = ()
     try:
-        raws = load_articles(project.content_dir / "articles", project.root, config)
+        loaded = load_articles_cached(
+            project.content_dir / "articles", project.root, config, cache, tool, worker_count()
+        )
     except BuildFailed as e:
         errors.extend(e.errors)
     try:
@@ -104,28 +137,44 @@ def _load(project: Project, options: BuildOptions) -> tuple[Site, Selection]:
         errors.extend(e.errors)
     if errors:
         raise BuildFailed(errors)
-    selection = select_articles(raws, options)
-    articles = [make_article(raw, config) for raw in selection.published]
-    return assemble_site(config, articles, timeline, entities), selection
+    selection = select_articles(loaded.articles, options)
+    return assemble_site(config, selection.published, timeline, entities), selection, loaded
 
 
 def _silent(stage: str) -> None:
     pass
 
 
-def render_site(site: Site, project: Project) -> tuple[OutputFile, ...]:
-    env = make_env(project.template_dirs, THEME)
-    pages = render_pages(site, env, project.root)
+def render_site(
+    site: Site, project: Project, cache: Cache, loaded: LoadedArticles, compiled: dict[str, bytes]
+) -> tuple[RenderedPages, Iterator[OutputFile], int]:
+    """The pages (rendered lazily, batch by batch, as the writer takes them) and every other output file; the
+    count is of all files in the output, pages kept from the previous build included."""
+    env = make_env(project.template_dirs, THEME, compiled)
+    source_keys = {path: entry.key for path, entry in loaded.entries.items()}
+    reusable = reusable_outputs(project.out_dir) if cache.folder is not None else {}
+    rendered = render_pages_cached(site, env, project.root, cache, source_keys, reusable, worker_count())
     bodies = render_feed_bodies(site, env, project.root)
     feed = render_feed(site, bodies)
     json_feed = render_json_feed(site, bodies)
     modified = {urls.article_path(a.slug): a.modified for a in site.articles}
-    listed = [(p.path, modified.get(p.path, site.updated)) for p in pages if p.path != urls.SEARCH]  # noindex
+    updated = site.updated  # once: it looks at every article
+    listed = [(p.path, modified.get(p.path, updated)) for p in rendered.pages if p.path != urls.SEARCH]  # noindex
     sitemap = render_sitemap(site.config.base_url, listed)
-    static_dirs = (*(d / "static" for d in project.template_dirs), THEME / "static")
     static = collect_static(
-        (*((d, PurePosixPath("assets")) for d in static_dirs), (project.root / "static", PurePosixPath("."))),
+        (*((d, PurePosixPath("assets")) for d in _static_dirs(project)), (project.root / "static", PurePosixPath("."))),
         project.root,
     )
     search = (render_search_index(site), render_search_script(env, project.root)) if site.config.search else ()
-    return (*pages, feed, json_feed, *sitemap, *static, *search)
+    others = (feed, json_feed, *sitemap, *static, *search)
+    return rendered, itertools.chain(rendered.files, others), len(rendered.pages) + len(others)
+
+
+def _static_dirs(project: Project) -> tuple[Path, ...]:
+    return (*(d / "static" for d in project.template_dirs), THEME / "static")
+
+
+def _input_folders(project: Project) -> tuple[Path, ...]:
+    """Every folder the build reads: the content (site.yaml, timeline.yaml, entities.yaml, the articles),
+    the templates (with their static files), the theme."""
+    return (project.content_dir, *project.template_dirs, project.root / "static", THEME)

@@ -15,7 +15,9 @@ from kursk_site.model import Article, KeyFigure, OutputFile, RawArticle, Site
 SOURCE_SUFFIXES = (".md", ".txt")
 
 
-def find_warnings(site: Site, files: Sequence[OutputFile], drafts: Iterable[RawArticle]) -> tuple[ContentError, ...]:
+def find_warnings(
+    site: Site, files: Sequence[OutputFile], drafts: Iterable[RawArticle | Article]
+) -> tuple[ContentError, ...]:
     """Every warning about the site, sorted by place."""
     paths = frozenset(f.path.as_posix() for f in files)
     found: list[ContentError] = []
@@ -27,7 +29,7 @@ def find_warnings(site: Site, files: Sequence[OutputFile], drafts: Iterable[RawA
     return tuple(sorted(found, key=ContentError.sort_key))
 
 
-def draft_notes(drafts: Iterable[RawArticle]) -> list[ContentError]:
+def draft_notes(drafts: Iterable[RawArticle | Article]) -> list[ContentError]:
     """A draft is left out of the build: say so, so it is not published by mistake or forgotten."""
     return [
         ContentError(raw.origin.path, raw.origin.line, "draft: left out of the build (build with --drafts to see it)")

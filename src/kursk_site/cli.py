@@ -95,6 +95,12 @@ def make_parser() -> argparse.ArgumentParser:
     cmd.add_argument("--out", type=Path, metavar="DIR", help="the output folder (default: SOURCE/build)")
     cmd.add_argument("--base-url", metavar="URL", help="the address the site is published at")
     cmd.add_argument(
+        "--no-cache",
+        dest="cache",
+        action="store_false",
+        help="build everything from scratch, neither reading nor writing the build cache (SOURCE/.kursk-cache)",
+    )
+    cmd.add_argument(
         "--search", action="store_true", help="write the search page and its index (as `search: true` in site.yaml)"
     )
     cmd.set_defaults(run=run_build)
@@ -170,6 +176,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def run_build(args: argparse.Namespace, console: Console) -> int:
     report = build(_project(args), _options(args), console.progress)
     console.end_progress()
+    for warning in report.warnings:
+        console.err(f"kursk-site: warning: {warning}")
     console.out(_summary(report, args))
     return EXIT_OK
 
@@ -299,6 +307,7 @@ def _options(args: argparse.Namespace) -> BuildOptions:
         future=args.future,
         now=_build_date(),
         search=getattr(args, "search", False),
+        cache=getattr(args, "cache", True),
     )
 
 

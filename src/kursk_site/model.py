@@ -96,6 +96,8 @@ class BuildOptions:
     """Include articles dated after `now`."""
     now: datetime | None = None
     """The build date (from the command line: SOURCE_DATE_EPOCH or the clock); None publishes every date."""
+    cache: bool = True
+    """Reuse and update the build cache in SOURCE/.kursk-cache; False builds everything from scratch."""
     search: bool = False
     """Switches search on even when site.yaml does not."""
 
@@ -418,6 +420,8 @@ class BuildReport:
     bytes: int
     seconds: float
     articles: int
+    warnings: tuple[str, ...] = ()
+    """Problems that did not stop the build, e.g. a damaged build cache that was ignored."""
     left_out: int = 0
     """Articles left out: drafts, and articles dated in the future."""
 

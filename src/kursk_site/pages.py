@@ -63,6 +63,8 @@ class Page:
     articles: tuple[Article, ...] = ()
     topic: TopicIndex | None = None
     pager: Pager | None = None
+    lead: Article | None = None
+    """The newest article, shown at the top of the first home page."""
     entity: EntityIndex | None = None
     events: tuple[TimelineEvent, ...] = ()
     """Timeline events the page shows."""
@@ -196,6 +198,7 @@ def _home_pages(site: Site) -> list[Page]:
                 "home",
                 articles=chunk,
                 pager=pager,
+                lead=site.articles[0] if number == 1 and site.articles else None,
             )
         )
     return pages

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import math
 import traceback
+from collections.abc import MutableMapping, Sequence
 from datetime import datetime
 from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 import jinja2
+import jinja2.bccache
+import jinja2.meta
+import jinja2.nodes
 from jinja2 import pass_context
 from markupsafe import Markup
 
@@ -37,8 +43,28 @@ from kursk_site.structured import script_json, structured_data
 WORDS_PER_MINUTE = 230
 
 
-def make_env(search_path: tuple[Path, ...], builtin: Path) -> jinja2.Environment:
-    """A fresh environment: the site's template folders first, then the built-in theme (also as `base:NAME`)."""
+class MappingBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates kept in a mapping that the build cache stores; Jinja checks each against its source."""
+
+    def __init__(self, store: MutableMapping[str, bytes]) -> None:
+        self.store = store
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        data = self.store.get(bucket.key)
+        if data is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+def make_env(
+    search_path: tuple[Path, ...], builtin: Path, compiled: MutableMapping[str, bytes] | None = None
+) -> jinja2.Environment:
+    """A fresh environment: the site's template folders first, then the built-in theme (also as `base:NAME`).
+
+    `compiled` keeps compiled templates between builds (see MappingBytecodeCache).
+    """
     loader = jinja2.ChoiceLoader(
         [
             jinja2.FileSystemLoader([str(p) for p in (*search_path, builtin)]),
@@ -53,6 +79,7 @@ def make_env(search_path: tuple[Path, ...], builtin: Path) -> jinja2.Environment
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,
+        bytecode_cache=MappingBytecodeCache(compiled) if compiled is not None else None,
     )
     env.filters.update(
         url=_url,
@@ -200,12 +227,14 @@ def _entity_href(at: PurePosixPath, entity: Entity) -> str:
     return urls.relative_url(at, urls.entity_path(entity.slug))
 
 
-def render_pages(site: Site, env: jinja2.Environment, root: Path) -> tuple[OutputFile, ...]:
-    """Every HTML page of the site; template problems become ContentErrors pointing into the template."""
+def render_pages(
+    site: Site, env: jinja2.Environment, root: Path, pages: Sequence[Page] | None = None
+) -> tuple[OutputFile, ...]:
+    """Every HTML page of the site (or just `pages`); template problems become ContentErrors in the template."""
     sections = section_links(site)
     tones = {link.rule.key: link.tone for link in sections}
     out = []
-    for page in plan_pages(site):
+    for page in plan_pages(site) if pages is None else pages:
         extra: dict[str, Any] = {}
         if page.article is not None and site.entities:
             extra["linker"] = MentionLinker(
@@ -214,6 +243,70 @@ def render_pages(site: Site, env: jinja2.Environment, root: Path) -> tuple[Outpu
         html = render_template(env, page.template, root, site=site, page=page, sections=sections, tones=tones, **extra)
         out.append(OutputFile(page.path, html.encode("utf-8"), page.template))
     return tuple(out)
+
+
+def compile_templates(env: jinja2.Environment) -> None:
+    """Load every template now (broken ones are reported when a page uses them)."""
+    assert env.loader is not None
+    for name in env.loader.list_templates():
+        if name.endswith((".html", ".xml")):
+            with contextlib.suppress(jinja2.TemplateError):
+                env.get_template(name)
+
+
+def page_context(site: Site) -> tuple[object, ...]:
+    """What every page shows besides its Page value: the settings, the section links (with their counts), the
+    timeline and the entities (timeline.yaml and entities.yaml count like the settings: a change re-renders all)."""
+    sections = section_links(site)
+    entities = tuple(index.entity for index in site.entities)  # what the mention linker of article pages uses
+    return (site.config, sections, {link.rule.key: link.tone for link in sections}, site.timeline, entities)
+
+
+def template_digest(env: jinja2.Environment) -> str:
+    """Digest of every template the environment can load, by name and source."""
+    digest = hashlib.blake2b(digest_size=16)
+    loader = env.loader
+    assert loader is not None
+    for name in sorted(loader.list_templates()):
+        try:
+            source = loader.get_source(env, name)[0]
+        except jinja2.TemplateNotFound:
+            continue
+        digest.update(f"{len(name)}:{name}:{len(source)}:".encode() + source.encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+def reads_whole_site(env: jinja2.Environment, name: str) -> bool:
+    """Whether template `name`, or one it extends, includes or imports, reads `site` beyond `site.config`.
+
+    Such a page depends on every article; any other page depends only on its Page value and `page_context`.
+    Unknown or broken templates count as reading everything.
+    """
+    seen: set[str] = set()
+    todo = [name]
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        try:
+            source = env.loader.get_source(env, current)[0] if env.loader else ""
+            tree = env.parse(source)
+        except jinja2.TemplateError:
+            return True
+        if _uses_site(tree):
+            return True
+        for ref in jinja2.meta.find_referenced_templates(tree):
+            if ref is None:
+                return True
+            todo.append(ref)
+    return False
+
+
+def _uses_site(node: jinja2.nodes.Node, parent: jinja2.nodes.Node | None = None) -> bool:
+    if isinstance(node, jinja2.nodes.Name) and node.name == "site":
+        return not (isinstance(parent, jinja2.nodes.Getattr) and parent.attr == "config" and parent.node is node)
+    return any(_uses_site(child, node) for child in node.iter_child_nodes())
 
 
 def render_search_script(env: jinja2.Environment, root: Path) -> OutputFile:

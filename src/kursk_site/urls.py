@@ -50,8 +50,20 @@ def relative_url(from_path: PurePosixPath, to_path: PurePosixPath | str) -> str:
     `to_path` may carry a `#fragment`. A link to a folder's index.html keeps the file name, so it works from disk.
     """
     target, _, fragment = str(to_path).partition("#")
-    rel = posixpath.relpath(target, posixpath.dirname(str(from_path)) or ".") if target else ""
+    rel = _relative(str(from_path), target) if target else ""
     return f"{rel}#{fragment}" if fragment else rel
+
+
+def _relative(from_path: str, target: str) -> str:
+    """posixpath.relpath(target, dirname(from_path)) for clean relative paths, without its cost per link."""
+    start = from_path.split("/")[:-1]
+    parts = target.split("/")
+    if any(p in ("", ".", "..") for p in (*start, *parts)):
+        return posixpath.relpath(target, posixpath.dirname(from_path) or ".")
+    common = 0
+    while common < len(start) and common < len(parts) and start[common] == parts[common]:
+        common += 1
+    return "/".join([".."] * (len(start) - common) + parts[common:]) or "."
 
 
 def absolute_url(base_url: str, path: PurePosixPath | str) -> str:

@@ -12,9 +12,9 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
 
 from kursk_site.errors import BuildFailed, ContentError, UsageError
 from kursk_site.model import OutputFile
@@ -33,6 +33,8 @@ class WriteStats:
     written: int
     """Files whose bytes changed; the rest are kept as they were (same inode, same modification time)."""
     bytes: int
+    digests: Mapping[str, str] = field(default_factory=dict)
+    """Digest of the bytes of every file written or kept, by output path (as the manifest records them)."""
 
 
 def check_out_dir(out_dir: Path, protected: Sequence[Path], *, inputs: Sequence[Path] = ()) -> None:
@@ -66,9 +68,41 @@ def check_out_dir(out_dir: Path, protected: Sequence[Path], *, inputs: Sequence[
             raise UsageError(f"refusing to replace {out_dir}: it holds {name}, which kursk-site did not write")
 
 
-def write_site(files: Sequence[OutputFile], out_dir: Path) -> WriteStats:
-    """Write `files` into a new folder and swap it in for `out_dir` in one step; on failure `out_dir` is untouched."""
-    _check_paths(files)
+def content_digest(data: bytes) -> str:
+    """The digest the manifest records for a file's bytes."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def reusable_outputs(out_dir: Path) -> dict[str, str]:
+    """Files of the previous build still as it wrote them: output path -> digest of their bytes."""
+    out: dict[str, str] = {}
+    for rel, recorded in _read_manifest(out_dir).items():
+        try:
+            stat = os.stat(out_dir / rel)
+        except OSError:
+            continue
+        if isinstance(recorded, list) and len(recorded) == 3 and recorded[1:] == [stat.st_size, stat.st_mtime_ns]:
+            out[rel] = str(recorded[0])
+    return out
+
+
+def output_intact(out_dir: Path) -> bool:
+    """True when the output folder holds exactly the files the previous build wrote, unchanged."""
+    manifest = _read_manifest(out_dir)
+    if not manifest or len(reusable_outputs(out_dir)) != len(manifest):
+        return False
+    count = sum(len(names) for _, _, names in os.walk(out_dir))
+    return count == len(manifest) + 1  # and the marker
+
+
+def write_site(files: Iterable[OutputFile], out_dir: Path, kept: Mapping[str, str] | None = None) -> WriteStats:
+    """Write `files` into a new folder and swap it in for `out_dir` in one step; on failure `out_dir` is untouched.
+
+    `files` may be a generator: each file is written as it comes, so the whole site is never held in memory.
+    `kept` names files of the previous build to carry over unchanged (output path -> digest of their bytes).
+    Bad or doubled paths are all reported together, and then nothing is swapped in.
+    """
+    kept = kept or {}
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     with _lock(out_dir):
         _remove_stale_temps(out_dir)
@@ -76,64 +110,94 @@ def write_site(files: Sequence[OutputFile], out_dir: Path) -> WriteStats:
         tmp = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX + out_dir.name + "-", dir=out_dir.parent))
         try:
             os.chmod(tmp, 0o755)
-            stats, manifest = _fill(tmp, files, out_dir, old)
-            (tmp / MARKER).write_text(json.dumps(manifest, sort_keys=True, separators=(",", ":")), encoding="utf-8")
+            fill = _Fill(tmp, out_dir, old)
+            fill.carry_over(kept)
+            for file in files:
+                fill.write(file)
+            if fill.errors:
+                raise BuildFailed(fill.errors)
+            data = json.dumps(fill.manifest, sort_keys=True, separators=(",", ":"))
+            (tmp / MARKER).write_text(data, encoding="utf-8")
             _swap(tmp, out_dir)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
-    return stats
+    digests = {rel: str(entry[0]) for rel, entry in fill.manifest.items()}
+    return WriteStats(len(fill.manifest), fill.written, fill.size, digests)
 
 
-def _check_paths(files: Sequence[OutputFile]) -> None:
-    errors: list[ContentError] = []
-    seen: dict[str, OutputFile] = {}
-    for file in files:
-        rel = file.path.as_posix()
-        if file.path.is_absolute() or ".." in file.path.parts or rel in ("", ".") or rel == MARKER:
-            errors.append(ContentError(file.origin or rel, 0, f"refusing to write {rel!r}: outside the output folder"))
-            continue
+class _Fill:
+    """Fills the new output folder file by file, checking each path, and keeps its manifest."""
+
+    def __init__(self, tmp: Path, out_dir: Path, old: dict[str, list[int | str]]) -> None:
+        self.tmp, self.root, self.out_dir, self.old = tmp, tmp.resolve(), out_dir, old
+        self.manifest: dict[str, list[int | str]] = {}
+        self.errors: list[ContentError] = []
+        self.written = self.size = 0
+        self._seen: dict[str, str] = {}
+        self._made: set[Path] = set()
+
+    def _target(self, path: PurePosixPath, origin: str) -> Path | None:
+        """Where `path` goes, or None (with an error noted) when it is outside the folder or written twice."""
+        rel = path.as_posix()
+        target = self.tmp / rel
+        if path.is_absolute() or ".." in path.parts or rel in ("", ".", MARKER) or not self._inside(target.parent):
+            self.errors.append(ContentError(origin or rel, 0, f"refusing to write {rel!r}: outside the output folder"))
+            return None
         key = rel.casefold()  # one file on case-insensitive disks too
-        if key in seen:
-            errors.append(ContentError(file.origin or rel, 0, f"{rel} is written twice: also by {seen[key].origin}"))
-        seen[key] = file
-    if errors:
-        raise BuildFailed(errors)
+        if key in self._seen:
+            self.errors.append(ContentError(origin or rel, 0, f"{rel} is written twice: also by {self._seen[key]}"))
+            return None
+        self._seen[key] = origin or rel
+        return target
 
+    def _inside(self, folder: Path) -> bool:
+        """Make `folder` and check that it resolves inside the new output folder (once per folder)."""
+        if folder not in self._made:
+            folder.mkdir(parents=True, exist_ok=True)
+            if not folder.resolve().is_relative_to(self.root):
+                return False
+            self._made.add(folder)
+        return True
 
-def _fill(
-    tmp: Path, files: Sequence[OutputFile], out_dir: Path, old: dict[str, list[int | str]]
-) -> tuple[WriteStats, dict[str, list[int | str]]]:
-    root = tmp.resolve()
-    manifest: dict[str, list[int | str]] = {}
-    written = size = 0
-    made: set[Path] = set()
-    for file in files:
+    def write(self, file: OutputFile) -> None:
+        target = self._target(file.path, file.origin)
+        if target is None or self.errors:
+            return  # the build fails: check the remaining paths, write nothing more
         rel = file.path.as_posix()
-        target = tmp / rel
-        if not target.resolve().is_relative_to(root):
-            raise BuildFailed([ContentError(file.origin or rel, 0, f"refusing to write {rel!r}: outside the output")])
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        digest = hashlib.blake2b(file.data, digest_size=16).hexdigest()
-        if not _reuse(out_dir / rel, target, digest, old.get(rel)):
+        digest = content_digest(file.data)
+        if not _reuse(self.out_dir / rel, target, digest, self.old.get(rel)):
             target.write_bytes(file.data)
-            written += 1
+            self.written += 1
         stat = target.stat()
-        manifest[rel] = [digest, stat.st_size, stat.st_mtime_ns]
-        size += len(file.data)
-    return WriteStats(len(files), written, size), manifest
+        self.manifest[rel] = [digest, stat.st_size, stat.st_mtime_ns]
+        self.size += len(file.data)
+
+    def carry_over(self, kept: Mapping[str, str]) -> None:
+        """Hard-link the kept files of the previous build; their manifest entries stay as they were."""
+        for rel, digest in kept.items():
+            target = self._target(PurePosixPath(rel), rel)
+            if target is None:
+                continue
+            recorded = self.old.get(rel)
+            if recorded is None or not _reuse(self.out_dir / rel, target, digest, recorded):
+                raise UsageError(f"{self.out_dir / rel} changed while the site was being built; run the build again")
+            self.manifest[rel] = recorded
+            self.size += int(recorded[1])
 
 
 def _reuse(previous: Path, target: Path, digest: str, recorded: list[int | str] | None) -> bool:
-    """Hard-link the previous build's file when its bytes are unchanged, so its modification time is kept."""
+    """Hard-link the previous build's file when its bytes are unchanged, so its modification time is kept
+    (copied with its time where the disk has no hard links)."""
     if recorded is None or recorded[0] != digest:
         return False
     try:
         stat = previous.stat()
         if [digest, stat.st_size, stat.st_mtime_ns] != recorded:
             return False  # changed by hand since
-        os.link(previous, target)
+        try:
+            os.link(previous, target)
+        except OSError:
+            shutil.copy2(previous, target)
     except OSError:
         return False
     return True

@@ -89,4 +89,4 @@ def test_a_build_killed_at_any_moment_leaves_the_old_or_the_new_site(tmp_path: P
         check_whole(out, sites)
     assert main(argv) == 0
     assert temp_folders(out) == []
-    assert sorted(p.name for p in site.iterdir()) == ["build", "content"]
+    assert sorted(p.name for p in site.iterdir()) == [".kursk-cache", "build", "content"]

@@ -14,7 +14,7 @@ from kursk_site.content.frontmatter import split_front_matter
 from kursk_site.content.markdown import make_parser, parse_markdown
 from kursk_site.content.wire import parse_wire
 from kursk_site.errors import BuildFailed, ContentError, SourcePos
-from kursk_site.model import Footnote, RawArticle, SiteConfig, SourceKind
+from kursk_site.model import Article, Footnote, RawArticle, SiteConfig, SourceKind
 from kursk_site.yamlsrc import YamlDoc, load_yaml
 
 WIRE_DATE_HINT = (
@@ -84,9 +84,9 @@ def parse_article(
     )
 
 
-def check_unique_slugs(articles: Iterable[RawArticle]) -> list[ContentError]:
+def check_unique_slugs(articles: Iterable[RawArticle | Article]) -> list[ContentError]:
     """Two articles with one slug would write one page: name every file involved."""
-    by_slug: dict[str, list[RawArticle]] = defaultdict(list)
+    by_slug: dict[str, list[RawArticle | Article]] = defaultdict(list)
     for article in articles:
         by_slug[article.slug].append(article)
     errors: list[ContentError] = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -24,15 +25,24 @@ def discover_articles(articles_dir: Path, root: Path) -> tuple[ArticleFile, ...]
     if not articles_dir.is_dir():
         return ()
     found: list[ArticleFile] = []
-    for path in articles_dir.rglob("*"):
-        rel = path.relative_to(articles_dir)
-        if any(part.startswith((".", "_")) or part.endswith("~") for part in rel.parts):
-            continue
-        kind = SUFFIXES.get(path.suffix.lower())
-        if kind is None or not path.is_file():
-            continue
-        found.append(ArticleFile(path, display_path(path, root), kind))
+    prefix = display_path(articles_dir, root)
+    for folder, dirnames, filenames in os.walk(articles_dir, followlinks=True):
+        dirnames[:] = sorted(d for d in dirnames if not _hidden(d))
+        rel = os.path.relpath(folder, articles_dir)
+        for name in filenames:
+            kind = SUFFIXES.get(os.path.splitext(name)[1].lower())
+            if kind is None or _hidden(name):
+                continue
+            path = Path(folder, name)
+            if not path.is_file():
+                continue
+            display = f"{prefix}/{name}" if rel == "." else f"{prefix}/{Path(rel).as_posix()}/{name}"
+            found.append(ArticleFile(path, display, kind))
     return tuple(sorted(found, key=lambda f: f.display))
+
+
+def _hidden(name: str) -> bool:
+    return name.startswith((".", "_")) or name.endswith("~")
 
 
 def display_path(path: Path, root: Path) -> str:

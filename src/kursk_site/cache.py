@@ -1,0 +1,359 @@
+"""The persistent build cache in SOURCE/.kursk-cache: what earlier builds parsed and wrote, keyed by digests.
+
+Everything here is an optimisation: a missing, stale or damaged cache only makes the build slower. Keys are digests
+of everything a result depends on, so a build that uses the cache gives the bytes a cold build gives.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import enum
+import hashlib
+import io
+import os
+import pickle
+import sys
+import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields, is_dataclass
+from datetime import date, datetime
+from pathlib import Path, PurePath
+from typing import Any, cast
+
+from kursk_site import __version__
+from kursk_site.model import Article
+
+CACHE_DIR = ".kursk-cache"
+"""Beside content/ in the site folder; safe to delete at any time."""
+MAGIC = b"kursk-site cache\n"
+FORMAT = 3
+INDEX = "index.bin"
+SHARDS = "shards"
+"""Stored articles, in files named by the first two digits of their key (a one-article edit rewrites one)."""
+
+
+def tool_fingerprint(package_dir: Path) -> str:
+    """The version and the code of this kursk-site: a cache made by any other code is stale."""
+    digest = hashlib.blake2b(f"{__version__}:{FORMAT}:{sys.version}".encode(), digest_size=16)
+    for path in sorted(package_dir.rglob("*.py")):
+        digest.update(path.relative_to(package_dir).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def digest_bytes(*parts: bytes | str) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        data = part.encode() if isinstance(part, str) else part
+        digest.update(len(data).to_bytes(8, "little") + data)
+    return digest.hexdigest()
+
+
+def digest_value(value: object) -> str:
+    """Digest of a value made of frozen dataclasses, tuples, strings, numbers and dates."""
+    return hashlib.blake2b(pickle.dumps(value, protocol=5), digest_size=16).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class FileStamp:
+    """What a file looked like when it was read: a changed size, time or inode means it must be read again."""
+
+    size: int
+    mtime_ns: int
+    inode: int
+
+    @staticmethod
+    def of(stat: os.stat_result) -> FileStamp:
+        return FileStamp(stat.st_size, stat.st_mtime_ns, stat.st_ino)
+
+
+def stamp_inputs(folders: Iterable[Path], *values: object) -> str:
+    """Digest of the stamp of every file below `folders` and of `values`: equal means no input changed."""
+    digest = hashlib.blake2b(pickle.dumps(values, protocol=5), digest_size=16)
+    for folder in folders:
+        digest.update(b"\0folder\0" + os.fsencode(folder))
+        for dirpath, dirnames, filenames in os.walk(folder):
+            dirnames.sort()
+            for name in sorted(filenames):
+                path = os.path.join(dirpath, name)
+                try:
+                    stat = os.stat(path)
+                except OSError:
+                    continue
+                digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ino}\n".encode())
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleEntry:
+    stamp: FileStamp
+    content: str
+    """Digest of the file's bytes."""
+    key: str
+    """Digest of the file's bytes, its path, the settings and the tool: names the stored Article."""
+
+
+@dataclass(frozen=True, slots=True)
+class PageEntry:
+    key: str
+    """Digest of everything the page shows and the templates that draw it."""
+    output: str
+    """Digest of the bytes written for it (as the output folder's manifest records them)."""
+
+
+@dataclass(frozen=True, slots=True)
+class CacheIndex:
+    """What the last successful build read and wrote."""
+
+    tool: str
+    inputs: str = ""
+    """Digest of every input file's stamp and the build options; equal means nothing changed."""
+    summary: tuple[int, int, int, int, int] = (0, 0, 0, 0, 0)
+    """pages, files, bytes, articles, articles left out of that build, to report a build that had nothing to do."""
+    articles: Mapping[str, ArticleEntry] = field(default_factory=dict)
+    """By the article's path as shown in messages."""
+    pages: Mapping[str, PageEntry] = field(default_factory=dict)
+    """By output path."""
+    templates: Mapping[str, bytes] = field(default_factory=dict)
+    """Compiled templates, as Jinja's bytecode cache keeps them (checked against the source when loaded)."""
+    now_range: tuple[datetime | None, datetime | None] = (None, None)
+    """The build dates that select the same articles as that build (see schedule.same_selection)."""
+    whole_site: Mapping[str, bool] = field(default_factory=dict)
+    """Whether a template reads the whole site, by template digest and name (see render.reads_whole_site)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Cache:
+    """An open cache folder (or none, for --no-cache): the index read from it and why it was not usable."""
+
+    folder: Path | None
+    index: CacheIndex
+    warnings: tuple[str, ...] = ()
+    shards: dict[str, dict[str, Article]] = field(default_factory=dict, compare=False)
+    """Shard files read so far in this build: shard name -> article key -> the stored article."""
+
+
+def open_cache(folder: Path | None, tool: str) -> Cache:
+    """Read the cache index; anything unreadable gives an empty index and a warning (the build goes cold)."""
+    empty = CacheIndex(tool)
+    if folder is None:
+        return Cache(None, empty)
+    path = folder / INDEX
+    shown = f"{folder.name}/{INDEX}"  # relative to the site folder, where the cache lives
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return Cache(folder, empty)
+    except OSError as e:
+        return Cache(folder, empty, (f"cannot read the build cache {shown}: {e.strerror or e}; building from scratch",))
+    try:
+        index = _decode(data)
+    except _OtherFormat:  # written by another version of kursk-site: stale, not damaged
+        return Cache(folder, empty)
+    except Exception:
+        return Cache(folder, empty, (f"the build cache {shown} is damaged or not kursk-site's; building from scratch",))
+    if index.tool != tool:  # another version of kursk-site: stale, not damaged
+        return Cache(folder, empty)
+    return Cache(folder, index)
+
+
+def pack(value: object) -> bytes:
+    """kursk-site values as bytes that `unpack` loads quickly (also used between worker processes)."""
+    out = io.BytesIO()
+    _Pickler(out).dump(value)
+    return out.getvalue()
+
+
+def unpack(data: bytes) -> Any:
+    """The value `pack` stored; only kursk-site's own values and plain types are loaded."""
+    return _Unpickler(io.BytesIO(data)).load()
+
+
+def _encode(value: object) -> bytes:
+    payload = pack(value)
+    header = MAGIC + FORMAT.to_bytes(4, "little") + hashlib.blake2b(payload, digest_size=16).digest()
+    return header + payload
+
+
+def _decode(data: bytes) -> Any:
+    """The value stored by `_encode`; raises ValueError for anything else (a damaged or foreign file)."""
+    start = len(MAGIC) + 4 + 16
+    if not data.startswith(MAGIC):
+        raise ValueError("not a kursk-site cache file")
+    if int.from_bytes(data[len(MAGIC) : len(MAGIC) + 4], "little") != FORMAT:
+        raise _OtherFormat()
+    payload = data[start:]
+    if hashlib.blake2b(payload, digest_size=16).digest() != data[start - 16 : start]:
+        raise ValueError("checksum mismatch")
+    return unpack(payload)
+
+
+class _OtherFormat(ValueError):
+    """A cache file of another format version."""
+
+
+class _Pickler(pickle.Pickler):
+    """Stores a dataclass as a call of its class with its fields, which loads several times faster than the
+    default for frozen, slotted dataclasses (that one looks up the field list again for every object)."""
+
+    def __init__(self, out: io.BytesIO) -> None:
+        super().__init__(out, protocol=5)
+        self._names: dict[type, tuple[str, ...] | None] = {}
+
+    def reducer_override(self, obj: object) -> Any:
+        kind = type(obj)
+        names = self._names.get(kind, ())
+        if names == ():
+            names = self._names[kind] = _init_fields(kind)
+        if names is None:
+            return NotImplemented
+        return (kind, tuple(getattr(obj, name) for name in names))
+
+
+def _init_fields(kind: type) -> tuple[str, ...] | None:
+    """The fields of a kursk-site dataclass whose constructor takes them all, else None."""
+    if not kind.__module__.startswith("kursk_site.") or not is_dataclass(kind):
+        return None
+    found = fields(kind)
+    return tuple(f.name for f in found) if all(f.init for f in found) else None
+
+
+class _Unpickler(pickle.Unpickler):
+    """Loads only kursk-site's own values and the plain types they hold, never arbitrary callables."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if module.startswith("kursk_site.") or (module, name) in SAFE_GLOBALS:
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"refusing to load {module}.{name} from the build cache")
+
+
+SAFE_GLOBALS = frozenset(
+    {
+        ("datetime", "datetime"),
+        ("datetime", "date"),
+        ("datetime", "timedelta"),
+        ("datetime", "timezone"),
+        ("pathlib", "PurePosixPath"),
+        ("copyreg", "_reconstructor"),
+        ("builtins", "object"),
+        ("builtins", "frozenset"),
+        ("builtins", "set"),
+    }
+)
+
+
+def load_article(cache: Cache, key: str) -> Article | None:
+    """The Article stored under `key`, or None when it is missing or unreadable (it is parsed again)."""
+    if cache.folder is None:
+        return None
+    return _shard(cache, key[:2]).get(key)
+
+
+def _shard(cache: Cache, name: str) -> dict[str, Article]:
+    """The articles of one shard file (read once per build); a damaged file counts as empty."""
+    if name not in cache.shards:
+        assert cache.folder is not None
+        try:
+            value = _decode((cache.folder / SHARDS / f"{name}.bin").read_bytes())
+        except Exception:
+            value = {}
+        ok = isinstance(value, dict) and all(isinstance(a, Article) for a in value.values())
+        cache.shards[name] = value if ok else {}
+    return cache.shards[name]
+
+
+def save_cache(cache: Cache, index: CacheIndex, new_articles: Mapping[str, Article]) -> tuple[str, ...]:
+    """Store the index and the newly parsed articles, and drop articles no longer used; returns warnings."""
+    if cache.folder is None:
+        return ()
+    used = {entry.key for entry in index.articles.values()}
+    dropped = {entry.key for entry in cache.index.articles.values()} - used
+    touched: dict[str, dict[str, Article]] = {key[:2]: {} for key in dropped}
+    for key, article in new_articles.items():
+        touched.setdefault(key[:2], {})[key] = article
+    try:
+        for name, new in sorted(touched.items()):
+            shard = {key: article for key, article in _shard(cache, name).items() if key in used}
+            shard.update(new)
+            path = cache.folder / SHARDS / f"{name}.bin"
+            if shard:
+                _write_atomic(path, _encode(shard))
+            else:
+                path.unlink(missing_ok=True)
+        _write_atomic(cache.folder / INDEX, _encode(index))
+    except OSError as e:
+        return (f"cannot write the build cache {cache.folder.name}/: {e.strerror or e}; the next build starts cold",)
+    return ()
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+class PageKeys:
+    """Digests of page values in which every Article counts by its own digest, worked out once per build.
+
+    A value is reduced to plain tuples first: a dataclass to its name and the fields that take part in equality,
+    a Part of a known article to its article's cache key and its position, a known Article to its digest.
+    """
+
+    def __init__(self, articles: Iterable[Article], source_keys: Mapping[str, str]) -> None:
+        self._fields: dict[type, tuple[str, ...]] = {}
+        self._known: dict[int, tuple[str, str]] = {}
+        self._done: dict[int, tuple[object, object]] = {}
+        """Dataclass values reduced so far, by id, each with the value itself (which keeps its id from reuse)."""
+        articles = tuple(articles)
+        for article in articles:
+            key = source_keys[article.origin.path]
+            for number, part in enumerate(article.parts):
+                self._known[id(part)] = ("part", f"{key}:{number}")
+        for article in articles:
+            self._known[id(article)] = ("article", self.key(article))
+
+    def key(self, *values: object) -> str:
+        """Digest of `values` (frozen dataclasses, tuples, mappings, text, numbers, dates, paths, enums)."""
+        data = pickle.dumps(self._plain(values), protocol=5)
+        return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+    def _plain(self, value: object) -> object:
+        kind = type(value)
+        if kind in _ATOMS:
+            return value
+        if kind is tuple or kind is list:
+            items = tuple(cast("Iterable[object]", value))
+            if all(type(item) is str for item in items):  # e.g. the slugs of a topic's articles
+                return items
+            return tuple(self._plain(item) for item in items)
+        known = self._known.get(id(value))
+        if known is not None:
+            return known
+        names = self._fields.get(kind)
+        if names is None and is_dataclass(kind):
+            names = self._fields[kind] = tuple(f.name for f in fields(kind) if f.compare)
+        if names is not None:
+            done = self._done.get(id(value))
+            if done is not None:
+                return done[1]
+            plain = (kind.__qualname__, *(self._plain(getattr(value, name)) for name in names))
+            self._done[id(value)] = (value, plain)
+            return plain
+        if isinstance(value, Mapping):
+            return ("mapping", *((self._plain(k), self._plain(v)) for k, v in value.items()))
+        if isinstance(value, enum.Enum):
+            return (kind.__qualname__, value.value)
+        if isinstance(value, (set, frozenset)):
+            return ("set", *sorted((self._plain(item) for item in value), key=repr))
+        if isinstance(value, PurePath):
+            return ("path", str(value))
+        return value  # dates and other plain values pickle as they are
+
+
+_ATOMS = frozenset({str, int, float, bool, type(None), bytes, datetime, date})

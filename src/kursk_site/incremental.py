@@ -1,0 +1,200 @@
+"""Parse only the article files that changed and render only the pages that changed, on several cores when it pays."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kursk_site.assemble import make_article
+from kursk_site.cache import (
+    ArticleEntry,
+    Cache,
+    FileStamp,
+    PageEntry,
+    PageKeys,
+    digest_bytes,
+    digest_value,
+    load_article,
+    pack,
+    unpack,
+)
+from kursk_site.config import read_bytes
+from kursk_site.content import ArticleFile, check_unique_slugs, discover_articles, make_parser, parse_article
+from kursk_site.errors import BuildFailed, ContentError
+from kursk_site.model import Article, OutputFile, Site, SiteConfig
+from kursk_site.pages import Page, plan_pages
+from kursk_site.parallel import map_chunks, split
+from kursk_site.render import compile_templates, page_context, reads_whole_site, render_pages, template_digest
+
+if TYPE_CHECKING:
+    import jinja2
+
+PARALLEL_FILES = 150
+"""Parse on several cores from this many changed files on (below it, starting workers costs more than it saves)."""
+PARALLEL_PAGES = 300
+"""Render on several cores from this many changed pages on."""
+BATCH_PAGES = 1200
+"""Pages rendered before they are written: bounds the memory that rendered pages take."""
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedArticles:
+    articles: tuple[Article, ...]
+    """Every article, drafts included, in file order."""
+    entries: Mapping[str, ArticleEntry]
+    """For the next cache index, by the article's path."""
+    parsed: Mapping[str, Article]
+    """Articles parsed in this build, by cache key (to store)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedPages:
+    pages: tuple[Page, ...]
+    """Every page of the site, in order."""
+    files: Iterator[OutputFile]
+    """The pages to render in this build, rendered batch by batch as they are consumed (to write them)."""
+    kept: Mapping[str, str]
+    """Pages unchanged since the previous build: output path -> digest of the bytes it holds."""
+    keys: Mapping[str, str]
+    """The cache key of every page, by output path (empty without a cache)."""
+    whole_site: Mapping[str, bool]
+    """Which templates read the whole site, by template digest and name (for the next build)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Parsed:
+    display: str
+    article: Article | None
+    entry: ArticleEntry | None
+    errors: tuple[ContentError, ...]
+
+
+def article_key(tool: str, config_key: str, file: ArticleFile, content: str) -> str:
+    """Names the Article made from one file: its bytes, its path, the settings and the tool."""
+    return digest_bytes(tool, config_key, file.display, file.kind.value, content)
+
+
+def load_articles_cached(
+    articles_dir: Path, root: Path, config: SiteConfig, cache: Cache, tool: str, workers: int
+) -> LoadedArticles:
+    """Every article below `articles_dir`, taken from the cache when its file is unchanged; all errors together."""
+    files = discover_articles(articles_dir, root)
+    config_key = digest_value(config)
+    found: dict[str, tuple[Article, ArticleEntry]] = {}
+    todo: list[ArticleFile] = []
+    for file in files:
+        old = cache.index.articles.get(file.display)
+        if old is not None and old.stamp == _stamp(file.path):
+            key = article_key(tool, config_key, file, old.content)
+            article = load_article(cache, key)
+            if article is not None:
+                found[file.display] = (article, ArticleEntry(old.stamp, old.content, key))
+                continue
+        todo.append(file)
+    chunks = split(todo, workers if len(todo) >= PARALLEL_FILES else 1)
+    parse = partial(_parse_files, config=config, tool=tool, config_key=config_key)
+    errors: list[ContentError] = []
+    parsed: dict[str, Article] = {}
+    for results in map_chunks(parse, chunks, (pack, unpack)):
+        for result in results:
+            errors.extend(result.errors)
+            if result.article is not None and result.entry is not None:
+                found[result.display] = (result.article, result.entry)
+                parsed[result.entry.key] = result.article
+    articles = tuple(found[f.display][0] for f in files if f.display in found)
+    errors.extend(check_unique_slugs(articles))
+    if errors:
+        raise BuildFailed(errors)
+    entries = {f.display: found[f.display][1] for f in files}
+    return LoadedArticles(articles, entries, parsed)
+
+
+def _stamp(path: Path) -> FileStamp | None:
+    try:
+        return FileStamp.of(path.stat())
+    except OSError:
+        return None
+
+
+def _parse_files(files: Sequence[ArticleFile], *, config: SiteConfig, tool: str, config_key: str) -> list[_Parsed]:
+    md = make_parser(config.allow_raw_html)
+    out: list[_Parsed] = []
+    for file in files:
+        try:
+            stamp = FileStamp.of(file.path.stat())  # before reading: a file changed meanwhile is read again next time
+        except OSError as e:
+            out.append(
+                _Parsed(file.display, None, None, (ContentError(file.display, 0, f"cannot read: {e.strerror or e}"),))
+            )
+            continue
+        try:
+            data = read_bytes(file.path, file.display)  # refuses a file over the size limit without reading it
+            raw = parse_article(data, file, config, md)
+        except BuildFailed as e:
+            out.append(_Parsed(file.display, None, None, e.errors))
+            continue
+        content = digest_bytes(data)
+        entry = ArticleEntry(stamp, content, article_key(tool, config_key, file, content))
+        out.append(_Parsed(file.display, make_article(raw, config), entry, ()))
+    return out
+
+
+def render_pages_cached(
+    site: Site,
+    env: jinja2.Environment,
+    root: Path,
+    cache: Cache,
+    source_keys: Mapping[str, str],
+    reusable: Mapping[str, str],
+    workers: int,
+) -> RenderedPages:
+    """Every page; a page whose inputs (its value, what it shows of the site, the templates) are unchanged since
+    the previous build, and whose file there is intact, is kept instead of rendered."""
+    plan = plan_pages(site)
+    kept: dict[str, str] = {}
+    keys: dict[str, str] = {}
+    reads: dict[str, bool] = {}
+    todo: list[Page] = list(plan)
+    if cache.folder is not None:
+        todo = []
+        digests = PageKeys(site.articles, source_keys)
+        templates = template_digest(env)
+        common = digests.key(templates, page_context(site))
+        whole_site = digests.key(site)
+        for name in sorted({p.template for p in plan}):
+            memo = f"{templates}:{name}"
+            found = cache.index.whole_site.get(memo)
+            reads[memo] = reads_whole_site(env, name) if found is None else found
+        for page in plan:
+            rel = page.path.as_posix()
+            reads_site = reads[f"{templates}:{page.template}"]
+            key = digests.key(common, page.template, page, whole_site if reads_site else None)
+            keys[rel] = key
+            old = cache.index.pages.get(rel)
+            if old is not None and old.key == key and reusable.get(rel) == old.output:
+                kept[rel] = old.output
+            else:
+                todo.append(page)
+    files = _render_batches(site, env, root, todo, workers if len(todo) >= PARALLEL_PAGES else 1)
+    return RenderedPages(plan, files, kept, keys, reads)
+
+
+def _render_batches(
+    site: Site, env: jinja2.Environment, root: Path, pages: Sequence[Page], workers: int
+) -> Iterator[OutputFile]:
+    """Render `pages` a batch at a time (each batch split over `workers` processes), so that only one batch of
+    rendered pages is held in memory while the writer takes them."""
+    if workers > 1:
+        compile_templates(env)  # once here, not again in every worker
+    for start in range(0, len(pages), BATCH_PAGES):
+        chunks = split(pages[start : start + BATCH_PAGES], workers)
+        for files in map_chunks(partial(render_pages, site, env, root), chunks):
+            yield from files
+
+
+def page_entries(rendered: RenderedPages, digests: Mapping[str, str]) -> dict[str, PageEntry]:
+    """What the next build needs to know of each page: its key and the digest of the bytes written for it."""
+    return {rel: PageEntry(key, digests[rel]) for rel, key in rendered.keys.items() if rel in digests}

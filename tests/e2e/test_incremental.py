@@ -1,0 +1,265 @@
+"""The build cache: a build that reuses it gives the bytes a cold build gives, whatever changed in between."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kursk_site import incremental
+from kursk_site.build import build
+from kursk_site.cache import CACHE_DIR, INDEX
+from kursk_site.cli import main
+from kursk_site.errors import BuildFailed
+from kursk_site.model import BuildOptions, BuildReport, Project
+from tests.conftest import SITE_YAML, MakeSite
+
+TOPICS = ("Kursk", "Sanctions", "Drones", "Logistics", "North Korea")
+HEADINGS = ("Troops arrive", "The human cost", "Money and labor", "What comes next", "Further notes")
+MARKER = ".kursk-site-build"
+
+
+def article_text(rng: random.Random, number: int) -> str:
+    tags = ", ".join(rng.sample(TOPICS, rng.randint(0, 3)))
+    day = rng.randint(1, 28)
+    body = [f"Lede {number} with *emphasis* and {rng.randint(1, 10_000):,} troops."]
+    for heading in rng.sample(HEADINGS, rng.randint(1, 4)):
+        body.append(f"## {heading}")
+        body.append(" ".join(rng.choice(("wages", "drones", "sappers", "talks", "losses")) for _ in range(12)) + ".")
+    return (
+        f"---\ntitle: Article {number} v{rng.randint(0, 99)}\ndate: 2024-0{rng.randint(1, 9)}-{day:02d}\n"
+        f"tags: [{tags}]\nsources: [Source {rng.randint(1, 4)}]\n---\n\n" + "\n\n".join(body) + "\n"
+    )
+
+
+def project(root: Path, out: Path) -> Project:
+    return Project(root, root / "content", (), out)
+
+
+def cached_build(root: Path) -> BuildReport:
+    return build(project(root, root / "build"), BuildOptions())
+
+
+def assert_same_as_cold(root: Path, tmp_path: Path) -> None:
+    cold = tmp_path / "cold"
+    shutil.rmtree(cold, ignore_errors=True)
+    build(project(root, cold), BuildOptions(cache=False))
+    warm = root / "build"
+    warm_files = sorted(p.relative_to(warm).as_posix() for p in warm.rglob("*") if p.is_file())
+    cold_files = sorted(p.relative_to(cold).as_posix() for p in cold.rglob("*") if p.is_file())
+    assert warm_files == cold_files
+    for rel in warm_files:
+        if rel != MARKER:
+            assert (warm / rel).read_bytes() == (cold / rel).read_bytes(), rel
+
+
+def snapshot(out: Path) -> dict[str, tuple[int, int]]:
+    return {
+        p.relative_to(out).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns) for p in out.rglob("*") if p.is_file()
+    }
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_random_edits_additions_deletions_and_renames_give_the_cold_build_output(
+    make_site: MakeSite, tmp_path: Path, seed: int
+) -> None:
+    rng = random.Random(seed)
+    site_yaml = SITE_YAML + "per_page: 2\n" + ("search: true\n" if seed % 2 else "")
+    root = make_site(
+        {"content/site.yaml": site_yaml, **{f"content/articles/a{n}.md": article_text(rng, n) for n in range(6)}}
+    )
+    articles = root / "content" / "articles"
+    cached_build(root)
+    next_number = 6
+    for _step in range(8):
+        names = sorted(p.name for p in articles.iterdir())
+        action = rng.choice(("edit", "edit", "add", "delete", "rename", "settings"))
+        if action == "edit" and names:
+            (articles / rng.choice(names)).write_text(article_text(rng, rng.randint(0, 99)), encoding="utf-8")
+        elif action == "add" or not names:
+            (articles / f"a{next_number}.md").write_text(article_text(rng, next_number), encoding="utf-8")
+            next_number += 1
+        elif action == "delete" and len(names) > 1:
+            (articles / rng.choice(names)).unlink()
+        elif action == "rename":
+            name = rng.choice(names)
+            (articles / name).rename(articles / f"renamed-{next_number}.md")
+            next_number += 1
+        else:
+            site_yaml = site_yaml.replace("Test Desk", f"Desk {rng.randint(0, 9)}", 1)
+            (root / "content" / "site.yaml").write_text(site_yaml, encoding="utf-8")
+        cached_build(root)
+        assert_same_as_cold(root, tmp_path)
+
+
+def test_a_build_with_nothing_changed_rewrites_no_file(make_site: MakeSite) -> None:
+    rng = random.Random(7)
+    root = make_site({f"content/articles/a{n}.md": article_text(rng, n) for n in range(4)})
+    cached_build(root)
+    before = snapshot(root / "build")
+    report = cached_build(root)
+    assert report.written == 0
+    assert report.pages > 0
+    assert snapshot(root / "build") == before
+
+
+def test_one_edit_rewrites_only_the_pages_that_show_the_article(make_site: MakeSite, tmp_path: Path) -> None:
+    rng = random.Random(8)
+    root = make_site({f"content/articles/a{n}.md": article_text(rng, n) for n in range(5)})
+    cached_build(root)
+    path = root / "content" / "articles" / "a2.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("Lede 2", "Lede two"), encoding="utf-8")
+    report = cached_build(root)
+    assert 0 < report.written < report.files
+    assert_same_as_cold(root, tmp_path)
+
+
+def test_a_template_edit_renders_the_pages_again(make_site: MakeSite, tmp_path: Path) -> None:
+    rng = random.Random(9)
+    root = make_site(
+        {
+            **{f"content/articles/a{n}.md": article_text(rng, n) for n in range(3)},
+            "templates/404.html": '{% extends "base:404.html" %}',
+        }
+    )
+    out = root / "build"
+    options = BuildOptions()
+    build(Project(root, root / "content", (root / "templates",), out), options)
+    (root / "templates" / "article.html").write_text(
+        '{% extends "base:article.html" %}{% block head %}<meta name="x-test" content="1">{% endblock %}',
+        encoding="utf-8",
+    )
+    build(Project(root, root / "content", (root / "templates",), out), options)
+    cold = tmp_path / "cold"
+    build(Project(root, root / "content", (root / "templates",), cold), BuildOptions(cache=False))
+    for page in out.rglob("*.html"):
+        assert page.read_bytes() == (cold / page.relative_to(out)).read_bytes()
+    assert b'name="x-test"' in (out / "articles" / "a0.html").read_bytes()
+
+
+def test_a_damaged_cache_falls_back_to_a_cold_build_with_a_warning(make_site: MakeSite, tmp_path: Path) -> None:
+    rng = random.Random(10)
+    root = make_site({f"content/articles/a{n}.md": article_text(rng, n) for n in range(3)})
+    cached_build(root)
+    (root / CACHE_DIR / INDEX).write_bytes(b"\x00garbage")
+    (root / "content" / "articles" / "a1.md").write_text(article_text(rng, 11), encoding="utf-8")
+    report = cached_build(root)
+    assert len(report.warnings) == 1
+    assert "is damaged or not kursk-site's; building from scratch" in report.warnings[0]
+    assert_same_as_cold(root, tmp_path)
+    assert cached_build(root).warnings == ()  # the next build has a good cache again
+
+
+def test_a_foreign_pickle_in_the_cache_is_refused_not_loaded(make_site: MakeSite, tmp_path: Path) -> None:
+    root = make_site({"content/articles/a.md": article_text(random.Random(11), 1)})
+    cache = root / CACHE_DIR
+    cache.mkdir()
+    (cache / INDEX).write_bytes(pickle.dumps(os.system))
+    report = cached_build(root)
+    assert report.warnings and "building from scratch" in report.warnings[0]
+    assert_same_as_cold(root, tmp_path)
+
+
+def test_the_cli_prints_cache_warnings_to_stderr(make_site: MakeSite, capsys: pytest.CaptureFixture[str]) -> None:
+    root = make_site({"content/articles/a.md": article_text(random.Random(12), 1)})
+    (root / CACHE_DIR).mkdir()
+    (root / CACHE_DIR / INDEX).write_bytes(b"not a cache")
+    assert main(["build", "--source", str(root)]) == 0
+    captured = capsys.readouterr()
+    assert captured.err.startswith("kursk-site: warning: the build cache ")
+    assert captured.out.startswith("Built ")
+
+
+def test_no_cache_neither_reads_nor_writes_the_cache(make_site: MakeSite) -> None:
+    root = make_site({"content/articles/a.md": article_text(random.Random(13), 1)})
+    assert main(["build", "--source", str(root), "--no-cache"]) == 0
+    assert not (root / CACHE_DIR).exists()
+    assert main(["build", "--source", str(root)]) == 0
+    (root / CACHE_DIR / INDEX).write_bytes(b"damaged")
+    report = build(project(root, root / "build"), BuildOptions(cache=False))
+    assert report.warnings == ()
+    assert (root / CACHE_DIR / INDEX).read_bytes() == b"damaged"
+
+
+def test_a_hand_edited_output_file_is_written_again(make_site: MakeSite, tmp_path: Path) -> None:
+    rng = random.Random(14)
+    root = make_site({f"content/articles/a{n}.md": article_text(rng, n) for n in range(3)})
+    cached_build(root)
+    page = root / "build" / "articles" / "a1.html"
+    page.write_text("changed by hand", encoding="utf-8")
+    report = cached_build(root)
+    assert report.written == 1
+    assert_same_as_cold(root, tmp_path)
+
+
+def test_parsing_and_rendering_in_worker_processes_gives_the_same_bytes(
+    make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rng = random.Random(15)
+    root = make_site({f"content/articles/a{n}.md": article_text(rng, n) for n in range(12)})
+    monkeypatch.setattr(incremental, "PARALLEL_FILES", 1)
+    monkeypatch.setattr(incremental, "PARALLEL_PAGES", 1)
+    monkeypatch.setattr("kursk_site.build.worker_count", lambda: 3)
+    build(project(root, root / "build"), BuildOptions(cache=False))
+    assert_same_as_cold_serial(root, tmp_path, monkeypatch)
+
+
+def assert_same_as_cold_serial(root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("kursk_site.build.worker_count", lambda: 1)
+    assert_same_as_cold(root, tmp_path)
+
+
+def test_errors_found_in_worker_processes_are_all_reported(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rng = random.Random(16)
+    files = {f"content/articles/a{n}.md": article_text(rng, n) for n in range(6)}
+    files["content/articles/a1.md"] = "---\ntitle: No date\n---\n\nText.\n"
+    files["content/articles/a5.md"] = "---\ntitle: Bad date\ndate: 2024-13-01\n---\n\nText.\n"
+    root = make_site(files)
+    monkeypatch.setattr(incremental, "PARALLEL_FILES", 1)
+    monkeypatch.setattr("kursk_site.build.worker_count", lambda: 2)
+
+    with pytest.raises(BuildFailed) as failed:
+        cached_build(root)
+    assert [str(e) for e in failed.value.errors] == [
+        "content/articles/a1.md:2: date: required, but missing (write it as YYYY-MM-DD)",
+        "content/articles/a5.md:3: date: no such date: '2024-13-01'",
+    ]
+
+
+def test_on_a_disk_without_hard_links_kept_pages_are_copied_with_their_times(
+    make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rng = random.Random(17)
+    root = make_site({f"content/articles/a{n}.md": article_text(rng, n) for n in range(3)})
+    cached_build(root)
+    out = root / "build"
+    before = {rel: ((out / rel).read_bytes(), times[1]) for rel, times in snapshot(out).items() if rel != MARKER}
+
+    def no_links(source: object, target: object) -> None:
+        raise OSError(1, "hard links not supported")
+
+    monkeypatch.setattr("kursk_site.writer.os.link", no_links)
+    (root / "content" / "articles" / "a1.md").write_text(article_text(rng, 21), encoding="utf-8")
+    report = cached_build(root)
+    assert 0 < report.written < report.files
+    unchanged = [rel for rel, (data, _) in before.items() if (out / rel).is_file() and (out / rel).read_bytes() == data]
+    assert unchanged
+    for rel in unchanged:
+        assert (out / rel).stat().st_mtime_ns == before[rel][1], rel
+    assert_same_as_cold(root, tmp_path)
+
+
+def test_a_cache_that_cannot_be_written_only_warns(make_site: MakeSite, tmp_path: Path) -> None:
+    root = make_site({"content/articles/a.md": article_text(random.Random(18), 1)})
+    (root / CACHE_DIR).write_text("a file where the cache folder should be", encoding="utf-8")
+    report = cached_build(root)
+    assert report.pages > 0
+    assert any(w.startswith(f"cannot read the build cache {CACHE_DIR}/{INDEX}") for w in report.warnings)
+    assert any(w.startswith(f"cannot write the build cache {CACHE_DIR}/") for w in report.warnings)
+    assert_same_as_cold(root, tmp_path)
