@@ -53,6 +53,7 @@ LAYERS = MappingProxyType(
         "kursk_site.cli": 6,
         "kursk_site.serve": 6,
         "kursk_site.scaffold": 6,
+        "kursk_site.install_spec": 6,
         "kursk_site.__main__": 6,
     }
 )
@@ -83,6 +84,8 @@ SAME_LAYER = frozenset(
         ("kursk_site.search", "kursk_site.urls"),
         ("kursk_site.cli", "kursk_site.serve"),
         ("kursk_site.cli", "kursk_site.scaffold"),
+        ("kursk_site.cli", "kursk_site.install_spec"),
+        ("kursk_site.scaffold", "kursk_site.install_spec"),
         ("kursk_site.__main__", "kursk_site.cli"),
     }
 )

@@ -19,6 +19,7 @@ from kursk_site.config import base_url_problem
 from kursk_site.content.discover import display_path
 from kursk_site.errors import BuildFailed, UsageError
 from kursk_site.importer import format_report, import_wire, load_site_config, write_imported
+from kursk_site.install_spec import running_install_spec
 from kursk_site.model import BuildOptions, BuildReport, Project
 from kursk_site.scaffold import init_site, new_article
 from kursk_site.serve import DevServer
@@ -232,9 +233,17 @@ def _interrupt(signum: int, frame: object) -> None:
 
 
 def run_init(args: argparse.Namespace, console: Console) -> int:
-    written = init_site(args.dir, _build_date().date())
+    spec = running_install_spec()
+    written = init_site(args.dir, _build_date().date(), spec)
     for path in written:
         console.detail(f"wrote {path}")
+    console.out(f"The Pages workflow installs kursk-site as requirements.txt says: {spec.requirement}")
+    if spec.fallback:
+        console.err(
+            f"kursk-site: warning: {spec.requirement} is installed from the package index (PyPI); if that version"
+            " is not available there, edit requirements.txt to a Git address"
+            " (kursk-site @ git+https://HOST/OWNER/REPOSITORY@COMMIT)"
+        )
     console.out(f"Created a new site in {args.dir}. Next: cd {args.dir} && kursk-site serve")
     return EXIT_OK
 

@@ -13,15 +13,19 @@ from kursk_site.config import load_config
 from kursk_site.content.article import slug_from_title
 from kursk_site.content.discover import discover_articles, display_path
 from kursk_site.errors import UsageError
+from kursk_site.install_spec import InstallSpec
 from kursk_site.model import Project, SiteConfig
 
 STARTER = Path(__file__).parent / "starter"
-"""The files `init` writes: site.yaml, the example article, the Pages workflow and .gitignore."""
+"""The files `init` writes: site.yaml, the example article, the Pages workflow, its requirements.txt, .gitignore."""
 EXAMPLE = "how-this-desk-works.md"
 
 
-def init_site(target: Path, today: date) -> tuple[Path, ...]:
-    """Write a new site folder that builds at once; refuses a folder that holds anything. Returns what it wrote."""
+def init_site(target: Path, today: date, spec: InstallSpec) -> tuple[Path, ...]:
+    """Write a new site folder that builds at once; refuses a folder that holds anything. Returns what it wrote.
+
+    `spec` is what the Pages workflow installs kursk-site from (written to requirements.txt).
+    """
     if target.exists() and not target.is_dir():
         raise UsageError(f"{target} is a file; init needs a new or empty folder")
     if target.is_dir() and any(target.iterdir()):
@@ -31,6 +35,7 @@ def init_site(target: Path, today: date) -> tuple[Path, ...]:
         Path("content/articles") / EXAMPLE: (STARTER / "example.md").read_text(encoding="utf-8"),
         Path(".github/workflows/pages.yml"): (STARTER / "pages.yml").read_text(encoding="utf-8"),
         Path(".gitignore"): (STARTER / "gitignore").read_text(encoding="utf-8"),
+        Path("requirements.txt"): requirements_text(spec),
     }
     target.mkdir(parents=True, exist_ok=True)
     written = []
@@ -44,6 +49,17 @@ def init_site(target: Path, today: date) -> tuple[Path, ...]:
     shutil.copytree(THEME, target / "templates", ignore=shutil.ignore_patterns("__pycache__", ".*"))
     written.append(target / "templates")
     return tuple(sorted(written))
+
+
+def requirements_text(spec: InstallSpec) -> str:
+    """requirements.txt for the Pages workflow: the one kursk-site requirement, with comments on changing it."""
+    origin = (
+        "kursk-site init found no Git address for the kursk-site it ran, so this asks the package index (PyPI)."
+        if spec.fallback
+        else "kursk-site init wrote the Git commit of the kursk-site it ran, so the site builds with that same version."
+    )
+    text = (STARTER / "requirements.txt").read_text(encoding="utf-8")
+    return text.replace("{origin}", origin).replace("{requirement}", spec.requirement)
 
 
 def new_article(project: Project, title: str, section: str | None, today: date) -> Path:

@@ -10,8 +10,11 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
+from kursk_site import cli
 from kursk_site.cli import main
+from kursk_site.install_spec import InstallSpec
 from tests.conftest import MakeSite
 
 ARTICLE = """\
@@ -53,6 +56,7 @@ def test_init_writes_a_site_that_builds_and_checks_cleanly_at_once(tmp_path: Pat
         "templates/static/style.css",
         ".github/workflows/pages.yml",
         ".gitignore",
+        "requirements.txt",
     ):
         assert (site / rel).is_file(), rel
     assert main(["check", "--strict", "--source", str(site)]) == 0
@@ -76,6 +80,61 @@ def test_init_site_yaml_has_the_four_sections_and_the_workflow_deploys_the_build
     assert "actions/deploy-pages" in workflow
     assert "{version}" not in workflow
     assert "/build/" in (site / ".gitignore").read_text()
+
+
+def test_init_workflow_is_valid_yaml_and_installs_from_requirements_txt(tmp_path: Path) -> None:
+    site = tmp_path / "desk"
+    assert main(["init", str(site)]) == 0
+    workflow = yaml.safe_load((site / ".github" / "workflows" / "pages.yml").read_text())
+    steps = workflow["jobs"]["build"]["steps"]
+    runs = [step["run"] for step in steps if "run" in step]
+    assert runs == [
+        "python -m pip install -r requirements.txt",
+        "kursk-site check",
+        'kursk-site build --base-url "${{ steps.pages.outputs.base_url }}/"',
+    ]
+    uses = [step["uses"].split("@")[0] for step in steps if "uses" in step]
+    assert uses == [
+        "actions/checkout",
+        "actions/setup-python",
+        "actions/configure-pages",
+        "actions/upload-pages-artifact",
+    ]
+    assert workflow["jobs"]["deploy"]["needs"] == "build"
+    requirements = (site / "requirements.txt").read_text()
+    lines = [line for line in requirements.splitlines() if line and not line.startswith("#")]
+    assert len(lines) == 1
+    assert lines[0].startswith(("kursk-site==", "kursk-site @ git+https://"))
+
+
+def test_init_writes_the_git_commit_it_was_installed_from_to_requirements_txt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec = InstallSpec("kursk-site @ git+https://github.com/desk/kursk-site@" + "a" * 40, False)
+    monkeypatch.setattr(cli, "running_install_spec", lambda: spec)
+    site = tmp_path / "desk"
+    assert main(["init", str(site)]) == 0
+    requirements = (site / "requirements.txt").read_text()
+    assert requirements.endswith(f"\n{spec.requirement}\n")
+    assert "# kursk-site init wrote the Git commit of the kursk-site it ran" in requirements
+    out, err = capsys.readouterr()
+    assert f"The Pages workflow installs kursk-site as requirements.txt says: {spec.requirement}\n" in out
+    assert err == ""
+
+
+def test_init_warns_when_requirements_txt_asks_the_package_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(cli, "running_install_spec", lambda: InstallSpec("kursk-site==0.1.0", True))
+    site = tmp_path / "desk"
+    assert main(["init", str(site)]) == 0
+    assert (site / "requirements.txt").read_text().endswith("\nkursk-site==0.1.0\n")
+    out, err = capsys.readouterr()
+    assert "The Pages workflow installs kursk-site as requirements.txt says: kursk-site==0.1.0\n" in out
+    assert err == (
+        "kursk-site: warning: kursk-site==0.1.0 is installed from the package index (PyPI); if that version is not"
+        " available there, edit requirements.txt to a Git address (kursk-site @ git+https://HOST/OWNER/REPOSITORY@COMMIT)\n"
+    )
 
 
 def test_init_refuses_a_folder_that_is_not_empty(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
