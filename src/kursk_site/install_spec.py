@@ -98,7 +98,8 @@ def _git_source(direct_url: str | None, git: GitLookup) -> tuple[str, str, str] 
         return None
     if not isinstance(data, dict) or not isinstance(data.get("url"), str):
         return None
-    subdirectory = data.get("subdirectory") if isinstance(data.get("subdirectory"), str) else ""
+    given = data.get("subdirectory")
+    subdirectory = given.strip("/") if isinstance(given, str) else ""
     vcs, folder = data.get("vcs_info"), data.get("dir_info")
     if isinstance(vcs, dict):
         commit = vcs.get("commit_id")
