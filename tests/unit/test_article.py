@@ -70,6 +70,17 @@ def test_windows_line_ends_keep_the_lines_right(config: SiteConfig) -> None:
     assert [e.line for e in caught.value.errors] == [8]
 
 
+def test_a_wire_line_that_is_only_a_section_marker_is_reported_at_its_line(config: SiteConfig) -> None:
+    wire = ArticleFile(Path("w.txt"), "content/articles/w.txt", SourceKind.WIRE)
+    data = b"---\ndate: 2024-11-05\n---\nSappers arrive\n\nLede.\n\n{section: outlook}\n\nText.\n"
+    with pytest.raises(BuildFailed) as caught:
+        parse(data, config, wire)
+    assert [str(e) for e in caught.value.errors] == [
+        "content/articles/w.txt:8: heading has no text besides its section marker; write the heading before"
+        " '{section: ...}'"
+    ]
+
+
 def test_two_articles_with_one_slug_name_each_other(config: SiteConfig) -> None:
     text = b"---\ntitle: T\ndate: 2024-11-05\nslug: same\n---\n\nText.\n"
     a = parse(text, config, ArticleFile(Path("a.md"), "content/articles/a.md", SourceKind.MARKDOWN))

@@ -33,6 +33,7 @@ DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?
 SUMMARY_LENGTH = 200
 MAX_SLUG = 80
 """Longest slug, so that every page's file name stays far below the file system's 255-byte limit."""
+EMPTY_HEADING = "heading has no text besides its section marker; write the heading before '{section: ...}'"
 YEARS = range(1000, 9999)
 """Dates outside these years cannot be written as YYYY or moved to UTC."""
 
@@ -87,6 +88,8 @@ def make_raw_article(
                 else f"unknown section {block.section!r}"
             )
             errors.append(ContentError(path, block.line, f"{problem}; expected one of: {valid}"))
+        if block.kind is BlockKind.HEADING and block.section and not block.text:
+            errors.append(ContentError(path, block.line, EMPTY_HEADING))
     errors.extend(ContentError(path, line, message) for line, message in problems)
     if not any(b.kind is not BlockKind.HEADING for b in blocks):
         errors.append(ContentError(path, doc.first_line if meta else 1, "the article has no text"))
