@@ -46,6 +46,7 @@ def make_article(raw: RawArticle, config: SiteConfig) -> Article:
         figures=raw.figures,
         corrections=raw.corrections,
         footnotes=raw.footnotes,
+        slug_line=raw.slug_line,
     )
 
 

@@ -97,7 +97,9 @@ def check(project: Project, options: BuildOptions, progress: Progress | None = N
     tell(f"rendering {len(site.articles)} article{'s' if len(site.articles) != 1 else ''}")
     rendered, outputs, _ = render_site(site, project, cache, loaded, {})
     files = tuple(outputs)
-    return CheckReport(len(rendered.pages), len(site.articles), find_warnings(site, files, selection.drafts))
+    entities_file = display_path(project.content_dir / "entities.yaml", project.root)
+    warnings = find_warnings(site, files, selection.drafts, entities_file=entities_file)
+    return CheckReport(len(rendered.pages), len(site.articles), warnings)
 
 
 def load_site(project: Project, options: BuildOptions) -> Site:

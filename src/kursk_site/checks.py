@@ -1,4 +1,5 @@
-"""Warnings `check` reports about a site that builds: unsourced figures, dead links, tags used once, drafts (pure)."""
+"""Warnings `check` reports about a site that builds: unsourced figures, dead links, tags and entities used once,
+drafts (pure)."""
 
 from __future__ import annotations
 
@@ -16,15 +17,16 @@ SOURCE_SUFFIXES = (".md", ".txt")
 
 
 def find_warnings(
-    site: Site, files: Sequence[OutputFile], drafts: Iterable[RawArticle | Article]
+    site: Site, files: Sequence[OutputFile], drafts: Iterable[RawArticle | Article], *, entities_file: str
 ) -> tuple[ContentError, ...]:
-    """Every warning about the site, sorted by place."""
+    """Every warning about the site, sorted by place; `entities_file` is entities.yaml as the user would type it."""
     paths = frozenset(f.path.as_posix() for f in files)
     found: list[ContentError] = []
     for article in site.articles:
         found.extend(broken_links(article, paths))
         found.extend(unsourced_figures(article.origin.path, article.figures))
     found.extend(lonely_tags(site))
+    found.extend(lonely_entities(site, entities_file))
     found.extend(draft_notes(drafts))
     return tuple(sorted(found, key=ContentError.sort_key))
 
@@ -45,13 +47,32 @@ def lonely_tags(site: Site) -> list[ContentError]:
     for index in site.topics:
         if len(index.articles) == 1:
             article = site.article(index.articles[0])
+            line = next((t.line for t in article.topics if t.slug == index.topic.slug and t.line), article.origin.line)
             out.append(
                 ContentError(
                     article.origin.path,
-                    article.origin.line,
+                    line,
                     f"tag {index.topic.name!r} is used by this article only (a typo of another tag?)",
                 )
             )
+    return out
+
+
+def lonely_entities(site: Site, entities_file: str) -> list[ContentError]:
+    """An entity no article mentions, or only one of several does: its page adds little (or its aliases miss)."""
+    if not site.articles:
+        return []
+    out = []
+    for index in site.entities:
+        entity, mentioned = index.entity, index.articles
+        if not mentioned:
+            message = f"entity {entity.name!r} is never mentioned in the articles (check its name and aliases)"
+        elif len(mentioned) == 1 and len(site.articles) > 1:
+            where = site.article(mentioned[0]).origin.path
+            message = f"entity {entity.name!r} is mentioned by one article only ({where})"
+        else:
+            continue
+        out.append(ContentError(entities_file, entity.line, message))
     return out
 
 

@@ -264,6 +264,8 @@ class EntityIndex:
 class Topic:
     name: str
     slug: str
+    line: int = field(default=0, compare=False)
+    """Line of the tag in the article's front matter; 0 for a topic from a keyword marker or an index."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,6 +289,8 @@ class RawArticle:
     corrections: tuple[Correction, ...] = ()
     """Oldest first."""
     footnotes: tuple[Footnote, ...] = ()
+    slug_line: int = field(default=0, compare=False)
+    """Line of the front matter's `slug:`; 0 when the slug is made from the file name."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -331,6 +335,8 @@ class Article:
     figures: tuple[KeyFigure, ...] = ()
     corrections: tuple[Correction, ...] = ()
     footnotes: tuple[Footnote, ...] = ()
+    slug_line: int = field(default=0, compare=False)
+    """Line of the front matter's `slug:`; 0 when the slug is made from the file name."""
 
     @property
     def lede(self) -> Part | None:

@@ -183,13 +183,17 @@ class Fields:
 
     def texts(self, key: str) -> tuple[str, ...]:
         """A list of strings (numbers are accepted as their text)."""
+        return tuple(text for text, _line in self.lined_texts(key))
+
+    def lined_texts(self, key: str) -> tuple[tuple[str, int], ...]:
+        """A list of strings, each with the line of its item."""
         value = self.data.get(key)
         if value is None:
             return ()
         if not isinstance(value, list):
             self.error(f"{key}: expected a list (e.g. [a, b] or one '- item' a line), got {_kind(value)}", key)
             return ()
-        out: list[str] = []
+        out: list[tuple[str, int]] = []
         for index, item in enumerate(value):
             if isinstance(item, bool) or not isinstance(item, (str, int, float)):
                 self.error(f"{key}: item {index + 1}: expected text, got {_kind(item)}", key, index)
@@ -198,7 +202,7 @@ class Fields:
                     f"{key}: item {index + 1}: holds the invisible character {bad}, not allowed in pages", key, index
                 )
             elif str(item).strip():
-                out.append(str(item).strip())
+                out.append((str(item).strip(), self.line(key, index)))
         return tuple(out)
 
 

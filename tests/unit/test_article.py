@@ -81,13 +81,26 @@ def test_a_wire_line_that_is_only_a_section_marker_is_reported_at_its_line(confi
     ]
 
 
+def test_an_explicit_slug_shared_with_a_file_name_is_reported_at_its_line(config: SiteConfig) -> None:
+    a = parse(b"---\ntitle: T\ndate: 2024-11-05\nsummary: S\nslug: b\n---\n\nText.\n", config)
+    b = parse(
+        b"---\ntitle: T\ndate: 2024-11-05\n---\n\nText.\n",
+        config,
+        ArticleFile(Path("b.md"), "content/articles/b.md", SourceKind.MARKDOWN),
+    )
+    assert [str(e) for e in check_unique_slugs([a, b])] == [
+        "content/articles/some-article.md:5: slug 'b' is also used by content/articles/b.md",
+        "content/articles/b.md:1: slug 'b' is also used by content/articles/some-article.md",
+    ]
+
+
 def test_two_articles_with_one_slug_name_each_other(config: SiteConfig) -> None:
     text = b"---\ntitle: T\ndate: 2024-11-05\nslug: same\n---\n\nText.\n"
     a = parse(text, config, ArticleFile(Path("a.md"), "content/articles/a.md", SourceKind.MARKDOWN))
     b = parse(text, config, ArticleFile(Path("b.md"), "content/articles/b.md", SourceKind.MARKDOWN))
     assert [str(e) for e in check_unique_slugs([a, b])] == [
-        "content/articles/a.md:1: slug 'same' is also used by content/articles/b.md",
-        "content/articles/b.md:1: slug 'same' is also used by content/articles/a.md",
+        "content/articles/a.md:4: slug 'same' is also used by content/articles/b.md",
+        "content/articles/b.md:4: slug 'same' is also used by content/articles/a.md",
     ]
 
 

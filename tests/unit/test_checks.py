@@ -1,4 +1,5 @@
-"""Warnings `check` gives about a site that builds: dead internal links, tags used once, drafts, unsourced figures."""
+"""Warnings `check` gives about a site that builds: dead internal links, tags and entities used once, drafts,
+unsourced figures."""
 
 from __future__ import annotations
 
@@ -76,7 +77,68 @@ def test_a_tag_used_by_one_article_of_several_is_reported(make_site: MakeSite) -
         }
     )
     assert warnings(root) == [
-        "content/articles/a.md:1: tag 'Kurks' is used by this article only (a typo of another tag?)"
+        "content/articles/a.md:4: tag 'Kurks' is used by this article only (a typo of another tag?)"
+    ]
+
+
+def test_a_tag_used_once_is_reported_at_its_item_in_a_block_list(make_site: MakeSite) -> None:
+    root = make_site(
+        {
+            "content/articles/a.md": article("Text.", tags="\n  - Kursk\n  - Kurks"),
+            "content/articles/b.md": article("Text.", tags="[Kursk]"),
+        }
+    )
+    assert warnings(root) == [
+        "content/articles/a.md:6: tag 'Kurks' is used by this article only (a typo of another tag?)"
+    ]
+
+
+def test_a_topic_from_a_keyword_marker_used_once_is_reported_at_the_top_of_the_article(make_site: MakeSite) -> None:
+    root = make_site(
+        {
+            "content/articles/a.md": article("Lede.\n\nLSI Keyword: Military Technology\n\nText."),
+            "content/articles/b.md": article("Text."),
+        }
+    )
+    assert warnings(root) == [
+        "content/articles/a.md:1: tag 'Military Technology' is used by this article only (a typo of another tag?)"
+    ]
+
+
+ENTITIES = """\
+- name: Sappers
+  kind: term
+  description: Combat engineers.
+  aliases: [sapper, sappers]
+- name: Kim Jong Un
+  kind: person
+  description: North Korea's leader.
+- name: Kursk
+  kind: place
+  description: A Russian region.
+"""
+
+
+def test_entities_mentioned_by_one_article_or_none_are_reported_at_their_line(make_site: MakeSite) -> None:
+    root = make_site(
+        {
+            "content/entities.yaml": ENTITIES,
+            "content/articles/a.md": article("The sappers reached Kursk."),
+            "content/articles/b.md": article("Kursk again."),
+        }
+    )
+    assert warnings(root) == [
+        "content/entities.yaml:1: entity 'Sappers' is mentioned by one article only (content/articles/a.md)",
+        "content/entities.yaml:5: entity 'Kim Jong Un' is never mentioned in the articles (check its name and aliases)",
+    ]
+
+
+def test_on_a_one_article_site_only_entities_never_mentioned_are_reported(make_site: MakeSite) -> None:
+    root = make_site(
+        {"content/entities.yaml": ENTITIES, "content/articles/a.md": article("The sappers reached Kursk.")}
+    )
+    assert warnings(root) == [
+        "content/entities.yaml:5: entity 'Kim Jong Un' is never mentioned in the articles (check its name and aliases)",
     ]
 
 

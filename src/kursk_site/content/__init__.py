@@ -94,7 +94,8 @@ def check_unique_slugs(articles: Iterable[RawArticle | Article]) -> list[Content
         if len(group) > 1:
             for article in group:
                 others = ", ".join(a.origin.path for a in group if a is not article)
-                errors.append(ContentError(article.origin.path, 1, f"slug {slug!r} is also used by {others}"))
+                line = article.slug_line or article.origin.line
+                errors.append(ContentError(article.origin.path, line, f"slug {slug!r} is also used by {others}"))
     return errors
 
 

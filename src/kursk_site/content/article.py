@@ -76,6 +76,7 @@ def make_raw_article(
         fields.error(f"slug: expected lower-case letters, digits and single '-', got {slug!r}", "slug")
     elif len(slug) > MAX_SLUG:
         fields.error(f"slug: at most {MAX_SLUG} characters, got {len(slug)}", "slug")
+    slug_line = fields.line("slug") if slug else 0
     slug = slug or slugify(stem, max_length=MAX_SLUG)
     if not slug:
         errors.append(ContentError(path, 1, f"cannot make a URL slug from the file name {stem!r}; add 'slug:'"))
@@ -121,6 +122,7 @@ def make_raw_article(
         figures=figures,
         corrections=corrections,
         footnotes=footnotes,
+        slug_line=slug_line,
     )
 
 
@@ -172,12 +174,12 @@ def _date(fields: Fields, key: str, *, required: bool, hint: str = "") -> dateti
 
 def _topics(fields: Fields, keywords: tuple[str, ...]) -> tuple[Topic, ...]:
     out: dict[str, Topic] = {}
-    for name in (*fields.texts("tags"), *keywords):
+    for name, line in (*fields.lined_texts("tags"), *((k, 0) for k in keywords)):
         slug = slugify(name, max_length=MAX_SLUG)
         if not slug:
             fields.error(f"tags: {name!r} has no letters or digits to make a page name from", "tags")
         elif slug not in out:
-            out[slug] = Topic(name, slug)
+            out[slug] = Topic(name, slug, line)
     return tuple(out.values())
 
 
