@@ -240,8 +240,8 @@ def run_init(args: argparse.Namespace, console: Console) -> int:
     console.out(f"The Pages workflow installs kursk-site as requirements.txt says: {spec.requirement}")
     if spec.fallback:
         console.err(
-            f"kursk-site: warning: {spec.requirement} is installed from the package index (PyPI); if that version"
-            " is not available there, edit requirements.txt to a Git address"
+            f"kursk-site: warning: the Pages workflow installs {spec.requirement} from the package index (PyPI);"
+            " if that version is not available there, edit requirements.txt to a Git address"
             " (kursk-site @ git+https://HOST/OWNER/REPOSITORY@COMMIT)"
         )
     console.out(f"Created a new site in {args.dir}. Next: cd {args.dir} && kursk-site serve")

@@ -132,8 +132,9 @@ def test_init_warns_when_requirements_txt_asks_the_package_index(
     out, err = capsys.readouterr()
     assert "The Pages workflow installs kursk-site as requirements.txt says: kursk-site==0.1.0\n" in out
     assert err == (
-        "kursk-site: warning: kursk-site==0.1.0 is installed from the package index (PyPI); if that version is not"
-        " available there, edit requirements.txt to a Git address (kursk-site @ git+https://HOST/OWNER/REPOSITORY@COMMIT)\n"
+        "kursk-site: warning: the Pages workflow installs kursk-site==0.1.0 from the package index (PyPI); if that"
+        " version is not available there, edit requirements.txt to a Git address"
+        " (kursk-site @ git+https://HOST/OWNER/REPOSITORY@COMMIT)\n"
     )
 
 
