@@ -134,9 +134,9 @@ def plan_pages(site: Site) -> tuple[Page, ...]:
     fixed = (site.config.title, "Topics", "Sources", "Page not found", *(r.title for r in site.config.sections))
     names = article_titles(site.articles, fixed)
     named: dict[str, list[Entity]] = {article.slug: [] for article in site.articles}
-    for index in site.entities:
-        for slug in dict.fromkeys(mention.article for mention in index.mentions):
-            named[slug].append(index.entity)
+    for entity_index in site.entities:
+        for slug in dict.fromkeys(mention.article for mention in entity_index.mentions):
+            named[slug].append(entity_index.entity)
     pages.extend(
         _article_page(site, article, names[article.slug], tuple(named[article.slug]), sources)
         for article in site.articles
