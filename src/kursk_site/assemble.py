@@ -90,21 +90,57 @@ def related_articles(
     articles: tuple[Article, ...], topics: tuple[TopicIndex, ...], entities: tuple[EntityIndex, ...]
 ) -> dict[str, tuple[str, ...]]:
     """For each article, the others sharing the most topics and entities with it (then the newest)."""
-    shared: dict[str, set[str]] = {a.slug: set() for a in articles}
-    for topic in topics:
-        for slug in topic.articles:
-            shared[slug].add("topic:" + topic.topic.slug)
-    for index in entities:
-        for slug in index.articles:
-            shared[slug].add("entity:" + index.entity.slug)
-    order = {a.slug: n for n, a in enumerate(articles)}
+    groups = [topic.articles for topic in topics] + [index.articles for index in entities]
+    return related_by_groups(tuple(a.slug for a in articles), groups)
+
+
+def related_by_groups(
+    slugs: tuple[str, ...], groups: Iterable[Iterable[str]], count: int = RELATED_COUNT
+) -> dict[str, tuple[str, ...]]:
+    """For each slug (newest first), the `count` others that share the most groups with it, then the newest.
+
+    Each group is a set of articles held as the bits of one integer (bit n: the n-th newest), and the number of
+    groups each other article shares with one article is added up bit-sliced, all articles at once: linear in
+    the number of articles, where comparing every pair would be quadratic.
+    """
+    position = {slug: n for n, slug in enumerate(slugs)}
+    bits: list[int] = []
+    member_of: dict[str, list[int]] = {slug: [] for slug in slugs}
+    for group in groups:
+        mask = 0
+        for slug in dict.fromkeys(group):
+            mask |= 1 << position[slug]
+            member_of[slug].append(len(bits))
+        bits.append(mask)
     related: dict[str, tuple[str, ...]] = {}
-    for article in articles:
-        mine = shared[article.slug]
-        scored = [(len(mine & shared[o.slug]), o.slug) for o in articles if o.slug != article.slug]
-        best = sorted((s for s in scored if s[0] > 0), key=lambda s: (-s[0], order[s[1]]))
-        related[article.slug] = tuple(slug for _score, slug in best[:RELATED_COUNT])
+    for slug in slugs:
+        related[slug] = tuple(slugs[n] for n in _best(bits, member_of[slug], position[slug], count))
     return related
+
+
+def _best(bits: list[int], mine: list[int], me: int, count: int) -> list[int]:
+    """Positions of the `count` articles sharing the most of the groups `mine` with article `me`, then newest."""
+    slices: list[int] = []  # bit j of each article's shared-group count, for every article at once
+    for group in mine:
+        carry = bits[group]
+        for j, value in enumerate(slices):
+            slices[j], carry = value ^ carry, value & carry
+            if not carry:
+                break
+        if carry:
+            slices.append(carry)
+    found: list[int] = []
+    for score in range(min(len(mine), (1 << len(slices)) - 1), 0, -1):
+        equal = ~(1 << me)  # every score has a bit set, so `equal` ends up a non-negative mask
+        for j, value in enumerate(slices):
+            equal &= value if score >> j & 1 else ~value
+        while equal > 0 and len(found) < count:
+            lowest = equal & -equal
+            found.append(lowest.bit_length() - 1)
+            equal ^= lowest
+        if len(found) == count:
+            break
+    return found
 
 
 def _topic_index(articles: tuple[Article, ...]) -> tuple[TopicIndex, ...]:

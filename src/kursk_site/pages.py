@@ -9,9 +9,23 @@ from functools import partial
 from pathlib import PurePosixPath
 
 from kursk_site import urls
-from kursk_site.model import Article, EntityIndex, Part, SectionRule, Site, TimelineEvent, TopicIndex
+from kursk_site.analysis import latest_figures, site_figures
+from kursk_site.model import (
+    Article,
+    Entity,
+    EntityIndex,
+    KeyFigure,
+    Part,
+    SectionRule,
+    Site,
+    Source,
+    TimelineEvent,
+    TopicIndex,
+)
 
 TONES = 4
+SECTION_FIGURES = 12
+"""The first page of a section shows this many key figures of the section, newest articles first."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,15 +50,17 @@ class SectionEntry:
 class SectionLink:
     rule: SectionRule
     path: PurePosixPath
-    count: int
-    """How many articles have a part in this section."""
     tone: int
     """Colour of the section (1-4, by position), so the sections are easy to tell apart."""
 
 
 @dataclass(frozen=True, slots=True)
 class Page:
-    """One HTML page: its template and everything it shows."""
+    """One HTML page: its template and everything it shows.
+
+    The built-in theme reads nothing of the site but this value, the settings and the section links, so a page is
+    rendered again only when what it shows changes (see render.reads_whole_site).
+    """
 
     path: PurePosixPath
     template: str
@@ -68,31 +84,67 @@ class Page:
     entity: EntityIndex | None = None
     events: tuple[TimelineEvent, ...] = ()
     """Timeline events the page shows."""
+    figures: tuple[tuple[Article, KeyFigure], ...] = ()
+    """Key figures of other articles the page shows (home, sections), newest articles first."""
+    related: tuple[Article, ...] = ()
+    """The articles most like this page's article."""
+    entities: tuple[Entity, ...] = ()
+    """The entities this page's article names, in the order of entities.yaml."""
+    sources: tuple[Source, ...] = ()
+    """The sources.html entries of the sources named by the figures and events the page shows."""
+    section_counts: tuple[int, ...] = ()
+    """How many articles have a part in each section, in the order of the sections (the first home page)."""
 
 
 def section_links(site: Site) -> tuple[SectionLink, ...]:
+    return tuple(
+        SectionLink(rule, urls.section_path(rule.key), index % TONES + 1)
+        for index, rule in enumerate(site.config.sections)
+    )
+
+
+def section_counts(site: Site) -> tuple[int, ...]:
+    """How many articles have a part in each section, in the order of the sections."""
     counts = {rule.key: 0 for rule in site.config.sections}
     for article in site.articles:
         for key in {part.section for part in article.parts}:
             counts[key] = counts.get(key, 0) + 1
-    return tuple(
-        SectionLink(rule, urls.section_path(rule.key), counts[rule.key], index % TONES + 1)
-        for index, rule in enumerate(site.config.sections)
-    )
+    return tuple(counts[rule.key] for rule in site.config.sections)
+
+
+class _SourceNames:
+    """The sources.html entry for a source name, as the figures and events of a page give them."""
+
+    def __init__(self, site: Site) -> None:
+        self._by_name: dict[str, Source] = {}
+        for entry in reversed(site.sources):  # the first entry wins, as in the list
+            self._by_name[entry.source.name.casefold()] = entry.source
+
+    def named(self, figures: Sequence[KeyFigure], events: Sequence[TimelineEvent] = ()) -> tuple[Source, ...]:
+        names = dict.fromkeys(n.casefold() for n in (*(f.source for f in figures), *(e.source for e in events)) if n)
+        return tuple(self._by_name[name] for name in names if name in self._by_name)
 
 
 def plan_pages(site: Site) -> tuple[Page, ...]:
     """Every HTML page of the site, in a stable order."""
     sections = section_links(site)
+    sources = _SourceNames(site)
     pages: list[Page] = []
-    pages.extend(_home_pages(site))
+    pages.extend(_home_pages(site, sources))
     fixed = (site.config.title, "Topics", "Sources", "Page not found", *(r.title for r in site.config.sections))
     names = article_titles(site.articles, fixed)
-    pages.extend(_article_page(site, article, names[article.slug]) for article in site.articles)
+    named: dict[str, list[Entity]] = {article.slug: [] for article in site.articles}
+    for entity_index in site.entities:
+        for slug in dict.fromkeys(mention.article for mention in entity_index.mentions):
+            named[slug].append(entity_index.entity)
+    pages.extend(
+        _article_page(site, article, names[article.slug], tuple(named[article.slug]), sources)
+        for article in site.articles
+    )
     for index, link in enumerate(sections):
         previous = sections[index - 1] if index > 0 else None
         following = sections[index + 1] if index + 1 < len(sections) else None
-        pages.extend(_section_pages(site, link, previous, following))
+        pages.extend(_section_pages(site, link, previous, following, sources))
     pages.append(
         Page(
             urls.TOPICS,
@@ -135,6 +187,7 @@ def plan_pages(site: Site) -> tuple[Page, ...]:
             f"The events behind {site.config.title}'s analysis, in date order.",
             "timeline",
             events=site.timeline,
+            sources=sources.named((), site.timeline),
         )
     )
     pages.append(
@@ -181,13 +234,16 @@ def _suffix(pager: Pager | None) -> str:
     return f" (page {pager.number} of {pager.count})" if pager else ""
 
 
-def _home_pages(site: Site) -> list[Page]:
+def _home_pages(site: Site, sources: _SourceNames) -> list[Page]:
     config = site.config
     chunks = _chunks(site.articles, config.per_page)
     pages = []
+    figures = latest_figures(site)
+    counts = section_counts(site)
     for number, chunk in enumerate(chunks, 1):
         pager = _pager(number, len(chunks), urls.home_path)
         title = config.title if number == 1 else f"{config.title}{_suffix(pager)}"
+        first = number == 1
         pages.append(
             Page(
                 urls.home_path(number),
@@ -198,7 +254,10 @@ def _home_pages(site: Site) -> list[Page]:
                 "home",
                 articles=chunk,
                 pager=pager,
-                lead=site.articles[0] if number == 1 and site.articles else None,
+                lead=site.articles[0] if first and site.articles else None,
+                figures=figures if first else (),
+                sources=sources.named([figure for _, figure in figures]) if first else (),
+                section_counts=counts if first else (),
             )
         )
     return pages
@@ -220,7 +279,7 @@ def article_titles(articles: Sequence[Article], fixed: Sequence[str] = ()) -> di
     return {a.slug: f"{dated(a)} ({a.slug})" if a.slug in same_date else dated(a) for a in articles}
 
 
-def _article_page(site: Site, article: Article, name: str) -> Page:
+def _article_page(site: Site, article: Article, name: str, entities: tuple[Entity, ...], sources: _SourceNames) -> Page:
     return Page(
         urls.article_path(article.slug),
         "article.html",
@@ -229,17 +288,27 @@ def _article_page(site: Site, article: Article, name: str) -> Page:
         article.summary or article.title,
         "",
         article=article,
+        related=tuple(site.article(slug) for slug in site.related.get(article.slug, ())),
+        entities=entities,
+        sources=sources.named(article.figures),
     )
 
 
 def _section_pages(
-    site: Site, link: SectionLink, previous: SectionLink | None, following: SectionLink | None
+    site: Site,
+    link: SectionLink,
+    previous: SectionLink | None,
+    following: SectionLink | None,
+    sources: _SourceNames,
 ) -> list[Page]:
     key = link.rule.key
     members = [a for a in site.articles if any(p.section == key for p in a.parts)]
     chunks = _chunks(members, site.config.per_page)
+    figures = site_figures(site, key)[:SECTION_FIGURES]
+    events = tuple(e for e in site.timeline if e.section == key)
     pages = []
     for number, chunk in enumerate(chunks, 1):
+        first = number == 1
         pager = _pager(number, len(chunks), partial(urls.section_path, key))
         entries = tuple(SectionEntry(a, a.parts_in(key)) for a in chunk)
         pages.append(
@@ -255,7 +324,9 @@ def _section_pages(
                 next_section=following,
                 entries=entries,
                 pager=pager,
-                events=tuple(e for e in site.timeline if e.section == key) if number == 1 else (),
+                events=events if first else (),
+                figures=figures if first else (),
+                sources=sources.named([figure for _, figure in figures], events) if first else (),
             )
         )
     return pages

@@ -33,6 +33,7 @@ from kursk_site.model import (
     Footnote,
     OutputFile,
     Site,
+    Source,
     SourceIndex,
     Topic,
     TopicIndex,
@@ -138,6 +139,8 @@ def target_path(item: object) -> PurePosixPath:
         return urls.entity_path(item.slug)
     if isinstance(item, SourceIndex):
         return PurePosixPath(f"{urls.SOURCES}#source-{item.source.slug}")
+    if isinstance(item, Source):
+        return PurePosixPath(f"{urls.SOURCES}#source-{item.slug}")
     raise TypeError(f"no page shows a {type(item).__name__}")
 
 
@@ -168,16 +171,18 @@ def _html(context: Any, block: Block | Footnote) -> Markup:
 
 @pass_context
 def _jsonld(context: Any, page: Page) -> list[Markup]:
-    """The page's JSON-LD objects, each escaped so that it cannot leave its <script> element."""
-    return [Markup(script_json(data)) for data in structured_data(context["site"], page)]
+    """The page's JSON-LD objects, each escaped so that it cannot leave its <script> element (made from the
+    settings and the page alone)."""
+    site: Site = context["site"]
+    return [Markup(script_json(data)) for data in structured_data(site.config, page)]
 
 
 @pass_context
-def _source_entry(context: Any, name: str) -> SourceIndex | None:
-    """The site's sources.html entry for a source name (None for an empty name)."""
-    site: Site = context["site"]
+def _source_entry(context: Any, name: str) -> Source | None:
+    """The sources.html entry of a source name that a figure or event on this page gives (None for none)."""
+    page: Page = context["page"]
     wanted = name.casefold()
-    return next((s for s in site.sources if wanted and s.source.name.casefold() == wanted), None)
+    return next((s for s in page.sources if wanted and s.name.casefold() == wanted), None)
 
 
 MONTHS = (
@@ -255,8 +260,8 @@ def compile_templates(env: jinja2.Environment) -> None:
 
 
 def page_context(site: Site) -> tuple[object, ...]:
-    """What every page shows besides its Page value: the settings, the section links (with their counts), the
-    timeline and the entities (timeline.yaml and entities.yaml count like the settings: a change re-renders all)."""
+    """What every page shows besides its Page value: the settings, the section links, the timeline and the
+    entities (timeline.yaml and entities.yaml count like the settings: a change re-renders all)."""
     sections = section_links(site)
     entities = tuple(index.entity for index in site.entities)  # what the mention linker of article pages uses
     return (site.config, sections, {link.rule.key: link.tone for link in sections}, site.timeline, entities)

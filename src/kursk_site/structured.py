@@ -1,4 +1,4 @@
-"""Site + page -> schema.org JSON-LD (AnalysisNewsArticle, WebSite, BreadcrumbList), safe inside <script> (pure)."""
+"""Settings + page -> schema.org JSON-LD (AnalysisNewsArticle, WebSite, BreadcrumbList), safe inside <script> (pure)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from types import MappingProxyType
 from typing import Any
 
 from kursk_site import urls
-from kursk_site.model import Article, EntityKind, Site
+from kursk_site.model import Article, Entity, EntityKind, SiteConfig
 from kursk_site.pages import Page
 
 CONTEXT = "https://schema.org"
@@ -33,29 +33,28 @@ def script_json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=1).translate(_SCRIPT_SAFE)
 
 
-def structured_data(site: Site, page: Page) -> tuple[dict[str, Any], ...]:
+def structured_data(config: SiteConfig, page: Page) -> tuple[dict[str, Any], ...]:
     """JSON-LD for `page`: WebSite on the home page, the article on article pages, breadcrumbs elsewhere."""
     if page.path == urls.NOT_FOUND:
         return ()
     if page.template == "home.html":
-        return (_website(site),) if page.path == urls.HOME else ()
+        return (_website(config),) if page.path == urls.HOME else ()
     out: list[dict[str, Any]] = []
     if page.article is not None:
-        out.append(_article(site, page.article))
-    out.append(_breadcrumbs(site, page))
+        out.append(_article(config, page.article, page.entities))
+    out.append(_breadcrumbs(config, page))
     return tuple(out)
 
 
-def _url(site: Site, path: PurePosixPath | str) -> str:
-    return urls.absolute_url(site.config.base_url, path)
+def _url(config: SiteConfig, path: PurePosixPath | str) -> str:
+    return urls.absolute_url(config.base_url, path)
 
 
 def _with_url(data: dict[str, Any], url: str) -> dict[str, Any]:
     return {**data, "url": url} if url else data
 
 
-def _website(site: Site) -> dict[str, Any]:
-    config = site.config
+def _website(config: SiteConfig) -> dict[str, Any]:
     data: dict[str, Any] = {"@context": CONTEXT, "@type": "WebSite", "name": config.title}
     if config.description:
         data["description"] = config.description
@@ -63,8 +62,7 @@ def _website(site: Site) -> dict[str, Any]:
     return _with_url(data, config.base_url)
 
 
-def _article(site: Site, article: Article) -> dict[str, Any]:
-    config = site.config
+def _article(config: SiteConfig, article: Article, entities: tuple[Entity, ...]) -> dict[str, Any]:
     author_type = "Organization" if article.author in (config.author, config.title) else "Person"
     data: dict[str, Any] = {
         "@context": CONTEXT,
@@ -77,7 +75,7 @@ def _article(site: Site, article: Article) -> dict[str, Any]:
         "inLanguage": config.language,
         "wordCount": article.words,
     }
-    url = _url(site, urls.article_path(article.slug))
+    url = _url(config, urls.article_path(article.slug))
     if url:
         data["url"] = url
         data["mainEntityOfPage"] = url
@@ -91,14 +89,13 @@ def _article(site: Site, article: Article) -> dict[str, Any]:
     about = [
         _with_url(
             {
-                "@type": ENTITY_TYPES[index.entity.kind],
-                "name": index.entity.name,
-                "description": index.entity.description,
+                "@type": ENTITY_TYPES[entity.kind],
+                "name": entity.name,
+                "description": entity.description,
             },
-            _url(site, urls.entity_path(index.entity.slug)),
+            _url(config, urls.entity_path(entity.slug)),
         )
-        for index in site.entities
-        if article.slug in index.articles
+        for entity in entities
     ]
     if about:
         data["about"] = about
@@ -116,8 +113,8 @@ def _stamp(article: Article) -> str:
     return article.published.isoformat().replace("+00:00", "Z")
 
 
-def _breadcrumbs(site: Site, page: Page) -> dict[str, Any]:
-    trail: list[tuple[str, PurePosixPath]] = [(site.config.title, urls.HOME)]
+def _breadcrumbs(config: SiteConfig, page: Page) -> dict[str, Any]:
+    trail: list[tuple[str, PurePosixPath]] = [(config.title, urls.HOME)]
     if page.topic is not None:
         trail.append(("Topics", urls.TOPICS))
     if page.entity is not None:
@@ -126,7 +123,7 @@ def _breadcrumbs(site: Site, page: Page) -> dict[str, Any]:
     items = []
     for position, (name, path) in enumerate(trail, 1):
         item: dict[str, Any] = {"@type": "ListItem", "position": position, "name": name}
-        url = _url(site, path)
+        url = _url(config, path)
         if url:
             item["item"] = url
         items.append(item)

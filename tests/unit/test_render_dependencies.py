@@ -16,15 +16,18 @@ from kursk_site.urls import relative_url
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
-        # since the analysis layer, these read the whole site: related articles and entity mentions
-        # (article), the latest key figures (home), the section's key figures (section)
-        ("article.html", True),
-        ("home.html", True),
-        ("section.html", True),
+        # the pages made per article and the listing pages read only their Page value (which carries the related
+        # articles, the entities named, the key figures shown); the indexes of the whole site read it all
+        ("article.html", False),
+        ("home.html", False),
+        ("section.html", False),
         ("topic.html", False),
         ("404.html", False),
         ("topics.html", True),
         ("sources.html", True),
+        ("entities.html", True),
+        ("entity.html", True),
+        ("timeline.html", False),
     ],
 )
 def test_which_pages_of_the_theme_read_the_whole_site(name: str, expected: bool) -> None:
