@@ -94,8 +94,8 @@ def test_two_articles_with_one_slug_name_both_files(make_site: MakeSite, capsys:
             "content/articles/b.md": GOOD.replace("date:", "slug: same\ndate:"),
         },
         [
-            "content/articles/a.md:1: slug 'same' is also used by content/articles/b.md",
-            "content/articles/b.md:1: slug 'same' is also used by content/articles/a.md",
+            "content/articles/a.md:3: slug 'same' is also used by content/articles/b.md",
+            "content/articles/b.md:3: slug 'same' is also used by content/articles/a.md",
         ],
     )
 
