@@ -302,7 +302,8 @@ class PageKeys:
     """Digests of page values in which every Article counts by its own digest, worked out once per build.
 
     A value is reduced to plain tuples first: a dataclass to its name and the fields that take part in equality,
-    a Part of a known article to its article's cache key and its position, a known Article to its digest.
+    a known Article to its cache key (an Article is made from its file, the settings and the tool alone, which that
+    key names) and a Part of one to the key and its position.
     """
 
     def __init__(self, articles: Iterable[Article], source_keys: Mapping[str, str]) -> None:
@@ -310,13 +311,11 @@ class PageKeys:
         self._known: dict[int, tuple[str, str]] = {}
         self._done: dict[int, tuple[object, object]] = {}
         """Dataclass values reduced so far, by id, each with the value itself (which keeps its id from reuse)."""
-        articles = tuple(articles)
         for article in articles:
-            key = source_keys[article.origin.path]
+            key = source_keys[article.origin.path]  # names the file, the settings and the tool the article came from
+            self._known[id(article)] = ("article", key)
             for number, part in enumerate(article.parts):
                 self._known[id(part)] = ("part", f"{key}:{number}")
-        for article in articles:
-            self._known[id(article)] = ("article", self.key(article))
 
     def key(self, *values: object) -> str:
         """Digest of `values` (frozen dataclasses, tuples, mappings, text, numbers, dates, paths, enums)."""

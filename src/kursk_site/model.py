@@ -305,15 +305,12 @@ class Part:
     """Element id of the part, unique within its article page."""
     explicit: bool
     """True when the editor chose the section with a marker."""
+    words: int = 0
+    """Words in the heading and the blocks (counted once, when the part is made)."""
 
     @property
     def line(self) -> int:
         return self.heading.line if self.heading else (self.blocks[0].line if self.blocks else 0)
-
-    @property
-    def words(self) -> int:
-        blocks = (self.heading, *self.blocks) if self.heading else self.blocks
-        return sum(len(block.text.split()) for block in blocks)
 
 
 @dataclass(frozen=True, slots=True)

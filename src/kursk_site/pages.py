@@ -121,6 +121,8 @@ class _SourceNames:
             self._by_name[entry.source.name.casefold()] = entry.source
 
     def named(self, figures: Sequence[KeyFigure], events: Sequence[TimelineEvent] = ()) -> tuple[Source, ...]:
+        if not figures and not events:
+            return ()
         names = dict.fromkeys(n.casefold() for n in (*(f.source for f in figures), *(e.source for e in events)) if n)
         return tuple(self._by_name[name] for name in names if name in self._by_name)
 
@@ -141,10 +143,14 @@ def plan_pages(site: Site) -> tuple[Page, ...]:
         _article_page(site, article, names[article.slug], tuple(named[article.slug]), sources)
         for article in site.articles
     )
+    members: dict[str, list[Article]] = {link.rule.key: [] for link in sections}
+    for article in site.articles:
+        for key in dict.fromkeys(part.section for part in article.parts):
+            members.setdefault(key, []).append(article)
     for index, link in enumerate(sections):
         previous = sections[index - 1] if index > 0 else None
         following = sections[index + 1] if index + 1 < len(sections) else None
-        pages.extend(_section_pages(site, link, previous, following, sources))
+        pages.extend(_section_pages(site, link, previous, following, members[link.rule.key], sources))
     pages.append(
         Page(
             urls.TOPICS,
@@ -299,10 +305,11 @@ def _section_pages(
     link: SectionLink,
     previous: SectionLink | None,
     following: SectionLink | None,
+    members: list[Article],
     sources: _SourceNames,
 ) -> list[Page]:
+    """The pages of one section; `members` are the articles with a part in it, newest first."""
     key = link.rule.key
-    members = [a for a in site.articles if any(p.section == key for p in a.parts)]
     chunks = _chunks(members, site.config.per_page)
     figures = site_figures(site, key)[:SECTION_FIGURES]
     events = tuple(e for e in site.timeline if e.section == key)

@@ -87,6 +87,7 @@ def make_env(
         href=_href,
         absolute=_absolute,
         html=_html,
+        blocks=_blocks,
         date=_date,
         isodate=_isodate,
         minutes=_minutes,
@@ -167,6 +168,24 @@ def _html(context: Any, block: Block | Footnote) -> Markup:
     if isinstance(linker, MentionLinker) and isinstance(block, Block) and block.kind is not BlockKind.HEADING:
         return Markup(linker.link(block.html))
     return Markup(block.html)
+
+
+@pass_context
+def _blocks(context: Any, blocks: Sequence[Block], shift: int) -> Markup:
+    """A part's blocks as HTML, one per line; a subheading goes `shift` levels down (to h6 at most).
+
+    What the `blocks` macro of _macros.html writes, made in one call (the pages show thousands of blocks).
+    """
+    linker = context.get("linker")
+    link = linker.link if isinstance(linker, MentionLinker) else None
+    out = []
+    for block in blocks:
+        if block.kind is BlockKind.HEADING:
+            level = min(block.level + shift, 6)
+            out.append(f'<h{level} class="subhead">{block.html}</h{level}>\n')
+        else:
+            out.append(f"{link(block.html) if link else block.html}\n")
+    return Markup("".join(out))
 
 
 @pass_context

@@ -23,8 +23,14 @@ def heading_words(text: str) -> tuple[str, ...]:
 
 def score(words: tuple[str, ...], rule: SectionRule) -> int:
     """How many of the rule's keywords occur in `words`; a keyword word matches any word it begins."""
+    spaced = " " + " ".join(words)  # words hold no spaces: " " + k occurs in it when a word begins with k
     hits = 0
     for keyword in rule.keywords:
+        if " " + keyword[0] not in spaced:  # the first keyword word begins no word (the common case, found in C)
+            continue
+        if len(keyword) == 1:
+            hits += 1
+            continue
         size = len(keyword)
         for start in range(len(words) - size + 1):
             if all(words[start + i].startswith(keyword[i]) for i in range(size)):
@@ -76,7 +82,8 @@ def split_parts(blocks: tuple[Block, ...], title: str, config: SiteConfig) -> tu
         heading = group[0] if is_headed else None
         body = tuple(group[1:] if is_headed else group)
         anchor = heading.slug if heading else "lede"
-        parts.append(Part(key, heading, body, anchor, bool(heading and heading.section)))
+        words = sum(len(block.text.split()) for block in group)
+        parts.append(Part(key, heading, body, anchor, bool(heading and heading.section), words))
     return tuple(parts)
 
 

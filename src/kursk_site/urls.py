@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from pathlib import PurePosixPath
 
@@ -44,6 +45,7 @@ def entity_path(slug: str) -> PurePosixPath:
     return PurePosixPath(f"entities/{name}.html")
 
 
+@functools.lru_cache(maxsize=1 << 16)  # pages of one folder link to the same few targets
 def relative_url(from_path: PurePosixPath, to_path: PurePosixPath | str) -> str:
     """The link from page `from_path` to `to_path` (both relative to the site root), as a relative URL.
 
