@@ -159,9 +159,12 @@ def render_site(
     bodies = render_feed_bodies(site, env, project.root)
     feed = render_feed(site, bodies)
     json_feed = render_json_feed(site, bodies)
-    modified = {urls.article_path(a.slug): a.modified for a in site.articles}
     updated = site.updated  # once: it looks at every article
-    listed = [(p.path, modified.get(p.path, updated)) for p in rendered.pages if p.path != urls.SEARCH]  # noindex
+    listed = [
+        (p.path, p.article.modified if p.template == "article.html" and p.article else updated)
+        for p in rendered.pages
+        if p.template != "search.html"  # noindex
+    ]
     sitemap = render_sitemap(site.config.base_url, listed)
     static = collect_static(
         (*((d, PurePosixPath("assets")) for d in _static_dirs(project)), (project.root / "static", PurePosixPath("."))),

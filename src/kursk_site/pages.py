@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import PurePosixPath
+from typing import TypeVar
 
 from kursk_site import urls
 from kursk_site.analysis import latest_figures, site_figures
@@ -23,6 +24,7 @@ from kursk_site.model import (
     TopicIndex,
 )
 
+T = TypeVar("T")
 TONES = 4
 SECTION_FIGURES = 12
 """The first page of a section shows this many key figures of the section, newest articles first."""
@@ -143,10 +145,13 @@ def plan_pages(site: Site) -> tuple[Page, ...]:
         _article_page(site, article, names[article.slug], tuple(named[article.slug]), sources)
         for article in site.articles
     )
-    members: dict[str, list[Article]] = {link.rule.key: [] for link in sections}
+    members: dict[str, list[SectionEntry]] = {link.rule.key: [] for link in sections}
     for article in site.articles:
-        for key in dict.fromkeys(part.section for part in article.parts):
-            members.setdefault(key, []).append(article)
+        shown: dict[str, list[Part]] = {}
+        for part in article.parts:
+            shown.setdefault(part.section, []).append(part)
+        for key, parts in shown.items():
+            members.setdefault(key, []).append(SectionEntry(article, tuple(parts)))
     for index, link in enumerate(sections):
         previous = sections[index - 1] if index > 0 else None
         following = sections[index + 1] if index + 1 < len(sections) else None
@@ -220,7 +225,7 @@ def plan_pages(site: Site) -> tuple[Page, ...]:
     return tuple(pages)
 
 
-def _chunks(items: Sequence[Article], size: int) -> list[tuple[Article, ...]]:
+def _chunks(items: Sequence[T], size: int) -> list[tuple[T, ...]]:
     chunks = [tuple(items[i : i + size]) for i in range(0, len(items), size)]
     return chunks or [()]
 
@@ -305,10 +310,10 @@ def _section_pages(
     link: SectionLink,
     previous: SectionLink | None,
     following: SectionLink | None,
-    members: list[Article],
+    members: list[SectionEntry],
     sources: _SourceNames,
 ) -> list[Page]:
-    """The pages of one section; `members` are the articles with a part in it, newest first."""
+    """The pages of one section; `members` hold the parts of each article with a part in it, newest first."""
     key = link.rule.key
     chunks = _chunks(members, site.config.per_page)
     figures = site_figures(site, key)[:SECTION_FIGURES]
@@ -317,7 +322,7 @@ def _section_pages(
     for number, chunk in enumerate(chunks, 1):
         first = number == 1
         pager = _pager(number, len(chunks), partial(urls.section_path, key))
-        entries = tuple(SectionEntry(a, a.parts_in(key)) for a in chunk)
+        entries = tuple(chunk)
         pages.append(
             Page(
                 urls.section_path(key, number),
