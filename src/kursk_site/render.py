@@ -88,6 +88,7 @@ def make_env(
         absolute=_absolute,
         html=_html,
         blocks=_blocks,
+        badges=_badges,
         date=_date,
         isodate=_isodate,
         minutes=_minutes,
@@ -105,6 +106,15 @@ def make_env(
     )
     env.tests.update(repeating_lede=_repeats_lede)
     return env
+
+
+def _badges(article: Article, sections: Sequence[SectionLink]) -> list[tuple[SectionLink, str]]:
+    """The sections an article has a part in, each with the anchor to link to on its page: the section's, or
+    the lede's for a section holding only the lede (it has no <section> of its own on the article page)."""
+    headed: dict[str, bool] = {}
+    for part in article.parts:
+        headed[part.section] = headed.get(part.section, False) or part.heading is not None
+    return [(link, link.rule.key if headed[link.rule.key] else "lede") for link in sections if link.rule.key in headed]
 
 
 def _repeats_lede(article: Article) -> bool:
@@ -148,7 +158,7 @@ def target_path(item: object) -> PurePosixPath:
 @pass_context
 def _href(context: Any, item: object, fragment: str = "") -> str:
     """A link from the page being rendered to the page of `item`, optionally to an #anchor in it."""
-    path = str(target_path(item))
+    path = urls.article_file(item.slug) if isinstance(item, Article) else str(target_path(item))
     return str(_url(context, f"{path}#{fragment}" if fragment else path))
 
 

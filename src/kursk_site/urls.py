@@ -27,7 +27,12 @@ def home_path(page: int = 1) -> PurePosixPath:
 
 
 def article_path(slug: str) -> PurePosixPath:
-    return PurePosixPath(f"articles/{slug}.html")
+    return PurePosixPath(article_file(slug))
+
+
+def article_file(slug: str) -> str:
+    """article_path as text (links to articles are made by the ten thousand)."""
+    return f"articles/{slug}.html"
 
 
 def section_path(key: str, page: int = 1) -> PurePosixPath:
