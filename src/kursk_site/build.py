@@ -8,7 +8,6 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
 
-from kursk_site import urls
 from kursk_site.assemble import assemble_site
 from kursk_site.cache import CACHE_DIR, Cache, CacheIndex, open_cache, save_cache, stamp_inputs, tool_fingerprint
 from kursk_site.checks import find_warnings

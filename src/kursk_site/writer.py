@@ -135,6 +135,8 @@ class _Fill:
         self.written = self.size = 0
         self._seen: dict[str, str] = {}
         self._made: set[Path] = set()
+        self._folders: set[str] = set()
+        """Folders of carried-over files made and checked, as text."""
 
     def _target(self, path: PurePosixPath, origin: str) -> Path | None:
         """Where `path` goes, or None (with an error noted) when it is outside the folder or written twice."""
@@ -173,25 +175,43 @@ class _Fill:
         self.size += len(file.data)
 
     def carry_over(self, kept: Mapping[str, str]) -> None:
-        """Hard-link the kept files of the previous build; their manifest entries stay as they were."""
+        """Hard-link the kept files of the previous build; their manifest entries stay as they were.
+
+        Worked on path text (a rebuild after one edit carries over thousands of files); each path is checked as
+        `_target` checks those of new files.
+        """
+        old_root, new_root = os.fspath(self.out_dir), os.fspath(self.tmp)
         for rel, digest in kept.items():
-            target = self._target(PurePosixPath(rel), rel)
-            if target is None:
+            folder, _, name = rel.rpartition("/")
+            plain = name not in ("", ".", "..", MARKER) and not rel.startswith("/")
+            if not plain or any(p in ("", ".", "..") for p in folder.split("/") if folder) or "\0" in rel:
+                self._target(PurePosixPath(rel), rel)  # reports the path
                 continue
+            key = rel.casefold()
+            if key in self._seen:
+                self._target(PurePosixPath(rel), rel)  # reports the path written twice
+                continue
+            if folder and folder not in self._folders:
+                if not self._inside(self.tmp / folder):
+                    self.errors.append(ContentError(rel, 0, f"refusing to write {rel!r}: outside the output folder"))
+                    continue
+                self._folders.add(folder)
+            self._seen[key] = rel
             recorded = self.old.get(rel)
-            if recorded is None or not _reuse(self.out_dir / rel, target, digest, recorded):
+            target = os.path.join(new_root, rel)
+            if recorded is None or not _reuse(os.path.join(old_root, rel), target, digest, recorded):
                 raise UsageError(f"{self.out_dir / rel} changed while the site was being built; run the build again")
             self.manifest[rel] = recorded
             self.size += int(recorded[1])
 
 
-def _reuse(previous: Path, target: Path, digest: str, recorded: list[int | str] | None) -> bool:
+def _reuse(previous: Path | str, target: Path | str, digest: str, recorded: list[int | str] | None) -> bool:
     """Hard-link the previous build's file when its bytes are unchanged, so its modification time is kept
     (copied with its time where the disk has no hard links)."""
     if recorded is None or recorded[0] != digest:
         return False
     try:
-        stat = previous.stat()
+        stat = os.stat(previous)
         if [digest, stat.st_size, stat.st_mtime_ns] != recorded:
             return False  # changed by hand since
         try:
