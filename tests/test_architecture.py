@@ -47,6 +47,7 @@ LAYERS = MappingProxyType(
         # L5: the pipeline (build, and its incremental load and render),
         # and the import command's (wire copy -> content/articles/*.md)
         "kursk_site.build": 5,
+        "kursk_site.pipeline": 5,
         "kursk_site.incremental": 5,
         "kursk_site.importer": 5,
         # L6: the edges
@@ -79,7 +80,9 @@ SAME_LAYER = frozenset(
         ("kursk_site.jsonfeed", "kursk_site.urls"),
         ("kursk_site.feeds", "kursk_site.urls"),
         ("kursk_site.sitemap", "kursk_site.urls"),
-        ("kursk_site.build", "kursk_site.incremental"),
+        ("kursk_site.build", "kursk_site.pipeline"),
+        ("kursk_site.pipeline", "kursk_site.build"),
+        ("kursk_site.pipeline", "kursk_site.incremental"),
         ("kursk_site.checks", "kursk_site.urls"),
         ("kursk_site.search", "kursk_site.urls"),
         ("kursk_site.cli", "kursk_site.serve"),

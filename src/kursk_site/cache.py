@@ -28,6 +28,8 @@ CACHE_DIR = ".kursk-cache"
 MAGIC = b"kursk-site cache\n"
 FORMAT = 3
 INDEX = "index.bin"
+HEAD = "head.bin"
+"""What a build with nothing to do reads: the tool, the stamp of the inputs and the summary (see CacheHead)."""
 SHARDS = "shards"
 """Stored articles, in files named by the first two digits of their key (a one-article edit rewrites one)."""
 
@@ -119,6 +121,25 @@ class CacheIndex:
     """The build dates that select the same articles as that build (see schedule.same_selection)."""
     whole_site: Mapping[str, bool] = field(default_factory=dict)
     """Whether a template reads the whole site, by template digest and name (see render.reads_whole_site)."""
+
+
+@dataclass(frozen=True, slots=True)
+class CacheHead:
+    """The part of the index a build reads first: enough to tell that nothing changed, and to report it."""
+
+    tool: str
+    inputs: str
+    summary: tuple[int, int, int, int, int]
+    now_range: tuple[datetime | None, datetime | None]
+
+
+def read_head(folder: Path, tool: str) -> CacheHead | None:
+    """The head of the cache in `folder`, or None when it is missing, unreadable, damaged or of another tool."""
+    try:
+        head = _decode((folder / HEAD).read_bytes())
+    except Exception:  # any problem: the build goes on and reads the whole cache, which reports it
+        return None
+    return head if isinstance(head, CacheHead) and head.tool == tool else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,6 +292,7 @@ def save_cache(cache: Cache, index: CacheIndex, new_articles: Mapping[str, Artic
     for key, article in new_articles.items():
         touched.setdefault(key[:2], {})[key] = article
     try:
+        (cache.folder / HEAD).unlink(missing_ok=True)  # until the index is written: a head never outlives its index
         for name, new in sorted(touched.items()):
             shard = {key: article for key, article in _shard(cache, name).items() if key in used}
             shard.update(new)
@@ -280,6 +302,7 @@ def save_cache(cache: Cache, index: CacheIndex, new_articles: Mapping[str, Artic
             else:
                 path.unlink(missing_ok=True)
         _write_atomic(cache.folder / INDEX, _encode(index))
+        _write_atomic(cache.folder / HEAD, _encode(CacheHead(index.tool, index.inputs, index.summary, index.now_range)))
     except OSError as e:
         return (f"cannot write the build cache {cache.folder.name}/: {e.strerror or e}; the next build starts cold",)
     return ()

@@ -76,10 +76,11 @@ def content_digest(data: bytes) -> str:
 def reusable_outputs(out_dir: Path) -> dict[str, str]:
     """Files of the previous build still as it wrote them: output path -> digest of their bytes."""
     out: dict[str, str] = {}
+    root = os.fspath(out_dir)
     for rel, recorded in _read_manifest(out_dir).items():
         try:
-            stat = os.stat(out_dir / rel)
-        except OSError:
+            stat = os.stat(os.path.join(root, rel))
+        except (OSError, ValueError):
             continue
         if isinstance(recorded, list) and len(recorded) == 3 and recorded[1:] == [stat.st_size, stat.st_mtime_ns]:
             out[rel] = str(recorded[0])

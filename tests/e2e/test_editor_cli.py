@@ -111,7 +111,7 @@ def test_init_writes_the_git_commit_it_was_installed_from_to_requirements_txt(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     spec = InstallSpec("kursk-site @ git+https://github.com/desk/kursk-site@" + "a" * 40, False)
-    monkeypatch.setattr(cli, "running_install_spec", lambda: spec)
+    monkeypatch.setattr("kursk_site.install_spec.running_install_spec", lambda: spec)
     site = tmp_path / "desk"
     assert main(["init", str(site)]) == 0
     requirements = (site / "requirements.txt").read_text()
@@ -125,7 +125,7 @@ def test_init_writes_the_git_commit_it_was_installed_from_to_requirements_txt(
 def test_init_warns_when_requirements_txt_asks_the_package_index(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr(cli, "running_install_spec", lambda: InstallSpec("kursk-site==0.1.0", True))
+    monkeypatch.setattr("kursk_site.install_spec.running_install_spec", lambda: InstallSpec("kursk-site==0.1.0", True))
     site = tmp_path / "desk"
     assert main(["init", str(site)]) == 0
     assert (site / "requirements.txt").read_text().endswith("\nkursk-site==0.1.0\n")

@@ -203,13 +203,13 @@ def test_parsing_and_rendering_in_worker_processes_gives_the_same_bytes(
     root = make_site({f"content/articles/a{n}.md": article_text(rng, n) for n in range(12)})
     monkeypatch.setattr(incremental, "PARALLEL_FILES", 1)
     monkeypatch.setattr(incremental, "PARALLEL_PAGES", 1)
-    monkeypatch.setattr("kursk_site.build.worker_count", lambda: 3)
+    monkeypatch.setattr("kursk_site.pipeline.worker_count", lambda: 3)
     build(project(root, root / "build"), BuildOptions(cache=False))
     assert_same_as_cold_serial(root, tmp_path, monkeypatch)
 
 
 def assert_same_as_cold_serial(root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("kursk_site.build.worker_count", lambda: 1)
+    monkeypatch.setattr("kursk_site.pipeline.worker_count", lambda: 1)
     assert_same_as_cold(root, tmp_path)
 
 
@@ -222,7 +222,7 @@ def test_errors_found_in_worker_processes_are_all_reported(
     files["content/articles/a5.md"] = "---\ntitle: Bad date\ndate: 2024-13-01\n---\n\nText.\n"
     root = make_site(files)
     monkeypatch.setattr(incremental, "PARALLEL_FILES", 1)
-    monkeypatch.setattr("kursk_site.build.worker_count", lambda: 2)
+    monkeypatch.setattr("kursk_site.pipeline.worker_count", lambda: 2)
 
     with pytest.raises(BuildFailed) as failed:
         cached_build(root)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kursk_site import build as build_module
+from kursk_site import pipeline as build_module
 from kursk_site.cli import EXIT_CONTENT, EXIT_OK, EXIT_USAGE, main
 from kursk_site.errors import UsageError
 from kursk_site.writer import MARKER, check_out_dir

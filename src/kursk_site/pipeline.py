@@ -1,0 +1,164 @@
+"""The pipeline, top to bottom: load -> model -> render -> write, reusing what the build cache holds."""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import time
+from collections.abc import Iterator
+from pathlib import Path, PurePosixPath
+
+from kursk_site.assemble import assemble_site
+from kursk_site.build import THEME, Progress
+from kursk_site.cache import CACHE_DIR, Cache, CacheIndex, open_cache, save_cache
+from kursk_site.checks import find_warnings
+from kursk_site.config import load_config
+from kursk_site.content.discover import display_path
+from kursk_site.content.entities import load_entities
+from kursk_site.content.static import collect_static
+from kursk_site.content.timeline import load_timeline
+from kursk_site.errors import BuildFailed, ContentError
+from kursk_site.feeds import render_feed
+from kursk_site.incremental import (
+    LoadedArticles,
+    RenderedPages,
+    load_articles_cached,
+    page_entries,
+    render_pages_cached,
+)
+from kursk_site.jsonfeed import render_json_feed
+from kursk_site.model import (
+    Article,
+    BuildOptions,
+    BuildReport,
+    CheckReport,
+    Entity,
+    OutputFile,
+    Project,
+    Site,
+    TimelineEvent,
+)
+from kursk_site.parallel import worker_count
+from kursk_site.render import make_env, render_feed_bodies, render_search_script
+from kursk_site.schedule import Selection, same_selection, select_articles
+from kursk_site.search import render_search_index
+from kursk_site.sitemap import render_sitemap
+from kursk_site.writer import reusable_outputs, write_site
+
+
+def build_site(
+    project: Project, options: BuildOptions, tool: str, inputs: str, start: float, progress: Progress | None = None
+) -> BuildReport:
+    """Build the whole site into `project.out_dir`, reusing what the build cache holds; raises BuildFailed
+    (nothing written) on bad input. `inputs` is the stamp of every input (see build.build), for the next build."""
+    cache = open_cache(project.root / CACHE_DIR if options.cache else None, tool)
+    tell = progress or _silent
+    tell("reading content")
+    site, selection, loaded = _load(project, options, cache, tool)
+    tell(f"rendering {len(site.articles)} article{'s' if len(site.articles) != 1 else ''}")
+    compiled = dict(cache.index.templates)
+    rendered, outputs, count = render_site(site, project, cache, loaded, compiled)
+    tell(f"writing {count} files")
+    stats = write_site(outputs, project.out_dir, rendered.kept)
+    left_out = len(selection.drafts) + len(selection.scheduled)
+    summary = (len(rendered.pages), stats.files, stats.bytes, len(site.articles), left_out)
+    entries = page_entries(rendered, stats.digests)
+    now_range = same_selection(loaded.articles, options)
+    index = CacheIndex(tool, inputs, summary, loaded.entries, entries, compiled, now_range, rendered.whole_site)
+    warnings = (*cache.warnings, *save_cache(cache, index, loaded.parsed))
+    seconds = time.perf_counter() - start
+    return BuildReport(
+        summary[0], summary[1], stats.written, stats.bytes, seconds, summary[3], warnings, left_out=left_out
+    )
+
+
+def check(project: Project, options: BuildOptions, progress: Progress | None = None) -> CheckReport:
+    """Everything `build` does but write (and it neither reads nor writes the build cache): raises BuildFailed
+    on errors, returns the warnings."""
+    tell = progress or _silent
+    tell("reading content")
+    cache = open_cache(None, "")
+    site, selection, loaded = _load(project, options, cache, "")
+    tell(f"rendering {len(site.articles)} article{'s' if len(site.articles) != 1 else ''}")
+    rendered, outputs, _ = render_site(site, project, cache, loaded, {})
+    files = tuple(outputs)
+    entities_file = display_path(project.content_dir / "entities.yaml", project.root)
+    warnings = find_warnings(site, files, selection.drafts, entities_file=entities_file)
+    return CheckReport(len(rendered.pages), len(site.articles), warnings)
+
+
+def load_site(project: Project, options: BuildOptions) -> Site:
+    """The assembled site, with drafts and future articles left out as `options` say; read without the build cache."""
+    return _load(project, options, open_cache(None, ""), "")[0]
+
+
+def _load(
+    project: Project, options: BuildOptions, cache: Cache, tool: str
+) -> tuple[Site, Selection[Article], LoadedArticles]:
+    site_yaml = project.content_dir / "site.yaml"
+    display = display_path(site_yaml, project.root)
+    if not site_yaml.is_file():
+        raise BuildFailed([ContentError(display, 0, "not found: every site needs content/site.yaml")])
+    config = load_config(site_yaml, display, options.base_url)
+    if options.search:
+        config = dataclasses.replace(config, search=True)
+    errors: list[ContentError] = []
+    loaded = LoadedArticles((), {}, {})
+    timeline: tuple[TimelineEvent, ...] = ()
+    entities: tuple[Entity, ...] = ()
+    try:
+        loaded = load_articles_cached(
+            project.content_dir / "articles", project.root, config, cache, tool, worker_count()
+        )
+    except BuildFailed as e:
+        errors.extend(e.errors)
+    try:
+        path = project.content_dir / "timeline.yaml"
+        timeline = load_timeline(path, display_path(path, project.root), config)
+    except BuildFailed as e:
+        errors.extend(e.errors)
+    try:
+        path = project.content_dir / "entities.yaml"
+        entities = load_entities(path, display_path(path, project.root))
+    except BuildFailed as e:
+        errors.extend(e.errors)
+    if errors:
+        raise BuildFailed(errors)
+    selection = select_articles(loaded.articles, options)
+    return assemble_site(config, selection.published, timeline, entities), selection, loaded
+
+
+def _silent(stage: str) -> None:
+    pass
+
+
+def render_site(
+    site: Site, project: Project, cache: Cache, loaded: LoadedArticles, compiled: dict[str, bytes]
+) -> tuple[RenderedPages, Iterator[OutputFile], int]:
+    """The pages (rendered lazily, batch by batch, as the writer takes them) and every other output file; the
+    count is of all files in the output, pages kept from the previous build included."""
+    env = make_env(project.template_dirs, THEME, compiled)
+    source_keys = {path: entry.key for path, entry in loaded.entries.items()}
+    reusable = reusable_outputs(project.out_dir) if cache.folder is not None else {}
+    rendered = render_pages_cached(site, env, project.root, cache, source_keys, reusable, worker_count())
+    bodies = render_feed_bodies(site, env, project.root)
+    feed = render_feed(site, bodies)
+    json_feed = render_json_feed(site, bodies)
+    updated = site.updated  # once: it looks at every article
+    listed = [
+        (p.path, p.article.modified if p.template == "article.html" and p.article else updated)
+        for p in rendered.pages
+        if p.template != "search.html"  # noindex
+    ]
+    sitemap = render_sitemap(site.config.base_url, listed)
+    static = collect_static(
+        (*((d, PurePosixPath("assets")) for d in _static_dirs(project)), (project.root / "static", PurePosixPath("."))),
+        project.root,
+    )
+    search = (render_search_index(site), render_search_script(env, project.root)) if site.config.search else ()
+    others = (feed, json_feed, *sitemap, *static, *search)
+    return rendered, itertools.chain(rendered.files, others), len(rendered.pages) + len(others)
+
+
+def _static_dirs(project: Project) -> tuple[Path, ...]:
+    return (*(d / "static" for d in project.template_dirs), THEME / "static")
