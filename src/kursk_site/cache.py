@@ -7,7 +7,6 @@ of everything a result depends on, so a build that uses the cache gives the byte
 from __future__ import annotations
 
 import contextlib
-import enum
 import hashlib
 import io
 import os
@@ -16,9 +15,9 @@ import sys
 import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, is_dataclass
-from datetime import date, datetime
-from pathlib import Path, PurePath
-from typing import Any, cast
+from datetime import datetime
+from pathlib import Path
+from typing import Any
 
 from kursk_site import __version__
 from kursk_site.model import Article
@@ -221,6 +220,8 @@ class _Pickler(pickle.Pickler):
         self._names: dict[type, tuple[str, ...] | None] = {}
 
     def reducer_override(self, obj: object) -> Any:
+        """Called for every object but text, numbers, tuples, lists, dicts and sets (page values hold no sets,
+        whose order would change from one run to the next)."""
         kind = type(obj)
         names = self._names.get(kind, ())
         if names == ():
@@ -322,18 +323,16 @@ def _write_atomic(path: Path, data: bytes) -> None:
 
 
 class PageKeys:
-    """Digests of page values in which every Article counts by its own digest, worked out once per build.
+    """Digests of page values in which every Article counts by its cache key, worked out once per build.
 
-    A value is reduced to plain tuples first: a dataclass to its name and the fields that take part in equality,
-    a known Article to its cache key (an Article is made from its file, the settings and the tool alone, which that
-    key names) and a Part of one to the key and its position.
+    A value is pickled with a dataclass reduced to its name and the fields that take part in equality, a known
+    Article to its cache key (an Article is made from its file, the settings and the tool alone, which that key
+    names) and a Part of one to that key and its position: the digest changes exactly when what a page shows does.
     """
 
     def __init__(self, articles: Iterable[Article], source_keys: Mapping[str, str]) -> None:
-        self._fields: dict[type, tuple[str, ...]] = {}
         self._known: dict[int, tuple[str, str]] = {}
-        self._done: dict[int, tuple[object, object]] = {}
-        """Dataclass values reduced so far, by id, each with the value itself (which keeps its id from reuse)."""
+        self._fields: dict[type, tuple[str, ...] | None] = {}
         for article in articles:
             key = source_keys[article.origin.path]  # names the file, the settings and the tool the article came from
             self._known[id(article)] = ("article", key)
@@ -342,40 +341,38 @@ class PageKeys:
 
     def key(self, *values: object) -> str:
         """Digest of `values` (frozen dataclasses, tuples, mappings, text, numbers, dates, paths, enums)."""
-        data = pickle.dumps(self._plain(values), protocol=5)
-        return hashlib.blake2b(data, digest_size=16).hexdigest()
+        out = io.BytesIO()
+        _KeyPickler(out, self._known, self._fields).dump(values)
+        return hashlib.blake2b(out.getbuffer(), digest_size=16).hexdigest()
 
-    def _plain(self, value: object) -> object:
-        kind = type(value)
-        if kind in _ATOMS:
-            return value
-        if kind is tuple or kind is list:
-            items = tuple(cast("Iterable[object]", value))
-            if all(type(item) is str for item in items):  # e.g. the slugs of a topic's articles
-                return items
-            return tuple(self._plain(item) for item in items)
-        known = self._known.get(id(value))
-        if known is not None:
-            return known
-        names = self._fields.get(kind)
-        if names is None and is_dataclass(kind):
-            names = self._fields[kind] = tuple(f.name for f in fields(kind) if f.compare)
+
+class _KeyPickler(pickle.Pickler):
+    """The pickler behind PageKeys (its C implementation walks a page value many times faster than Python can)."""
+
+    def __init__(
+        self, out: io.BytesIO, known: Mapping[int, tuple[str, str]], names: dict[type, tuple[str, ...] | None]
+    ) -> None:
+        super().__init__(out, protocol=5)
+        self._known = known
+        self._names = names
+
+    def persistent_id(self, obj: object) -> tuple[str, str] | None:
+        return self._known.get(id(obj))  # known objects stay alive during the build: their ids are theirs alone
+
+    def reducer_override(self, obj: object) -> Any:
+        """Called for every object but text, numbers, tuples, lists, dicts and sets (page values hold no sets,
+        whose order would change from one run to the next)."""
+        kind = type(obj)
+        names = self._names.get(kind, ())
+        if names == ():
+            names = self._names[kind] = tuple(f.name for f in fields(kind) if f.compare) if is_dataclass(kind) else None
         if names is not None:
-            done = self._done.get(id(value))
-            if done is not None:
-                return done[1]
-            plain = (kind.__qualname__, *(self._plain(getattr(value, name)) for name in names))
-            self._done[id(value)] = (value, plain)
-            return plain
-        if isinstance(value, Mapping):
-            return ("mapping", *((self._plain(k), self._plain(v)) for k, v in value.items()))
-        if isinstance(value, enum.Enum):
-            return (kind.__qualname__, value.value)
-        if isinstance(value, (set, frozenset)):
-            return ("set", *sorted((self._plain(item) for item in value), key=repr))
-        if isinstance(value, PurePath):
-            return ("path", str(value))
-        return value  # dates and other plain values pickle as they are
+            return (_record, (kind.__qualname__, *(getattr(obj, name) for name in names)))
+        if isinstance(obj, Mapping):
+            return (_record, ("mapping", *obj.items()))
+        return NotImplemented
 
 
-_ATOMS = frozenset({str, int, float, bool, type(None), bytes, datetime, date})
+def _record(*fields: object) -> tuple[object, ...]:
+    """What a dataclass or mapping is pickled as in a page key (never unpickled)."""
+    return fields
