@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import partial
 from pathlib import PurePosixPath
 from typing import TypeVar
 
@@ -230,14 +229,16 @@ def _chunks(items: Sequence[T], size: int) -> list[tuple[T, ...]]:
     return chunks or [()]
 
 
-def _pager(number: int, count: int, path_of: Callable[[int], PurePosixPath]) -> Pager | None:
+def _pager(number: int, paths: Sequence[PurePosixPath]) -> Pager | None:
+    """Where page `number` (from 1) stands among the pages at `paths`."""
+    count = len(paths)
     if count <= 1:
         return None
     return Pager(
         number,
         count,
-        path_of(number - 1) if number > 1 else None,
-        path_of(number + 1) if number < count else None,
+        paths[number - 2] if number > 1 else None,
+        paths[number] if number < count else None,
     )
 
 
@@ -251,13 +252,14 @@ def _home_pages(site: Site, sources: _SourceNames) -> list[Page]:
     pages = []
     figures = latest_figures(site)
     counts = section_counts(site)
+    paths = [urls.home_path(number) for number in range(1, len(chunks) + 1)]
     for number, chunk in enumerate(chunks, 1):
-        pager = _pager(number, len(chunks), urls.home_path)
+        pager = _pager(number, paths)
         title = config.title if number == 1 else f"{config.title}{_suffix(pager)}"
         first = number == 1
         pages.append(
             Page(
-                urls.home_path(number),
+                paths[number - 1],
                 "home.html",
                 title,
                 config.title,
@@ -319,13 +321,14 @@ def _section_pages(
     figures = site_figures(site, key)[:SECTION_FIGURES]
     events = tuple(e for e in site.timeline if e.section == key)
     pages = []
+    paths = [urls.section_path(key, number) for number in range(1, len(chunks) + 1)]
     for number, chunk in enumerate(chunks, 1):
         first = number == 1
-        pager = _pager(number, len(chunks), partial(urls.section_path, key))
+        pager = _pager(number, paths)
         entries = tuple(chunk)
         pages.append(
             Page(
-                urls.section_path(key, number),
+                paths[number - 1],
                 "section.html",
                 f"{link.rule.title}{_suffix(pager)} | {site.config.title}",
                 link.rule.title,
@@ -348,12 +351,13 @@ def _topic_pages(site: Site, topic: TopicIndex) -> list[Page]:
     members = [site.article(slug) for slug in topic.articles]
     chunks = _chunks(members, site.config.per_page)
     pages = []
+    paths = [urls.topic_path(topic.topic.slug, number) for number in range(1, len(chunks) + 1)]
     for number, chunk in enumerate(chunks, 1):
-        pager = _pager(number, len(chunks), partial(urls.topic_path, topic.topic.slug))
+        pager = _pager(number, paths)
         name = topic.topic.name
         pages.append(
             Page(
-                urls.topic_path(topic.topic.slug, number),
+                paths[number - 1],
                 "topic.html",
                 f"{name}{_suffix(pager)} | Topics | {site.config.title}",
                 name,

@@ -22,7 +22,8 @@ def render_sitemap(
     Without a base_url the locations are relative to the sitemap, which search engines ignore; robots.txt then
     names no sitemap.
     """
-    listed = [(path, moment) for path, moment in pages if path != urls.NOT_FOUND]
+    not_found = str(urls.NOT_FOUND)
+    listed = [(path, moment) for path, moment in pages if str(path) != not_found]
     chunks = [listed[i : i + max_urls] for i in range(0, len(listed), max_urls)] or [[]]
     if len(chunks) == 1:
         files = [OutputFile(urls.SITEMAP, _urlset(base_url, chunks[0]), "sitemap")]
@@ -40,13 +41,22 @@ def render_sitemap(
 
 
 def _urlset(base_url: str, pages: Sequence[tuple[PurePosixPath, datetime | None]]) -> bytes:
-    root = ET.Element("urlset", {"xmlns": SITEMAP_NS})
+    """The <urlset> as ElementTree writes it, indented, made as text (a sitemap lists every page of the site)."""
+    lines = ['<?xml version="1.0" encoding="utf-8"?>', f'<urlset xmlns="{SITEMAP_NS}">']
     for path, moment in pages:
-        entry = ET.SubElement(root, "url")
-        ET.SubElement(entry, "loc").text = _loc(base_url, path)
+        lines.append(f"  <url>\n    <loc>{_text(_loc(base_url, path))}</loc>")
         if moment is not None:
-            ET.SubElement(entry, "lastmod").text = moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return _xml(root)
+            lines.append(f"    <lastmod>{moment.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%SZ')}</lastmod>")
+        lines.append("  </url>")
+    lines.append("</urlset>" if pages else "")
+    if not pages:  # an empty element closes itself
+        lines[1:] = [f'<urlset xmlns="{SITEMAP_NS}" />']
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _text(value: str) -> str:
+    """XML character data, escaped as ElementTree escapes it."""
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _loc(base_url: str, path: PurePosixPath) -> str:

@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kursk_site import cli
 from kursk_site.cli import main
 from kursk_site.install_spec import InstallSpec
 from tests.conftest import MakeSite
