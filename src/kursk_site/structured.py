@@ -30,7 +30,7 @@ _SCRIPT_SAFE = MappingProxyType(
 
 def script_json(data: Any) -> str:
     """JSON that cannot end or confuse its <script> element: <, >, & and line separators become \\u escapes."""
-    return json.dumps(data, ensure_ascii=False, indent=1).translate(_SCRIPT_SAFE)
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_SCRIPT_SAFE)  # C encoder: no indent
 
 
 def structured_data(config: SiteConfig, page: Page) -> tuple[dict[str, Any], ...]:

@@ -68,7 +68,7 @@ def test_article_json_ld_describes_the_analysis(make_site: MakeSite) -> None:
     assert article["articleSection"] == ["Deployment"]
     assert article["about"] == [
         {
-            "@type": "Person",
+            "@type":"Person",
             "name": "Kim",
             "description": "A person.",
             "url": "https://example.org/desk/entities/kim.html",
@@ -132,7 +132,7 @@ def test_the_shipped_site_uses_every_part_of_the_analysis_layer(tmp_path: Path) 
     assert '<aside class="corrections"' in article
     assert 'id="fn-north-korea-kursk-deployment-1"' in article
     assert 'href="../entities/sappers.html">sappers</a>' in article
-    assert '"@type": "AnalysisNewsArticle"' in article
+    assert '"@type":"AnalysisNewsArticle"' in article
     timeline = (out / "timeline.html").read_text()
     assert '<time datetime="2024">2024</time>' in timeline
     assert "Date not given" in timeline

@@ -12,7 +12,7 @@ from kursk_site.structured import script_json
 
 def test_script_breaking_characters_become_unicode_escapes() -> None:
     text = script_json({"headline": "</script><!-- & \u2028"})
-    assert text == '{\n "headline": "\\u003c/script\\u003e\\u003c!-- \\u0026 \\u2028"\n}'
+    assert text == '{"headline":"\\u003c/script\\u003e\\u003c!-- \\u0026 \\u2028"}'
 
 
 @given(st.recursive(st.text(), lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner)))
