@@ -36,7 +36,7 @@ PARALLEL_FILES = 150
 """Parse on several cores from this many changed files on (below it, starting workers costs more than it saves)."""
 PARALLEL_PAGES = 300
 """Render on several cores from this many changed pages on."""
-BATCH_PAGES = 1200
+BATCH_PAGES = 600
 """Pages rendered before they are written: bounds the memory that rendered pages take."""
 
 
