@@ -369,7 +369,10 @@ class PageKeys:
     names) and a Part of one to that key and its position: the digest changes exactly when what a page shows does.
     """
 
-    def __init__(self, articles: Iterable[Article], source_keys: Mapping[str, str]) -> None:
+    def __init__(
+        self, articles: Iterable[Article], source_keys: Mapping[str, str], shared: Iterable[object] = ()
+    ) -> None:
+        """`shared` values appear in many pages (e.g. a topic with the list of its articles): each is digested once."""
         self._known: dict[int, tuple[str, str]] = {}
         self._fields: dict[type, tuple[str, ...] | None] = {}
         for article in articles:
@@ -377,6 +380,9 @@ class PageKeys:
             self._known[id(article)] = ("article", key)
             for number, part in enumerate(article.parts):
                 self._known[id(part)] = ("part", f"{key}:{number}")
+        for value in shared:
+            digest = self.key(value)
+            self._known[id(value)] = ("shared", digest)
 
     def key(self, *values: object) -> str:
         """Digest of `values` (frozen dataclasses, tuples, mappings, text, numbers, dates, paths, enums)."""

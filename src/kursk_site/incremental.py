@@ -160,7 +160,7 @@ def render_pages_cached(
     todo: list[Page] = list(plan)
     if cache.folder is not None:
         todo = []
-        digests = PageKeys(site.articles, source_keys)
+        digests = PageKeys(site.articles, source_keys, (*site.topics, *site.entities))
         templates = template_digest(env)
         common = digests.key(templates, page_context(site))
         whole_site = digests.key(site)
