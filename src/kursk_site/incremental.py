@@ -26,7 +26,7 @@ from kursk_site.content import ArticleFile, check_unique_slugs, discover_article
 from kursk_site.errors import BuildFailed, ContentError
 from kursk_site.model import Article, OutputFile, Site, SiteConfig
 from kursk_site.pages import Page, plan_pages
-from kursk_site.parallel import map_chunks, split
+from kursk_site.parallel import Started, can_fork, map_chunks, split, start_chunks
 from kursk_site.render import compile_templates, page_context, reads_whole_site, render_pages, template_digest
 
 if TYPE_CHECKING:
@@ -37,6 +37,8 @@ PARALLEL_FILES = 150
 PARALLEL_PAGES = 300
 """Render on several cores from this many changed pages on."""
 BATCH_PAGES = 600
+MAIN_SHARE = 0.9
+"""This process renders this much of an even share of each batch: it also writes every page."""
 """Pages rendered before they are written: bounds the memory that rendered pages take."""
 
 
@@ -185,14 +187,43 @@ def render_pages_cached(
 def _render_batches(
     site: Site, env: jinja2.Environment, root: Path, pages: Sequence[Page], workers: int
 ) -> Iterator[OutputFile]:
-    """Render `pages` a batch at a time (each batch split over `workers` processes), so that only one batch of
-    rendered pages is held in memory while the writer takes them."""
-    if workers > 1:
-        compile_templates(env)  # once here, not again in every worker
-    for start in range(0, len(pages), BATCH_PAGES):
-        chunks = split(pages[start : start + BATCH_PAGES], workers)
-        for files in map_chunks(partial(render_pages, site, env, root), chunks):
+    """Render `pages` a batch at a time, so that only about two batches of rendered pages are held in memory while
+    the writer takes them.
+
+    With several workers the batches overlap: forked children render their share of a batch while this process
+    renders a smaller share (MAIN_SHARE) and hands the writer the pages of the batch before, which those children
+    have finished by then.
+    """
+    render = partial(render_pages, site, env, root)
+    batches = [pages[start : start + BATCH_PAGES] for start in range(0, len(pages), BATCH_PAGES)]
+    if workers <= 1 or not can_fork():
+        for batch in batches:
+            yield from render(batch)
+        return
+    compile_templates(env)  # once here, not again in every worker
+    pending: list[Started[tuple[OutputFile, ...]]] = []
+    try:
+        for batch in batches:
+            mine, *theirs = split(batch, workers, MAIN_SHARE / workers)
+            pending.append(start_chunks(render, theirs))
+            files = render(mine)
+            if len(pending) > 1:
+                yield from _collect(pending.pop(0))
             yield from files
+        while pending:
+            yield from _collect(pending.pop(0))
+    finally:
+        for started in pending:  # the writer stopped early (an error): stop the children still rendering
+            started.close()
+
+
+def _collect(started: Started[tuple[OutputFile, ...]]) -> Iterator[OutputFile]:
+    try:
+        results = started.results()
+    finally:
+        started.close()
+    for files in results:
+        yield from files
 
 
 def page_entries(rendered: RenderedPages, digests: Mapping[str, str]) -> dict[str, PageEntry]:

@@ -6,7 +6,7 @@ import multiprocessing
 import os
 from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -20,9 +20,13 @@ def worker_count() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def split(items: Sequence[T], chunks: int) -> list[Sequence[T]]:
-    """`items` cut into at most `chunks` runs of nearly equal length, in order."""
+def split(items: Sequence[T], chunks: int, first: float | None = None) -> list[Sequence[T]]:
+    """`items` cut into at most `chunks` runs in order: of nearly equal length, or with the first run holding the
+    share `first` of the items (for the process that also does other work) and the rest shared equally."""
     chunks = max(1, min(chunks, len(items)))
+    if first is not None and chunks > 1:
+        head = min(len(items), max(1, round(len(items) * first)))
+        return [items[:head], *split(items[head:], chunks - 1)]
     size, extra = divmod(len(items), chunks)
     out: list[Sequence[T]] = []
     start = 0
@@ -44,33 +48,74 @@ def map_chunks(
     through `codec` (encode, decode) when given, else pickled. An exception raised for any chunk is raised here
     (so errors stay data with positions).
     """
-    if len(chunks) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    if len(chunks) <= 1 or not can_fork():
         return [fn(chunk) for chunk in chunks]
-    context = multiprocessing.get_context("fork")
-    children: list[tuple[Any, Connection]] = []
-    try:
-        for chunk in chunks[1:]:
-            receive, send = context.Pipe(duplex=False)
-            child = context.Process(target=_run_child, args=(fn, chunk, send, codec), daemon=True)
-            child.start()
-            send.close()
-            children.append((child, receive))
-        results = [fn(chunks[0])]
-        for child, receive in children:
+    with start_chunks(fn, chunks[1:], codec) as others:
+        first = fn(chunks[0])
+        return [first, *others.results()]
+
+
+def can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+class Started(Generic[R]):
+    """Chunks being worked on in forked children (see start_chunks); `results()` waits for them, in order."""
+
+    def __init__(self, children: list[tuple[Any, Connection]], decode: Callable[[bytes], R] | None) -> None:
+        self._children = children
+        self._decode = decode
+
+    def results(self) -> list[R]:
+        out: list[R] = []
+        for child, receive in self._children:
             try:
                 ok, value = receive.recv()
             except EOFError:
                 raise RuntimeError(f"a worker process stopped unexpectedly (exit code {child.exitcode})") from None
             if not ok:
                 raise value
-            results.append(codec[1](value) if codec else value)
-        return results
-    finally:
-        for child, receive in children:
+            out.append(self._decode(value) if self._decode else value)
+        return out
+
+    def __enter__(self) -> Started[R]:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop any child still running and reap them all."""
+        for child, receive in self._children:
             receive.close()
             if child.is_alive():
                 child.terminate()
             child.join()
+
+
+def start_chunks(
+    fn: Callable[[Sequence[T]], R],
+    chunks: Sequence[Sequence[T]],
+    codec: tuple[Callable[[R], bytes], Callable[[bytes], R]] | None = None,
+) -> Started[R]:
+    """Start `fn(chunk)` for each chunk in a forked child and return at once (this process can work meanwhile).
+
+    Use the result as a context manager: leaving it stops any child still running.
+    """
+    context = multiprocessing.get_context("fork")
+    children: list[tuple[Any, Connection]] = []
+    started = Started(children, codec[1] if codec else None)
+    try:
+        for chunk in chunks:
+            receive, send = context.Pipe(duplex=False)
+            child = context.Process(target=_run_child, args=(fn, chunk, send, codec), daemon=True)
+            child.start()
+            send.close()
+            children.append((child, receive))
+    except BaseException:
+        started.close()
+        raise
+    return started
 
 
 def _run_child(
