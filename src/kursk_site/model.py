@@ -410,6 +410,8 @@ class OutputFile:
     data: bytes
     origin: str = ""
     """What made it, for collision messages."""
+    source: Path | None = None
+    """A file copied as it is (a static file), read as it is written, instead of `data`."""
 
 
 @dataclass(frozen=True, slots=True)

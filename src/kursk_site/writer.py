@@ -73,6 +73,22 @@ def content_digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
+def file_digest(path: Path) -> str:
+    """content_digest of a file's bytes, read a block at a time."""
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, lambda: hashlib.blake2b(digest_size=16)).hexdigest()
+
+
+def _unreadable(path: Path) -> bool:
+    """True when `path` cannot be read (as opposed to the output folder failing to take a file)."""
+    try:
+        with path.open("rb") as handle:
+            handle.read(1)
+    except OSError:
+        return True
+    return False
+
+
 def reusable_outputs(out_dir: Path) -> dict[str, str]:
     """Files of the previous build still as it wrote them: output path -> digest of their bytes."""
     out: dict[str, str] = {}
@@ -167,13 +183,22 @@ class _Fill:
         if target is None or self.errors:
             return  # the build fails: check the remaining paths, write nothing more
         rel = file.path.as_posix()
-        digest = content_digest(file.data)
-        if not _reuse(self.out_dir / rel, target, digest, self.old.get(rel)):
-            target.write_bytes(file.data)
-            self.written += 1
+        try:
+            digest = content_digest(file.data) if file.source is None else file_digest(file.source)
+            if not _reuse(self.out_dir / rel, target, digest, self.old.get(rel)):
+                if file.source is None:
+                    target.write_bytes(file.data)
+                else:
+                    shutil.copyfile(file.source, target)  # in the kernel where it can; never whole in memory
+                self.written += 1
+        except OSError as e:
+            if file.source is None or not _unreadable(file.source):
+                raise
+            self.errors.append(ContentError(file.origin or rel, 0, f"cannot read: {e.strerror or e}"))
+            return
         stat = target.stat()
         self.manifest[rel] = [digest, stat.st_size, stat.st_mtime_ns]
-        self.size += len(file.data)
+        self.size += stat.st_size
 
     def carry_over(self, kept: Mapping[str, str]) -> None:
         """Hard-link the kept files of the previous build; their manifest entries stay as they were.

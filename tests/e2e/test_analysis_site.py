@@ -68,7 +68,7 @@ def test_article_json_ld_describes_the_analysis(make_site: MakeSite) -> None:
     assert article["articleSection"] == ["Deployment"]
     assert article["about"] == [
         {
-            "@type":"Person",
+            "@type": "Person",
             "name": "Kim",
             "description": "A person.",
             "url": "https://example.org/desk/entities/kim.html",
