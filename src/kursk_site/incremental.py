@@ -14,7 +14,6 @@ from kursk_site.cache import (
     Cache,
     FileStamp,
     PageEntry,
-    PageKeys,
     digest_bytes,
     digest_value,
     load_article,
@@ -25,6 +24,7 @@ from kursk_site.config import read_bytes
 from kursk_site.content import ArticleFile, check_unique_slugs, discover_articles, make_parser, parse_article
 from kursk_site.errors import BuildFailed, ContentError
 from kursk_site.model import Article, OutputFile, Site, SiteConfig
+from kursk_site.pagekeys import PageKeys
 from kursk_site.pages import Page, plan_pages
 from kursk_site.parallel import Started, can_fork, map_chunks, split, start_chunks
 from kursk_site.render import compile_templates, page_context, reads_whole_site, render_pages, template_digest
