@@ -23,16 +23,54 @@ HEADINGS = ("Troops arrive", "The human cost", "Money and labor", "What comes ne
 MARKER = ".kursk-site-build"
 
 
+WORDS = ("wages", "drones", "sappers", "talks", "losses", "Kim", "Pyongyang", "Moscow", "the brigade")
+SECTIONS = ("deployment", "casualties", "economics", "outlook")
+
+
 def article_text(rng: random.Random, number: int) -> str:
+    """An article whose topics, sources, key figures (some citing a source) and entity mentions vary."""
     tags = ", ".join(rng.sample(TOPICS, rng.randint(0, 3)))
     day = rng.randint(1, 28)
     body = [f"Lede {number} with *emphasis* and {rng.randint(1, 10_000):,} troops."]
     for heading in rng.sample(HEADINGS, rng.randint(1, 4)):
         body.append(f"## {heading}")
-        body.append(" ".join(rng.choice(("wages", "drones", "sappers", "talks", "losses")) for _ in range(12)) + ".")
+        body.append(" ".join(rng.choice(WORDS) for _ in range(12)) + ".")
+    source = f"Source {rng.randint(1, 4)}"
+    figures = "".join(
+        f'  - value: "{rng.randint(1, 999)}"\n    label: figure {n}\n    section: {rng.choice(SECTIONS)}\n'
+        + (f"    source: {source}\n" if rng.random() < 0.5 else "")
+        for n in range(rng.randint(0, 2))
+    )
     return (
         f"---\ntitle: Article {number} v{rng.randint(0, 99)}\ndate: 2024-0{rng.randint(1, 9)}-{day:02d}\n"
-        f"tags: [{tags}]\nsources: [Source {rng.randint(1, 4)}]\n---\n\n" + "\n\n".join(body) + "\n"
+        f"tags: [{tags}]\nsources: [{source}]\n"
+        + (f"figures:\n{figures}" if figures else "")
+        + "---\n\n"
+        + "\n\n".join(body)
+        + "\n"
+    )
+
+
+def entities_text(rng: random.Random) -> str:
+    """entities.yaml naming some of the words the articles use (so mentions and related articles change)."""
+    chosen = rng.sample(
+        [
+            ("Kim Jong Un", "person", "[Kim]"),
+            ("North Korea", "state", "[Pyongyang]"),
+            ("Russia", "state", "[Moscow]"),
+            ("Sappers", "term", "[sappers]"),
+            ("The brigade", "unit", "[the brigade]"),
+        ],
+        rng.randint(1, 4),
+    )
+    return "".join(f"- name: {n}\n  kind: {k}\n  description: About {n}.\n  aliases: {a}\n" for n, k, a in chosen)
+
+
+def timeline_text(rng: random.Random) -> str:
+    return "".join(
+        f'- date: "2024-0{rng.randint(1, 9)}"\n  event: Event {n}.\n  section: {rng.choice(SECTIONS)}\n'
+        + (f"  source: Source {rng.randint(1, 5)}\n" if rng.random() < 0.6 else "")
+        for n in range(rng.randint(0, 3))
     )
 
 
@@ -63,22 +101,31 @@ def snapshot(out: Path) -> dict[str, tuple[int, int]]:
     }
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("seed", [1, 2, 3, 4, 5, 6])
 def test_random_edits_additions_deletions_and_renames_give_the_cold_build_output(
     make_site: MakeSite, tmp_path: Path, seed: int
 ) -> None:
     rng = random.Random(seed)
     site_yaml = SITE_YAML + "per_page: 2\n" + ("search: true\n" if seed % 2 else "")
     root = make_site(
-        {"content/site.yaml": site_yaml, **{f"content/articles/a{n}.md": article_text(rng, n) for n in range(6)}}
+        {
+            "content/site.yaml": site_yaml,
+            "content/entities.yaml": entities_text(rng),
+            "content/timeline.yaml": timeline_text(rng),
+            **{f"content/articles/a{n}.md": article_text(rng, n) for n in range(6)},
+        }
     )
     articles = root / "content" / "articles"
     cached_build(root)
     next_number = 6
-    for _step in range(8):
+    for _step in range(10):
         names = sorted(p.name for p in articles.iterdir())
-        action = rng.choice(("edit", "edit", "add", "delete", "rename", "settings"))
-        if action == "edit" and names:
+        action = rng.choice(("edit", "edit", "edit", "add", "delete", "rename", "settings", "entities", "timeline"))
+        if action == "entities":
+            (root / "content" / "entities.yaml").write_text(entities_text(rng), encoding="utf-8")
+        elif action == "timeline":
+            (root / "content" / "timeline.yaml").write_text(timeline_text(rng), encoding="utf-8")
+        elif action == "edit" and names:
             (articles / rng.choice(names)).write_text(article_text(rng, rng.randint(0, 99)), encoding="utf-8")
         elif action == "add" or not names:
             (articles / f"a{next_number}.md").write_text(article_text(rng, next_number), encoding="utf-8")
