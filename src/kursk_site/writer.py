@@ -210,21 +210,24 @@ class _Fill:
         for rel, digest in kept.items():
             folder, _, name = rel.rpartition("/")
             plain = name not in ("", ".", "..", MARKER) and not rel.startswith("/")
-            if not plain or any(p in ("", ".", "..") for p in folder.split("/") if folder) or "\0" in rel:
-                self._target(PurePosixPath(rel), rel)  # reports the path
-                continue
             key = rel.casefold()
-            if key in self._seen:
-                self._target(PurePosixPath(rel), rel)  # reports the path written twice
-                continue
-            if folder and folder not in self._folders:
-                if not self._inside(self.tmp / folder):
-                    self.errors.append(ContentError(rel, 0, f"refusing to write {rel!r}: outside the output folder"))
+            unusual = any(p in ("", ".", "..") for p in folder.split("/") if folder) or "\0" in rel
+            if not plain or unusual or key in self._seen:  # the general checks, which report what is wrong
+                checked = self._target(PurePosixPath(rel), rel)
+                if checked is None:
                     continue
-                self._folders.add(folder)
-            self._seen[key] = rel
+                target = os.fspath(checked)
+            else:
+                if folder and folder not in self._folders:
+                    if not self._inside(self.tmp / folder):
+                        self.errors.append(
+                            ContentError(rel, 0, f"refusing to write {rel!r}: outside the output folder")
+                        )
+                        continue
+                    self._folders.add(folder)
+                self._seen[key] = rel
+                target = os.path.join(new_root, rel)
             recorded = self.old.get(rel)
-            target = os.path.join(new_root, rel)
             if recorded is None or not _reuse(os.path.join(old_root, rel), target, digest, recorded):
                 raise UsageError(f"{self.out_dir / rel} changed while the site was being built; run the build again")
             self.manifest[rel] = recorded

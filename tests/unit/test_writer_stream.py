@@ -45,3 +45,23 @@ def test_every_bad_path_is_reported_and_the_previous_output_stays(tmp_path: Path
     ]
     assert (out / "index.html").read_bytes() == b"old"
     assert not (tmp_path / "escape.html").exists()
+
+
+def test_kept_files_are_carried_over_and_their_paths_checked_like_new_ones(tmp_path: Path) -> None:
+    out = tmp_path / "build"
+    first = write_site([OutputFile(PurePosixPath("a/b.html"), b"b"), OutputFile(PurePosixPath("c.html"), b"c")], out)
+    kept = {"a/b.html": first.digests["a/b.html"], "c.html": first.digests["c.html"]}
+    before = (out / "a/b.html").stat()
+    second = write_site([OutputFile(PurePosixPath("d.html"), b"d")], out, kept)
+    assert (second.files, second.written) == (3, 1)
+    after = (out / "a/b.html").stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    with pytest.raises(BuildFailed) as failed:
+        write_site([OutputFile(PurePosixPath("C.html"), b"x", "other.html")], out, {"c.html": kept["c.html"]})
+    assert [str(e) for e in failed.value.errors] == ["other.html: C.html is written twice: also by c.html"]
+    with pytest.raises(BuildFailed) as failed:
+        write_site([], out, {"../c.html": kept["c.html"]})
+    assert [str(e) for e in failed.value.errors] == [
+        "../c.html: refusing to write '../c.html': outside the output folder"
+    ]
+    assert (out / "c.html").read_bytes() == b"c"  # the previous output stays
