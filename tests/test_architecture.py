@@ -20,6 +20,7 @@ LAYERS = MappingProxyType(
         "kursk_site.errors": 0,
         "kursk_site.model": 0,
         "kursk_site.parallel": 0,
+        "kursk_site.walk": 0,
         # L1: LOAD
         "kursk_site.yamlsrc": 1,
         "kursk_site.config": 1,

@@ -22,6 +22,7 @@ from typing import Any
 
 from kursk_site import __version__
 from kursk_site.model import Article
+from kursk_site.walk import walk_once
 
 CACHE_DIR = ".kursk-cache"
 """Beside content/ in the site folder; safe to delete at any time."""
@@ -73,8 +74,7 @@ def stamp_inputs(folders: Iterable[Path], *values: object) -> str:
     digest = hashlib.blake2b(pickle.dumps(values, protocol=5), digest_size=16)
     for folder in folders:
         digest.update(b"\0folder\0" + os.fsencode(folder))
-        for dirpath, dirnames, filenames in os.walk(folder):
-            dirnames.sort()
+        for dirpath, _dirnames, filenames in walk_once(folder):
             for name in sorted(filenames):
                 path = os.path.join(dirpath, name)
                 try:

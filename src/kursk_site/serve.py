@@ -27,6 +27,7 @@ from urllib.parse import unquote, urlsplit
 from kursk_site.build import build
 from kursk_site.errors import BuildFailed, UsageError
 from kursk_site.model import BuildOptions, Project
+from kursk_site.walk import walk_once
 
 EVENTS_PATH = "/__kursk-site/events"
 """The server-sent-events stream the reload script listens to."""
@@ -99,7 +100,7 @@ def snapshot(folders: Iterable[Path], skip: Path | None = None) -> frozenset[tup
     found: set[tuple[str, int, int, int]] = set()
     skipped = os.path.abspath(skip) if skip else ""
     for folder in folders:
-        for dirpath, dirnames, filenames in os.walk(folder):
+        for dirpath, dirnames, filenames in walk_once(folder):
             dirnames[:] = [
                 d for d in dirnames if not d.startswith(".") and os.path.abspath(os.path.join(dirpath, d)) != skipped
             ]

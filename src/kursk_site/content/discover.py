@@ -8,6 +8,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from kursk_site.model import SourceKind
+from kursk_site.walk import walk_once
 
 SUFFIXES = MappingProxyType({kind.value: kind for kind in SourceKind})
 
@@ -26,7 +27,7 @@ def discover_articles(articles_dir: Path, root: Path) -> tuple[ArticleFile, ...]
         return ()
     found: list[ArticleFile] = []
     prefix = display_path(articles_dir, root)
-    for folder, dirnames, filenames in os.walk(articles_dir, followlinks=True):
+    for folder, dirnames, filenames in walk_once(articles_dir):
         dirnames[:] = sorted(d for d in dirnames if not _hidden(d))
         rel = os.path.relpath(folder, articles_dir)
         for name in filenames:

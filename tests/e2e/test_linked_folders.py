@@ -1,0 +1,47 @@
+"""Folders reached through symbolic links (a shared articles folder) count as inputs everywhere: in the build,
+in the check that nothing changed, and in serve's watcher; a link that loops back is followed once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kursk_site.cli import main
+from kursk_site.serve import snapshot
+from tests.conftest import MakeSite
+
+ARTICLE = "---\ntitle: A\ndate: 2024-11-05\n---\n\n{text}\n"
+
+
+@pytest.fixture
+def linked_site(make_site: MakeSite, tmp_path: Path) -> tuple[Path, Path]:
+    shared = tmp_path / "shared-articles"
+    (shared / "desk").mkdir(parents=True)
+    (shared / "desk" / "a.md").write_text(ARTICLE.format(text="First version."))
+    root = make_site({})
+    (root / "content" / "articles").symlink_to(shared, target_is_directory=True)
+    return root, shared
+
+
+def test_an_edit_in_a_linked_articles_folder_is_built(linked_site: tuple[Path, Path]) -> None:
+    root, shared = linked_site
+    assert main(["build", "--source", str(root)]) == 0
+    assert "First version." in (root / "build/articles/a.html").read_text()
+    (shared / "desk" / "a.md").write_text(ARTICLE.format(text="Second version."))
+    assert main(["build", "--source", str(root)]) == 0
+    assert "Second version." in (root / "build/articles/a.html").read_text()
+
+
+def test_a_link_that_loops_back_is_followed_once(linked_site: tuple[Path, Path]) -> None:
+    root, shared = linked_site
+    (shared / "desk" / "again").symlink_to(shared, target_is_directory=True)
+    assert main(["build", "--source", str(root), "-q"]) == 0
+    assert sorted(p.name for p in (root / "build/articles").iterdir()) == ["a.html"]
+
+
+def test_serve_watches_a_linked_folder(linked_site: tuple[Path, Path]) -> None:
+    root, shared = linked_site
+    before = snapshot([root / "content"])
+    (shared / "desk" / "b.md").write_text(ARTICLE.format(text="New."))
+    assert snapshot([root / "content"]) != before
