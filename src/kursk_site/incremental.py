@@ -26,7 +26,7 @@ from kursk_site.errors import BuildFailed, ContentError
 from kursk_site.model import Article, OutputFile, Site, SiteConfig
 from kursk_site.pagekeys import PageKeys
 from kursk_site.pages import Page, plan_pages
-from kursk_site.parallel import Started, can_fork, map_chunks, split, start_chunks
+from kursk_site.parallel import Started, can_fork, map_streamed, split, start_chunks
 from kursk_site.render import compile_templates, page_context, reads_whole_site, render_pages, template_digest
 
 if TYPE_CHECKING:
@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 
 PARALLEL_FILES = 150
 """Parse on several cores from this many changed files on (below it, starting workers costs more than it saves)."""
+PARSE_PIECES = 8
+"""Each parsing worker sends its articles in this many batches, which this process takes in while it works on."""
 PARALLEL_PAGES = 300
 """Render on several cores from this many changed pages on."""
 BATCH_PAGES = 600
@@ -96,11 +98,14 @@ def load_articles_cached(
                 found[file.display] = (article, ArticleEntry(old.stamp, old.content, key))
                 continue
         todo.append(file)
-    chunks = split(todo, workers if len(todo) >= PARALLEL_FILES else 1)
     parse = partial(_parse_files, config=config, tool=tool, config_key=config_key)
     errors: list[ContentError] = []
     parsed: dict[str, Article] = {}
-    for results in map_chunks(parse, chunks, (pack, unpack)):
+    if len(todo) >= PARALLEL_FILES:  # children parse, this process takes their articles in as they come
+        batches = map_streamed(parse, todo, workers, workers * PARSE_PIECES, (pack, unpack))
+    else:
+        batches = iter([parse(todo)])
+    for results in batches:
         for result in results:
             errors.extend(result.errors)
             if result.article is not None and result.entry is not None:

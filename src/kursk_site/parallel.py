@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from multiprocessing.connection import Connection
 from typing import Any, Generic, TypeVar
 
@@ -116,6 +116,70 @@ def start_chunks(
         started.close()
         raise
     return started
+
+
+def map_streamed(
+    fn: Callable[[Sequence[T]], R],
+    items: Sequence[T],
+    workers: int,
+    pieces: int,
+    codec: tuple[Callable[[R], bytes], Callable[[bytes], R]] | None = None,
+) -> Iterator[R]:
+    """`fn` over `items` cut into `pieces` runs, in `workers` forked children that each send every result as soon
+    as it is made, while this process takes them in (decoding one while the children work on the next): for work
+    whose results take this process a while to take in. Results come in the order of the runs.
+    """
+    runs = split(items, pieces)
+    if len(runs) <= 1 or workers <= 1 or not can_fork():
+        for run in runs:
+            yield fn(run)
+        return
+    context = multiprocessing.get_context("fork")
+    children: list[tuple[Any, Connection]] = []
+    try:
+        for index in range(min(workers, len(runs))):
+            receive, send = context.Pipe(duplex=False)
+            share = runs[index::workers]  # child n does runs n, n + workers, ...
+            child = context.Process(target=_run_streaming, args=(fn, share, send, codec), daemon=True)
+            child.start()
+            send.close()
+            children.append((child, receive))
+        for index in range(len(runs)):
+            child, receive = children[index % len(children)]
+            try:
+                ok, value = receive.recv()
+            except EOFError:
+                raise RuntimeError(f"a worker process stopped unexpectedly (exit code {child.exitcode})") from None
+            if not ok:
+                raise value
+            yield codec[1](value) if codec else value
+    finally:
+        Started(children, None).close()
+
+
+def _run_streaming(
+    fn: Callable[[Sequence[T]], R],
+    runs: Sequence[Sequence[T]],
+    send: Connection,
+    codec: tuple[Callable[[R], bytes], Callable[[bytes], R]] | None,
+) -> None:
+    """In a child of map_streamed: `fn` over each run, each result sent as soon as it is made."""
+    try:
+        for run in runs:
+            try:
+                result = fn(run)
+                outcome: tuple[bool, object] = (True, codec[0](result) if codec else result)
+            except BaseException as e:
+                outcome = (False, e)
+            try:
+                send.send(outcome)
+            except Exception as e:  # an exception that cannot be pickled
+                send.send((False, RuntimeError(f"a worker process failed: {type(e).__name__}: {e}")))
+                return
+            if not outcome[0]:
+                return
+    finally:
+        send.close()
 
 
 def _run_child(

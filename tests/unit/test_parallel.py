@@ -1,0 +1,41 @@
+"""parallel: work split over forked children gives the results of doing it here, in order, errors included."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pytest
+
+from kursk_site.parallel import map_chunks, map_streamed, split
+
+
+def total(run: Sequence[int]) -> int:
+    return sum(run)
+
+
+def fail_on_seven(run: Sequence[int]) -> int:
+    if 7 in run:
+        raise ValueError("seven")
+    return sum(run)
+
+
+def test_split_keeps_order_and_can_give_the_first_run_a_share() -> None:
+    items = list(range(10))
+    assert [list(run) for run in split(items, 3)] == [[0, 1, 2, 3], [4, 5, 6], [7, 8, 9]]
+    assert [list(run) for run in split(items, 3, 0.2)] == [[0, 1], [2, 3, 4, 5], [6, 7, 8, 9]]
+    assert [list(run) for run in split([], 3)] == [[]]
+
+
+@pytest.mark.parametrize(("workers", "pieces"), [(1, 4), (2, 8), (3, 5), (4, 2)])
+def test_streamed_results_come_in_the_order_of_the_runs(workers: int, pieces: int) -> None:
+    items = list(range(40))
+    expected = [sum(run) for run in split(items, pieces)]
+    assert list(map_streamed(total, items, workers, pieces)) == expected
+    assert map_chunks(total, split(items, pieces)) == expected
+
+
+def test_an_error_in_a_child_is_raised_here() -> None:
+    with pytest.raises(ValueError, match="seven"):
+        list(map_streamed(fail_on_seven, list(range(40)), 2, 8))
+    with pytest.raises(ValueError, match="seven"):
+        map_chunks(fail_on_seven, split(list(range(40)), 4))
