@@ -324,9 +324,18 @@ def _shard(cache: Cache, name: str) -> dict[str, Article]:
 
 def save_cache(cache: Cache, index: CacheIndex, new_articles: Mapping[str, Article]) -> tuple[str, ...]:
     """Store the index and the newly parsed articles, and drop articles no longer used; returns warnings."""
+    return save_articles(cache, index.articles, new_articles) or save_index(cache, index)
+
+
+def save_articles(
+    cache: Cache, entries: Mapping[str, ArticleEntry], new_articles: Mapping[str, Article]
+) -> tuple[str, ...]:
+    """Store the newly parsed articles and drop those that `entries` (the next index's) no longer use; returns
+    warnings. The cache head goes first: until save_index writes the new one, no build takes the cache as current.
+    """
     if cache.folder is None:
         return ()
-    used = {entry.key for entry in index.articles.values()}
+    used = {entry.key for entry in entries.values()}
     dropped = {entry.key for entry in cache.index.articles.values()} - used
     touched: dict[str, dict[str, Article]] = {key[:2]: {} for key in dropped}
     for key, article in new_articles.items():
@@ -341,11 +350,32 @@ def save_cache(cache: Cache, index: CacheIndex, new_articles: Mapping[str, Artic
                 _write_atomic(path, _encode(shard))
             else:
                 path.unlink(missing_ok=True)
+    except OSError as e:
+        return (_cannot_write(cache.folder, e),)
+    return ()
+
+
+def drop_head(cache: Cache) -> None:
+    """Remove the cache head, so that no build takes the cache as current until save_index writes a new one."""
+    if cache.folder is not None:
+        with contextlib.suppress(OSError):  # save_articles tries again and reports what is wrong
+            (cache.folder / HEAD).unlink(missing_ok=True)
+
+
+def save_index(cache: Cache, index: CacheIndex) -> tuple[str, ...]:
+    """Store the index, then the head that tells the next build the cache is current; returns warnings."""
+    if cache.folder is None:
+        return ()
+    try:
         _write_atomic(cache.folder / INDEX, _encode(_plain_index(index)))
         _write_atomic(cache.folder / HEAD, _encode(CacheHead(index.tool, index.inputs, index.summary, index.now_range)))
     except OSError as e:
-        return (f"cannot write the build cache {cache.folder.name}/: {e.strerror or e}; the next build starts cold",)
+        return (_cannot_write(cache.folder, e),)
     return ()
+
+
+def _cannot_write(folder: Path, error: OSError) -> str:
+    return f"cannot write the build cache {folder.name}/: {error.strerror or error}; the next build starts cold"
 
 
 def _write_atomic(path: Path, data: bytes) -> None:

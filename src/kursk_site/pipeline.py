@@ -7,12 +7,14 @@ import dataclasses
 import gc
 import itertools
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
+from functools import partial
 from pathlib import Path, PurePosixPath
 
+from kursk_site import incremental
 from kursk_site.assemble import assemble_site
 from kursk_site.build import THEME, Progress
-from kursk_site.cache import CACHE_DIR, Cache, CacheIndex, open_cache, save_cache
+from kursk_site.cache import CACHE_DIR, Cache, CacheIndex, drop_head, open_cache, save_articles, save_index
 from kursk_site.checks import find_warnings
 from kursk_site.config import load_config
 from kursk_site.content.discover import display_path
@@ -40,7 +42,7 @@ from kursk_site.model import (
     Site,
     TimelineEvent,
 )
-from kursk_site.parallel import worker_count
+from kursk_site.parallel import can_fork, start_chunks, worker_count
 from kursk_site.render import make_env, render_feed_bodies, render_search_script
 from kursk_site.schedule import Selection, same_selection, select_articles
 from kursk_site.search import render_search_index
@@ -80,21 +82,42 @@ def _build_site(
     tell = progress or _silent
     tell("reading content")
     site, selection, loaded = _load(project, options, cache, tool)
-    tell(f"rendering {len(site.articles)} article{'s' if len(site.articles) != 1 else ''}")
-    compiled = dict(cache.index.templates)
-    rendered, outputs, count = render_site(site, project, cache, loaded, compiled)
-    tell(f"writing {count} files")
-    stats = write_site(outputs, project.out_dir, rendered.kept)
-    left_out = len(selection.drafts) + len(selection.scheduled)
-    summary = (len(rendered.pages), stats.files, stats.bytes, len(site.articles), left_out)
-    entries = page_entries(rendered, stats.digests)
-    now_range = same_selection(loaded.articles, options)
-    index = CacheIndex(tool, inputs, summary, loaded.entries, entries, compiled, now_range, rendered.whole_site)
-    warnings = (*cache.warnings, *save_cache(cache, index, loaded.parsed))
+    with _store_articles(cache, loaded) as stored:
+        tell(f"rendering {len(site.articles)} article{'s' if len(site.articles) != 1 else ''}")
+        compiled = dict(cache.index.templates)
+        rendered, outputs, count = render_site(site, project, cache, loaded, compiled)
+        tell(f"writing {count} files")
+        stats = write_site(outputs, project.out_dir, rendered.kept)
+        left_out = len(selection.drafts) + len(selection.scheduled)
+        summary = (len(rendered.pages), stats.files, stats.bytes, len(site.articles), left_out)
+        entries = page_entries(rendered, stats.digests)
+        now_range = same_selection(loaded.articles, options)
+        index = CacheIndex(tool, inputs, summary, loaded.entries, entries, compiled, now_range, rendered.whole_site)
+        article_warnings = stored()
+    warnings = (*cache.warnings, *(article_warnings or save_index(cache, index)))
     seconds = time.perf_counter() - start
     return BuildReport(
         summary[0], summary[1], stats.written, stats.bytes, seconds, summary[3], warnings, left_out=left_out
     )
+
+
+@contextlib.contextmanager
+def _store_articles(cache: Cache, loaded: LoadedArticles) -> Iterator[Callable[[], tuple[str, ...]]]:
+    """Store the articles parsed in this build in the cache; the value given is a call that waits for it to be
+    done and returns its warnings. Many articles are stored by a forked child meanwhile, while this process goes
+    on (the page plan and keys leave the other core idle); if the build fails, the child is stopped.
+    """
+    if len(loaded.parsed) < incremental.PARALLEL_FILES or worker_count() < 2 or not can_fork():
+        yield lambda: save_articles(cache, loaded.entries, loaded.parsed)
+        return
+    drop_head(cache)  # here, before the child starts: a build that fails from now on leaves no head behind
+    store = partial(_store_chunk, cache, loaded)
+    with start_chunks(store, [()]) as started:
+        yield lambda: started.results()[0]
+
+
+def _store_chunk(cache: Cache, loaded: LoadedArticles, _: Sequence[object]) -> tuple[str, ...]:
+    return save_articles(cache, loaded.entries, loaded.parsed)
 
 
 def check(project: Project, options: BuildOptions, progress: Progress | None = None) -> CheckReport:

@@ -310,3 +310,45 @@ def test_a_cache_that_cannot_be_written_only_warns(make_site: MakeSite, tmp_path
     assert any(w.startswith(f"cannot read the build cache {CACHE_DIR}/{INDEX}") for w in report.warnings)
     assert any(w.startswith(f"cannot write the build cache {CACHE_DIR}/") for w in report.warnings)
     assert_same_as_cold(root, tmp_path)
+
+
+def test_articles_stored_by_a_worker_process_serve_the_next_build(
+    make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rng = random.Random(17)
+    root = make_site({f"content/articles/a{n}.md": article_text(rng, n) for n in range(8)})
+    monkeypatch.setattr(incremental, "PARALLEL_FILES", 1)
+    monkeypatch.setattr("kursk_site.pipeline.worker_count", lambda: 2)
+    cached_build(root)
+    cache = root / CACHE_DIR
+    assert (cache / "head.bin").is_file() and any((cache / "shards").iterdir())
+    parsed: list[str] = []
+    real = incremental._parse_files
+
+    def counting(files: list[object], **kwargs: object) -> object:
+        parsed.extend(str(f) for f in files)
+        return real(files, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(incremental, "_parse_files", counting)
+    (root / "content/articles/a3.md").write_text(article_text(rng, 3), encoding="utf-8")
+    cached_build(root)
+    assert len(parsed) == 1  # the other seven came from the cache the worker wrote
+    assert_same_as_cold_serial(root, tmp_path, monkeypatch)
+
+
+def test_a_build_that_fails_after_storing_articles_leaves_no_head(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rng = random.Random(18)
+    root = make_site({f"content/articles/a{n}.md": article_text(rng, n) for n in range(8)})
+    monkeypatch.setattr(incremental, "PARALLEL_FILES", 1)
+    monkeypatch.setattr("kursk_site.pipeline.worker_count", lambda: 2)
+    cached_build(root)
+    (root / "content/articles/a1.md").write_text(article_text(rng, 1), encoding="utf-8")
+    (root / "templates").mkdir()
+    (root / "templates/article.html").write_text("{{ page.nothing.here }}")
+    with pytest.raises(BuildFailed):
+        build(Project(root, root / "content", (root / "templates",), root / "build"), BuildOptions())
+    assert not (root / CACHE_DIR / "head.bin").exists()  # the next build reads the whole cache again
+    shutil.rmtree(root / "templates")
+    assert cached_build(root).written > 0
