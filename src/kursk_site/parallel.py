@@ -1,4 +1,9 @@
-"""Runs a function over chunks of work in forked worker processes, where the system can fork."""
+"""Runs a function over runs of work in forked worker processes, where the system can fork.
+
+Forked children inherit the function and its arguments without copying them through a pipe; only the results
+travel back, through a codec (encode, decode) when given, else pickled. An exception raised in a child is raised
+in this process (so errors stay data with positions).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
+Codec = tuple[Callable[[R], bytes], Callable[[bytes], R]]
 
 
 def worker_count() -> int:
@@ -18,6 +24,10 @@ def worker_count() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux
         return max(1, os.cpu_count() or 1)
+
+
+def can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
 
 
 def split(items: Sequence[T], chunks: int, first: float | None = None) -> list[Sequence[T]]:
@@ -37,46 +47,27 @@ def split(items: Sequence[T], chunks: int, first: float | None = None) -> list[S
     return out
 
 
-def map_chunks(
-    fn: Callable[[Sequence[T]], R],
-    chunks: Sequence[Sequence[T]],
-    codec: tuple[Callable[[R], bytes], Callable[[bytes], R]] | None = None,
-) -> list[R]:
-    """`[fn(chunk) for chunk in chunks]`, the first chunk here and each other in a forked child.
-
-    Forked children inherit `fn` and its arguments without copying them through a pipe; only the results travel,
-    through `codec` (encode, decode) when given, else pickled. An exception raised for any chunk is raised here
-    (so errors stay data with positions).
-    """
-    if len(chunks) <= 1 or not can_fork():
-        return [fn(chunk) for chunk in chunks]
-    with start_chunks(fn, chunks[1:], codec) as others:
-        first = fn(chunks[0])
-        return [first, *others.results()]
-
-
-def can_fork() -> bool:
-    return "fork" in multiprocessing.get_all_start_methods()
-
-
 class Started(Generic[R]):
-    """Chunks being worked on in forked children (see start_chunks); `results()` waits for them, in order."""
+    """Work going on in forked children (see start_chunks and map_streamed), each with the pipe it answers on."""
 
     def __init__(self, children: list[tuple[Any, Connection]], decode: Callable[[bytes], R] | None) -> None:
         self._children = children
         self._decode = decode
 
+    def receive(self, index: int) -> R:
+        """The next result of child `index` (waiting for it)."""
+        child, pipe = self._children[index]
+        try:
+            ok, value = pipe.recv()
+        except EOFError:
+            raise RuntimeError(f"a worker process stopped unexpectedly (exit code {child.exitcode})") from None
+        if not ok:
+            raise value
+        return self._decode(value) if self._decode else value
+
     def results(self) -> list[R]:
-        out: list[R] = []
-        for child, receive in self._children:
-            try:
-                ok, value = receive.recv()
-            except EOFError:
-                raise RuntimeError(f"a worker process stopped unexpectedly (exit code {child.exitcode})") from None
-            if not ok:
-                raise value
-            out.append(self._decode(value) if self._decode else value)
-        return out
+        """The result of each child, in order (each child of start_chunks makes one)."""
+        return [self.receive(index) for index in range(len(self._children))]
 
     def __enter__(self) -> Started[R]:
         return self
@@ -86,44 +77,25 @@ class Started(Generic[R]):
 
     def close(self) -> None:
         """Stop any child still running and reap them all."""
-        for child, receive in self._children:
-            receive.close()
+        for child, pipe in self._children:
+            pipe.close()
             if child.is_alive():
                 child.terminate()
             child.join()
 
 
 def start_chunks(
-    fn: Callable[[Sequence[T]], R],
-    chunks: Sequence[Sequence[T]],
-    codec: tuple[Callable[[R], bytes], Callable[[bytes], R]] | None = None,
+    fn: Callable[[Sequence[T]], R], chunks: Sequence[Sequence[T]], codec: Codec[R] | None = None
 ) -> Started[R]:
     """Start `fn(chunk)` for each chunk in a forked child and return at once (this process can work meanwhile).
 
     Use the result as a context manager: leaving it stops any child still running.
     """
-    context = multiprocessing.get_context("fork")
-    children: list[tuple[Any, Connection]] = []
-    started = Started(children, codec[1] if codec else None)
-    try:
-        for chunk in chunks:
-            receive, send = context.Pipe(duplex=False)
-            child = context.Process(target=_run_child, args=(fn, chunk, send, codec), daemon=True)
-            child.start()
-            send.close()
-            children.append((child, receive))
-    except BaseException:
-        started.close()
-        raise
-    return started
+    return _start(fn, [[chunk] for chunk in chunks], codec)
 
 
 def map_streamed(
-    fn: Callable[[Sequence[T]], R],
-    items: Sequence[T],
-    workers: int,
-    pieces: int,
-    codec: tuple[Callable[[R], bytes], Callable[[bytes], R]] | None = None,
+    fn: Callable[[Sequence[T]], R], items: Sequence[T], workers: int, pieces: int, codec: Codec[R] | None = None
 ) -> Iterator[R]:
     """`fn` over `items` cut into `pieces` runs, in `workers` forked children that each send every result as soon
     as it is made, while this process takes them in (decoding one while the children work on the next): for work
@@ -134,36 +106,34 @@ def map_streamed(
         for run in runs:
             yield fn(run)
         return
+    count = min(workers, len(runs))
+    with _start(fn, [runs[index::count] for index in range(count)], codec) as started:  # child n: runs n, n + count..
+        for index in range(len(runs)):
+            yield started.receive(index % count)
+
+
+def _start(fn: Callable[[Sequence[T]], R], shares: list[list[Sequence[T]]], codec: Codec[R] | None) -> Started[R]:
+    """One forked child for each share (a list of runs), each sending a result for every run of its share."""
     context = multiprocessing.get_context("fork")
     children: list[tuple[Any, Connection]] = []
+    started = Started(children, codec[1] if codec else None)
     try:
-        for index in range(min(workers, len(runs))):
+        for share in shares:
             receive, send = context.Pipe(duplex=False)
-            share = runs[index::workers]  # child n does runs n, n + workers, ...
-            child = context.Process(target=_run_streaming, args=(fn, share, send, codec), daemon=True)
+            child = context.Process(target=_run_child, args=(fn, share, send, codec), daemon=True)
             child.start()
             send.close()
             children.append((child, receive))
-        for index in range(len(runs)):
-            child, receive = children[index % len(children)]
-            try:
-                ok, value = receive.recv()
-            except EOFError:
-                raise RuntimeError(f"a worker process stopped unexpectedly (exit code {child.exitcode})") from None
-            if not ok:
-                raise value
-            yield codec[1](value) if codec else value
-    finally:
-        Started(children, None).close()
+    except BaseException:
+        started.close()
+        raise
+    return started
 
 
-def _run_streaming(
-    fn: Callable[[Sequence[T]], R],
-    runs: Sequence[Sequence[T]],
-    send: Connection,
-    codec: tuple[Callable[[R], bytes], Callable[[bytes], R]] | None,
+def _run_child(
+    fn: Callable[[Sequence[T]], R], runs: Sequence[Sequence[T]], send: Connection, codec: Codec[R] | None
 ) -> None:
-    """In a child of map_streamed: `fn` over each run, each result sent as soon as it is made."""
+    """In a child: `fn` over each run, each result (or the exception it raised, and then no more) sent at once."""
     try:
         for run in runs:
             try:
@@ -178,24 +148,5 @@ def _run_streaming(
                 return
             if not outcome[0]:
                 return
-    finally:
-        send.close()
-
-
-def _run_child(
-    fn: Callable[[Sequence[T]], R],
-    chunk: Sequence[T],
-    send: Connection,
-    codec: tuple[Callable[[R], bytes], Callable[[bytes], R]] | None,
-) -> None:
-    try:
-        result = fn(chunk)
-        outcome: tuple[bool, object] = (True, codec[0](result) if codec else result)
-    except BaseException as e:
-        outcome = (False, e)
-    try:
-        send.send(outcome)
-    except Exception as e:  # an exception that cannot be pickled
-        send.send((False, RuntimeError(f"a worker process failed: {type(e).__name__}: {e}")))
     finally:
         send.close()

@@ -134,31 +134,31 @@ def _url(context: Any, target: PurePosixPath | str) -> str:
     return urls.relative_url(page.path, target)
 
 
-def target_path(item: object) -> PurePosixPath:
-    """The page that shows `item`: an article, a topic or a section."""
+def target_path(item: object) -> str:
+    """The page that shows `item` (an article, a topic, a section, an entity or a source), as a site path."""
     if isinstance(item, Article):
-        return urls.article_path(item.slug)
+        return urls.article_file(item.slug)  # as text: links to articles are made by the ten thousand
     if isinstance(item, TopicIndex):
-        return urls.topic_path(item.topic.slug)
+        return str(urls.topic_path(item.topic.slug))
     if isinstance(item, Topic):
-        return urls.topic_path(item.slug)
+        return str(urls.topic_path(item.slug))
     if isinstance(item, SectionLink):
-        return urls.section_path(item.rule.key)
+        return str(urls.section_path(item.rule.key))
     if isinstance(item, EntityIndex):
-        return urls.entity_path(item.entity.slug)
+        return str(urls.entity_path(item.entity.slug))
     if isinstance(item, Entity):
-        return urls.entity_path(item.slug)
+        return str(urls.entity_path(item.slug))
     if isinstance(item, SourceIndex):
-        return PurePosixPath(f"{urls.SOURCES}#source-{item.source.slug}")
+        return f"{urls.SOURCES}#source-{item.source.slug}"
     if isinstance(item, Source):
-        return PurePosixPath(f"{urls.SOURCES}#source-{item.slug}")
+        return f"{urls.SOURCES}#source-{item.slug}"
     raise TypeError(f"no page shows a {type(item).__name__}")
 
 
 @pass_context
 def _href(context: Any, item: object, fragment: str = "") -> str:
     """A link from the page being rendered to the page of `item`, optionally to an #anchor in it."""
-    path = urls.article_file(item.slug) if isinstance(item, Article) else str(target_path(item))
+    path = target_path(item)
     return str(_url(context, f"{path}#{fragment}" if fragment else path))
 
 
@@ -186,15 +186,13 @@ def _blocks(context: Any, blocks: Sequence[Block], shift: int) -> Markup:
 
     What the `blocks` macro of _macros.html writes, made in one call (the pages show thousands of blocks).
     """
-    linker = context.get("linker")
-    link = linker.link if isinstance(linker, MentionLinker) else None
     out = []
     for block in blocks:
         if block.kind is BlockKind.HEADING:
             level = min(block.level + shift, 6)
-            out.append(f'<h{level} class="subhead">{block.html}</h{level}>\n')
+            out.append(f'<h{level} class="subhead">{_html(context, block)}</h{level}>\n')
         else:
-            out.append(f"{link(block.html) if link else block.html}\n")
+            out.append(f"{_html(context, block)}\n")
     return Markup("".join(out))
 
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from kursk_site.parallel import map_chunks, map_streamed, split
+from kursk_site.parallel import map_streamed, split, start_chunks
 
 
 def total(run: Sequence[int]) -> int:
@@ -31,11 +31,12 @@ def test_streamed_results_come_in_the_order_of_the_runs(workers: int, pieces: in
     items = list(range(40))
     expected = [sum(run) for run in split(items, pieces)]
     assert list(map_streamed(total, items, workers, pieces)) == expected
-    assert map_chunks(total, split(items, pieces)) == expected
+    with start_chunks(total, split(items, pieces)) as started:
+        assert started.results() == expected
 
 
 def test_an_error_in_a_child_is_raised_here() -> None:
     with pytest.raises(ValueError, match="seven"):
         list(map_streamed(fail_on_seven, list(range(40)), 2, 8))
-    with pytest.raises(ValueError, match="seven"):
-        map_chunks(fail_on_seven, split(list(range(40)), 4))
+    with pytest.raises(ValueError, match="seven"), start_chunks(fail_on_seven, split(list(range(40)), 4)) as started:
+        started.results()
