@@ -248,11 +248,16 @@ def test_parsing_and_rendering_in_worker_processes_gives_the_same_bytes(
 ) -> None:
     rng = random.Random(15)
     root = make_site({f"content/articles/a{n}.md": article_text(rng, n) for n in range(12)})
-    monkeypatch.setattr(incremental, "PARALLEL_FILES", 1)
-    monkeypatch.setattr(incremental, "PARALLEL_PAGES", 1)
-    monkeypatch.setattr("kursk_site.pipeline.worker_count", lambda: 3)
+    in_workers(monkeypatch, 3)
     build(project(root, root / "build"), BuildOptions(cache=False))
     assert_same_as_cold_serial(root, tmp_path, monkeypatch)
+
+
+def in_workers(monkeypatch: pytest.MonkeyPatch, workers: int) -> None:
+    """Parse and render in `workers` processes however small the site (and store the articles from a child)."""
+    monkeypatch.setattr(incremental, "PARALLEL_FILES", 1)
+    monkeypatch.setattr(incremental, "PARALLEL_PAGES", 1)
+    monkeypatch.setattr("kursk_site.pipeline.worker_count", lambda: workers)
 
 
 def assert_same_as_cold_serial(root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -268,8 +273,7 @@ def test_errors_found_in_worker_processes_are_all_reported(
     files["content/articles/a1.md"] = "---\ntitle: No date\n---\n\nText.\n"
     files["content/articles/a5.md"] = "---\ntitle: Bad date\ndate: 2024-13-01\n---\n\nText.\n"
     root = make_site(files)
-    monkeypatch.setattr(incremental, "PARALLEL_FILES", 1)
-    monkeypatch.setattr("kursk_site.pipeline.worker_count", lambda: 2)
+    in_workers(monkeypatch, 2)
 
     with pytest.raises(BuildFailed) as failed:
         cached_build(root)
@@ -317,8 +321,7 @@ def test_articles_stored_by_a_worker_process_serve_the_next_build(
 ) -> None:
     rng = random.Random(17)
     root = make_site({f"content/articles/a{n}.md": article_text(rng, n) for n in range(8)})
-    monkeypatch.setattr(incremental, "PARALLEL_FILES", 1)
-    monkeypatch.setattr("kursk_site.pipeline.worker_count", lambda: 2)
+    in_workers(monkeypatch, 2)
     cached_build(root)
     cache = root / CACHE_DIR
     assert (cache / "head.bin").is_file() and any((cache / "shards").iterdir())
@@ -341,8 +344,7 @@ def test_a_build_that_fails_after_storing_articles_leaves_no_head(
 ) -> None:
     rng = random.Random(18)
     root = make_site({f"content/articles/a{n}.md": article_text(rng, n) for n in range(8)})
-    monkeypatch.setattr(incremental, "PARALLEL_FILES", 1)
-    monkeypatch.setattr("kursk_site.pipeline.worker_count", lambda: 2)
+    in_workers(monkeypatch, 2)
     cached_build(root)
     (root / "content/articles/a1.md").write_text(article_text(rng, 1), encoding="utf-8")
     (root / "templates").mkdir()
