@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from kursk_site.errors import BuildFailed, ContentError, SourcePos
 from kursk_site.model import SectionRule, SiteConfig
-from kursk_site.yamlsrc import UNPRINTABLE_RE, Fields, load_yaml
+from kursk_site.yamlsrc import UNPRINTABLE_RE, Fields, each_mapping, load_yaml
 
 SITE_KEYS = (
     "title",
@@ -93,13 +93,18 @@ def _sections(fields: Fields, value: object) -> tuple[SectionRule, ...]:
         return ()
     rules: list[SectionRule] = []
     seen: set[str] = set()
-    for index, item in enumerate(value):
-        sub = Fields(fields.doc, fields.path, item, ("sections", index))
-        if not isinstance(item, dict):
-            sub.error(f"sections: item {index + 1}: expected a mapping with key, title, summary, keywords")
-            fields.errors.extend(sub.errors)
-            continue
-        sub.check_keys(SECTION_KEYS, "section")
+    expected = "expected a mapping with key, title, summary, keywords"
+    items = each_mapping(
+        fields.doc,
+        fields.path,
+        value,
+        ("sections",),
+        SECTION_KEYS,
+        "section",
+        lambda n: f"sections: item {n}: {expected}",
+        fields.errors,
+    )
+    for _index, sub in items:
         key = sub.text("key", required=True)
         if key and not SECTION_KEY_RE.match(key):
             sub.error(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -246,3 +246,26 @@ def load_yaml_list(text: str, path: str, shape: str) -> YamlDoc | None:
     if not isinstance(doc.data, list):
         raise BuildFailed([ContentError(path, 1, shape)])
     return doc
+
+
+def each_mapping(
+    doc: YamlDoc,
+    path: str,
+    items: list[Any],
+    at: Path_,
+    allowed: tuple[str, ...],
+    what: str,
+    expected: Callable[[int], str],
+    sink: list[ContentError],
+) -> Iterator[tuple[int, Fields]]:
+    """Each item of a YAML list that must hold mappings, as Fields at its place (`at` + its index), its keys
+    checked against `allowed`. An item that is not a mapping is reported in `sink` with `expected(number)` (its
+    number from 1) and skipped; the caller adds each item's own errors to `sink` when done with it."""
+    for index, item in enumerate(items):
+        sub = Fields(doc, path, item, (*at, index))
+        if not isinstance(item, dict):
+            sub.error(expected(index + 1))
+            sink.extend(sub.errors)
+            continue
+        sub.check_keys(allowed, what)
+        yield index, sub

@@ -25,7 +25,9 @@ def element_tree(base_url: str, pages: list[tuple[PurePosixPath, datetime | None
 names = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=12).filter(
     lambda s: "/" not in s and s not in (".", "..")
 )
-moments = st.none() | st.datetimes(timezones=st.just(timezone(timedelta(hours=3))))
+moments = st.none() | st.datetimes(  # the dates articles have (the year 1 at UTC+3 has no UTC time)
+    min_value=datetime(1900, 1, 1), max_value=datetime(2200, 1, 1), timezones=st.just(timezone(timedelta(hours=3)))
+)
 
 
 @settings(max_examples=200, deadline=None)

@@ -6,7 +6,7 @@ import re
 from datetime import datetime
 
 from kursk_site.model import Correction, KeyFigure, Source
-from kursk_site.yamlsrc import Fields
+from kursk_site.yamlsrc import Fields, each_mapping
 
 FIGURE_KEYS = ("value", "label", "section", "source", "as_of")
 CORRECTION_KEYS = ("date", "text", "kind")
@@ -31,13 +31,18 @@ def parse_figures(fields: Fields, section_keys: tuple[str, ...], sources: tuple[
         return ()
     names = {source.name.casefold(): source.name for source in sources}
     out: list[KeyFigure] = []
-    for index, item in enumerate(value):
-        sub = Fields(fields.doc, fields.path, item, ("figures", index))
-        if not isinstance(item, dict):
-            sub.error(f"figures: item {index + 1}: expected a mapping with value, label, section, source and as_of")
-            fields.errors.extend(sub.errors)
-            continue
-        sub.check_keys(FIGURE_KEYS, "figure")
+    expected = "expected a mapping with value, label, section, source and as_of"
+    items = each_mapping(
+        fields.doc,
+        fields.path,
+        value,
+        ("figures",),
+        FIGURE_KEYS,
+        "figure",
+        lambda n: f"figures: item {n}: {expected}",
+        fields.errors,
+    )
+    for index, sub in items:
         number = sub.text("value", required=True)
         amount = read_amount(number)
         if number and amount is None:
@@ -76,13 +81,17 @@ def parse_corrections(fields: Fields, published: datetime | None) -> tuple[Corre
         fields.error("corrections: expected a list of mappings with date, text and kind", "corrections")
         return ()
     out: list[Correction] = []
-    for index, item in enumerate(value):
-        sub = Fields(fields.doc, fields.path, item, ("corrections", index))
-        if not isinstance(item, dict):
-            sub.error(f"corrections: item {index + 1}: expected a mapping with date, text and kind")
-            fields.errors.extend(sub.errors)
-            continue
-        sub.check_keys(CORRECTION_KEYS, "correction")
+    items = each_mapping(
+        fields.doc,
+        fields.path,
+        value,
+        ("corrections",),
+        CORRECTION_KEYS,
+        "correction",
+        lambda n: f"corrections: item {n}: expected a mapping with date, text and kind",
+        fields.errors,
+    )
+    for _index, sub in items:
         raw = sub.data.get("date")
         moment = _parse_day(raw)
         if raw is None:

@@ -10,7 +10,7 @@ from slugify import slugify
 from kursk_site.config import read_text
 from kursk_site.errors import BuildFailed, ContentError
 from kursk_site.model import Entity, EntityKind
-from kursk_site.yamlsrc import Fields, load_yaml_list
+from kursk_site.yamlsrc import each_mapping, load_yaml_list
 
 ENTITY_KEYS = ("name", "kind", "description", "aliases", "slug")
 KINDS = tuple(kind.value for kind in EntityKind)
@@ -42,13 +42,17 @@ def parse_entities(text: str, display: str) -> tuple[Entity, ...]:
     errors: list[ContentError] = []
     owners: dict[str, tuple[str, int]] = {}
     slugs: dict[str, int] = {}
-    for index, item in enumerate(doc.data):
-        fields = Fields(doc, display, item, (index,))
-        if not isinstance(item, dict):
-            fields.error(f"item {index + 1}: expected a mapping with name, kind, description and aliases")
-            errors.extend(fields.errors)
-            continue
-        fields.check_keys(ENTITY_KEYS, "entity")
+    items = each_mapping(
+        doc,
+        display,
+        doc.data,
+        (),
+        ENTITY_KEYS,
+        "entity",
+        lambda n: f"item {n}: expected a mapping with name, kind, description and aliases",
+        errors,
+    )
+    for index, fields in items:
         name = fields.text("name", required=True)
         kind_text = fields.text("kind", required=True)
         kind = next((k for k in EntityKind if k.value == kind_text), None)

@@ -10,7 +10,7 @@ from kursk_site.config import read_text
 from kursk_site.content.analysis import PARTIAL_DATE_RE, partial_date_text
 from kursk_site.errors import BuildFailed, ContentError
 from kursk_site.model import SiteConfig, TimelineEvent
-from kursk_site.yamlsrc import Fields, load_yaml_list
+from kursk_site.yamlsrc import each_mapping, load_yaml_list
 
 EVENT_KEYS = ("date", "event", "section", "source")
 UNDATED = "undated"
@@ -30,13 +30,17 @@ def parse_timeline(text: str, display: str, config: SiteConfig) -> tuple[Timelin
         return ()
     events: list[TimelineEvent] = []
     errors: list[ContentError] = []
-    for index, item in enumerate(doc.data):
-        fields = Fields(doc, display, item, (index,))
-        if not isinstance(item, dict):
-            fields.error(f"item {index + 1}: expected a mapping with date, event, section and source")
-            errors.extend(fields.errors)
-            continue
-        fields.check_keys(EVENT_KEYS, "timeline")
+    items = each_mapping(
+        doc,
+        display,
+        doc.data,
+        (),
+        EVENT_KEYS,
+        "timeline",
+        lambda n: f"item {n}: expected a mapping with date, event, section and source",
+        errors,
+    )
+    for index, fields in items:
         date = partial_date_text(fields, "date", required=True)
         if date == UNDATED:
             date = ""
