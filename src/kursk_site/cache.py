@@ -322,16 +322,11 @@ def _shard(cache: Cache, name: str) -> dict[str, Article]:
     return cache.shards[name]
 
 
-def save_cache(cache: Cache, index: CacheIndex, new_articles: Mapping[str, Article]) -> tuple[str, ...]:
-    """Store the index and the newly parsed articles, and drop articles no longer used; returns warnings."""
-    return save_articles(cache, index.articles, new_articles) or save_index(cache, index)
-
-
 def save_articles(
     cache: Cache, entries: Mapping[str, ArticleEntry], new_articles: Mapping[str, Article]
 ) -> tuple[str, ...]:
     """Store the newly parsed articles and drop those that `entries` (the next index's) no longer use; returns
-    warnings. The cache head goes first: until save_index writes the new one, no build takes the cache as current.
+    warnings. Call drop_head first: until save_index writes a new head, no build takes the cache as current.
     """
     if cache.folder is None:
         return ()
@@ -341,7 +336,6 @@ def save_articles(
     for key, article in new_articles.items():
         touched.setdefault(key[:2], {})[key] = article
     try:
-        (cache.folder / HEAD).unlink(missing_ok=True)  # until the index is written: a head never outlives its index
         for name, new in sorted(touched.items()):
             shard = {key: article for key, article in _shard(cache, name).items() if key in used}
             shard.update(new)
@@ -358,7 +352,7 @@ def save_articles(
 def drop_head(cache: Cache) -> None:
     """Remove the cache head, so that no build takes the cache as current until save_index writes a new one."""
     if cache.folder is not None:
-        with contextlib.suppress(OSError):  # save_articles tries again and reports what is wrong
+        with contextlib.suppress(OSError):  # an unwritable cache folder is reported when the articles are stored
             (cache.folder / HEAD).unlink(missing_ok=True)
 
 

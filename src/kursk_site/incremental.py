@@ -39,9 +39,9 @@ PARSE_PIECES = 8
 PARALLEL_PAGES = 300
 """Render on several cores from this many changed pages on."""
 BATCH_PAGES = 600
+"""Pages rendered before they are written: bounds the memory that rendered pages take."""
 MAIN_SHARE = 0.9
 """This process renders this much of an even share of each batch: it also writes every page."""
-"""Pages rendered before they are written: bounds the memory that rendered pages take."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -104,13 +104,16 @@ def section_links(site: Site) -> tuple[SectionLink, ...]:
     )
 
 
-def section_counts(site: Site) -> tuple[int, ...]:
-    """How many articles have a part in each section, in the order of the sections."""
-    counts = {rule.key: 0 for rule in site.config.sections}
+def _section_members(site: Site, sections: Sequence[SectionLink]) -> dict[str, list[SectionEntry]]:
+    """For each section key, the articles with a part in it (newest first), each with those parts."""
+    members: dict[str, list[SectionEntry]] = {link.rule.key: [] for link in sections}
     for article in site.articles:
-        for key in {part.section for part in article.parts}:
-            counts[key] = counts.get(key, 0) + 1
-    return tuple(counts[rule.key] for rule in site.config.sections)
+        shown: dict[str, list[Part]] = {}
+        for part in article.parts:
+            shown.setdefault(part.section, []).append(part)
+        for key, parts in shown.items():
+            members.setdefault(key, []).append(SectionEntry(article, tuple(parts)))
+    return members
 
 
 class _SourceNames:
@@ -132,8 +135,9 @@ def plan_pages(site: Site) -> tuple[Page, ...]:
     """Every HTML page of the site, in a stable order."""
     sections = section_links(site)
     sources = _SourceNames(site)
+    members = _section_members(site, sections)
     pages: list[Page] = []
-    pages.extend(_home_pages(site, sources))
+    pages.extend(_home_pages(site, sources, tuple(len(members[link.rule.key]) for link in sections)))
     fixed = (site.config.title, "Topics", "Sources", "Page not found", *(r.title for r in site.config.sections))
     names = article_titles(site.articles, fixed)
     named: dict[str, list[Entity]] = {article.slug: [] for article in site.articles}
@@ -144,13 +148,6 @@ def plan_pages(site: Site) -> tuple[Page, ...]:
         _article_page(site, article, names[article.slug], tuple(named[article.slug]), sources)
         for article in site.articles
     )
-    members: dict[str, list[SectionEntry]] = {link.rule.key: [] for link in sections}
-    for article in site.articles:
-        shown: dict[str, list[Part]] = {}
-        for part in article.parts:
-            shown.setdefault(part.section, []).append(part)
-        for key, parts in shown.items():
-            members.setdefault(key, []).append(SectionEntry(article, tuple(parts)))
     for index, link in enumerate(sections):
         previous = sections[index - 1] if index > 0 else None
         following = sections[index + 1] if index + 1 < len(sections) else None
@@ -246,12 +243,12 @@ def _suffix(pager: Pager | None) -> str:
     return f" (page {pager.number} of {pager.count})" if pager else ""
 
 
-def _home_pages(site: Site, sources: _SourceNames) -> list[Page]:
+def _home_pages(site: Site, sources: _SourceNames, counts: tuple[int, ...]) -> list[Page]:
+    """The home pages; `counts`: how many articles have a part in each section, in the order of the sections."""
     config = site.config
     chunks = _chunks(site.articles, config.per_page)
     pages = []
     figures = latest_figures(site)
-    counts = section_counts(site)
     paths = [urls.home_path(number) for number in range(1, len(chunks) + 1)]
     for number, chunk in enumerate(chunks, 1):
         pager = _pager(number, paths)

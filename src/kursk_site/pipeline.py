@@ -107,10 +107,10 @@ def _store_articles(cache: Cache, loaded: LoadedArticles) -> Iterator[Callable[[
     done and returns its warnings. Many articles are stored by a forked child meanwhile, while this process goes
     on (the page plan and keys leave the other core idle); if the build fails, the child is stopped.
     """
+    drop_head(cache)  # first: a build that fails from now on leaves no head behind
     if len(loaded.parsed) < incremental.PARALLEL_FILES or worker_count() < 2 or not can_fork():
         yield lambda: save_articles(cache, loaded.entries, loaded.parsed)
         return
-    drop_head(cache)  # here, before the child starts: a build that fails from now on leaves no head behind
     store = partial(_store_chunk, cache, loaded)
     with start_chunks(store, [()]) as started:
         yield lambda: started.results()[0]
