@@ -2,4 +2,4 @@
 
 from kursk_site import cli
 
-raise SystemExit(cli.main())
+cli.run()

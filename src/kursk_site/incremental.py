@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -26,7 +27,7 @@ from kursk_site.errors import BuildFailed, ContentError
 from kursk_site.model import Article, OutputFile, Site, SiteConfig
 from kursk_site.pagekeys import PageKeys
 from kursk_site.pages import Page, plan_pages
-from kursk_site.parallel import Started, can_fork, map_streamed, split, start_chunks
+from kursk_site.parallel import Started, can_fork, map_streamed, split, start_streams
 from kursk_site.render import compile_templates, page_context, reads_whole_site, render_pages, template_digest
 
 if TYPE_CHECKING:
@@ -195,9 +196,9 @@ def _render_batches(
     """Render `pages` a batch at a time, so that only about two batches of rendered pages are held in memory while
     the writer takes them.
 
-    With several workers the batches overlap: forked children render their share of a batch while this process
-    renders a smaller share (MAIN_SHARE) and hands the writer the pages of the batch before, which those children
-    have finished by then.
+    With several workers the batches overlap: forked children (started once) render their share of each batch
+    while this process renders a smaller share (MAIN_SHARE) and hands the writer the pages of the batch before,
+    which those children have finished by then.
     """
     render = partial(render_pages, site, env, root)
     batches = [pages[start : start + BATCH_PAGES] for start in range(0, len(pages), BATCH_PAGES)]
@@ -206,29 +207,31 @@ def _render_batches(
             yield from render(batch)
         return
     compile_templates(env)  # once here, not again in every worker
-    pending: list[Started[tuple[OutputFile, ...]]] = []
+    shares = [_share(batch, workers) for batch in batches]
+    gc.freeze()  # the site, made before the fork, is left to the children as it is: no collection walks it
     try:
-        for batch in batches:
-            mine, *theirs = split(batch, workers, MAIN_SHARE / workers)
-            pending.append(start_chunks(render, theirs))
-            files = render(mine)
-            if len(pending) > 1:
-                yield from _collect(pending.pop(0))
-            yield from files
-        while pending:
-            yield from _collect(pending.pop(0))
+        with start_streams(render, [[share[child] for share in shares] for child in range(1, workers)]) as started:
+            for index, share in enumerate(shares):
+                files = render(share[0])
+                if index > 0:
+                    yield from _collect(started, workers - 1)
+                yield from files
+            if shares:
+                yield from _collect(started, workers - 1)
     finally:
-        for started in pending:  # the writer stopped early (an error): stop the children still rendering
-            started.close()
+        gc.unfreeze()
 
 
-def _collect(started: Started[tuple[OutputFile, ...]]) -> Iterator[OutputFile]:
-    try:
-        results = started.results()
-    finally:
-        started.close()
-    for files in results:
-        yield from files
+def _share(batch: Sequence[Page], workers: int) -> list[Sequence[Page]]:
+    """The batch cut into a run for this process (MAIN_SHARE of an even share) and one for each child."""
+    runs = split(batch, workers, MAIN_SHARE / workers)
+    return runs + [()] * (workers - len(runs))
+
+
+def _collect(started: Started[tuple[OutputFile, ...]], children: int) -> Iterator[OutputFile]:
+    """The next run rendered by each child."""
+    for child in range(children):
+        yield from started.receive(child)
 
 
 def page_entries(rendered: RenderedPages, digests: Mapping[str, str]) -> dict[str, PageEntry]:

@@ -94,6 +94,19 @@ def start_chunks(
     return _start(fn, [[chunk] for chunk in chunks], codec)
 
 
+def start_streams(
+    fn: Callable[[Sequence[T]], R], shares: Sequence[Sequence[Sequence[T]]], codec: Codec[R] | None = None
+) -> Started[R]:
+    """Start one forked child for each share (a list of runs) and return at once; each child sends `fn(run)` for
+    every run of its share as soon as it is made, and waits while its pipe is full, so that a child is at most a
+    run or two ahead of this process, which takes the results in with `receive(child)`.
+
+    One fork for a whole build's work: forking again for each batch would copy the pages of this process's
+    memory that it touches after every fork. Use the result as a context manager.
+    """
+    return _start(fn, [list(share) for share in shares], codec)
+
+
 def map_streamed(
     fn: Callable[[Sequence[T]], R], items: Sequence[T], workers: int, pieces: int, codec: Codec[R] | None = None
 ) -> Iterator[R]:
