@@ -11,7 +11,7 @@ from pathlib import Path
 from kursk_site.cache import CACHE_DIR, read_head, stamp_inputs, tool_fingerprint
 from kursk_site.model import BuildOptions, BuildReport, CheckReport, Project, Site
 from kursk_site.schedule import within
-from kursk_site.writer import check_out_dir, output_intact
+from kursk_site.writer import check_out_dir, output_state
 
 Progress = Callable[[str], None]
 """Told the name of each stage as it starts (the command line shows it on a terminal)."""
@@ -35,7 +35,7 @@ def build(project: Project, options: BuildOptions, progress: Progress | None = N
         head is not None
         and head.inputs == inputs
         and within(options, head.now_range)
-        and output_intact(project.out_dir)
+        and head.output == output_state(project.out_dir)
     ):
         pages, files, size, articles, left_out = head.summary  # nothing changed: nothing to read or write
         return BuildReport(pages, files, 0, size, time.perf_counter() - start, articles, left_out=left_out)

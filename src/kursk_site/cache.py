@@ -27,7 +27,7 @@ from kursk_site.walk import walk_once
 CACHE_DIR = ".kursk-cache"
 """Beside content/ in the site folder; safe to delete at any time."""
 MAGIC = b"kursk-site cache\n"
-FORMAT = 5
+FORMAT = 6
 INDEX = "index.bin"
 HEAD = "head.bin"
 """What a build with nothing to do reads: the tool, the stamp of the inputs and the summary (see CacheHead)."""
@@ -131,6 +131,9 @@ class CacheHead:
     inputs: str
     summary: tuple[int, int, int, int, int]
     now_range: tuple[datetime | None, datetime | None]
+    output: str
+    """Digest of the manifest that build wrote into the output folder: the output must still be that build's
+    (a later build may have written the output and failed to record its own head)."""
 
 
 def read_head(folder: Path, tool: str) -> CacheHead | None:
@@ -356,13 +359,15 @@ def drop_head(cache: Cache) -> None:
             (cache.folder / HEAD).unlink(missing_ok=True)
 
 
-def save_index(cache: Cache, index: CacheIndex) -> tuple[str, ...]:
-    """Store the index, then the head that tells the next build the cache is current; returns warnings."""
+def save_index(cache: Cache, index: CacheIndex, output: str) -> tuple[str, ...]:
+    """Store the index, then the head that tells the next build the cache is current for the output whose
+    manifest has digest `output`; returns warnings."""
     if cache.folder is None:
         return ()
     try:
         _write_atomic(cache.folder / INDEX, _encode(_plain_index(index)))
-        _write_atomic(cache.folder / HEAD, _encode(CacheHead(index.tool, index.inputs, index.summary, index.now_range)))
+        head = CacheHead(index.tool, index.inputs, index.summary, index.now_range, output)
+        _write_atomic(cache.folder / HEAD, _encode(head))
     except OSError as e:
         return (_cannot_write(cache.folder, e),)
     return ()

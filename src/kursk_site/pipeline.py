@@ -94,7 +94,7 @@ def _build_site(
         now_range = same_selection(loaded.articles, options)
         index = CacheIndex(tool, inputs, summary, loaded.entries, entries, compiled, now_range, rendered.whole_site)
         article_warnings = stored()
-    warnings = (*cache.warnings, *(article_warnings or save_index(cache, index)))
+    warnings = (*cache.warnings, *(article_warnings or save_index(cache, index, stats.manifest)))
     seconds = time.perf_counter() - start
     return BuildReport(
         summary[0], summary[1], stats.written, stats.bytes, seconds, summary[3], warnings, left_out=left_out

@@ -35,6 +35,8 @@ class WriteStats:
     bytes: int
     digests: Mapping[str, str] = field(default_factory=dict)
     """Digest of the bytes of every file written or kept, by output path (as the manifest records them)."""
+    manifest: str = ""
+    """Digest of the manifest written (see output_state)."""
 
 
 def check_out_dir(out_dir: Path, protected: Sequence[Path], *, inputs: Sequence[Path] = ()) -> None:
@@ -89,11 +91,12 @@ def _unreadable(path: Path) -> bool:
     return False
 
 
-def reusable_outputs(out_dir: Path) -> dict[str, str]:
-    """Files of the previous build still as it wrote them: output path -> digest of their bytes."""
+def reusable_outputs(out_dir: Path, manifest: Mapping[str, object] | None = None) -> dict[str, str]:
+    """Files of the previous build still as it wrote them: output path -> digest of their bytes (`manifest`, when
+    given, is the output's, already read)."""
     out: dict[str, str] = {}
     root = os.fspath(out_dir)
-    for rel, recorded in _read_manifest(out_dir).items():
+    for rel, recorded in (_read_manifest(out_dir) if manifest is None else manifest).items():
         try:
             stat = os.stat(os.path.join(root, rel))
         except (OSError, ValueError):
@@ -103,13 +106,18 @@ def reusable_outputs(out_dir: Path) -> dict[str, str]:
     return out
 
 
-def output_intact(out_dir: Path) -> bool:
-    """True when the output folder holds exactly the files the previous build wrote, unchanged."""
-    manifest = _read_manifest(out_dir)
-    if not manifest or len(reusable_outputs(out_dir)) != len(manifest):
-        return False
+def output_state(out_dir: Path) -> str | None:
+    """The digest of the output folder's manifest when the folder holds exactly the files it lists, unchanged
+    since they were written; None otherwise."""
+    try:
+        data = (out_dir / MARKER).read_bytes()
+    except OSError:
+        return None
+    manifest = _parse_manifest(data)
+    if not manifest or len(reusable_outputs(out_dir, manifest)) != len(manifest):
+        return None
     count = sum(len(names) for _, _, names in os.walk(out_dir))
-    return count == len(manifest) + 1  # and the marker
+    return content_digest(data) if count == len(manifest) + 1 else None  # and the marker
 
 
 def write_site(files: Iterable[OutputFile], out_dir: Path, kept: Mapping[str, str] | None = None) -> WriteStats:
@@ -133,13 +141,13 @@ def write_site(files: Iterable[OutputFile], out_dir: Path, kept: Mapping[str, st
                 fill.write(file)
             if fill.errors:
                 raise BuildFailed(fill.errors)
-            data = json.dumps(fill.manifest, sort_keys=True, separators=(",", ":"))
-            (tmp / MARKER).write_text(data, encoding="utf-8")
+            data = json.dumps(fill.manifest, sort_keys=True, separators=(",", ":")).encode("utf-8")
+            (tmp / MARKER).write_bytes(data)
             _swap(tmp, out_dir)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
     digests = {rel: str(entry[0]) for rel, entry in fill.manifest.items()}
-    return WriteStats(len(fill.manifest), fill.written, fill.size, digests)
+    return WriteStats(len(fill.manifest), fill.written, fill.size, digests, content_digest(data))
 
 
 class _Fill:
@@ -254,10 +262,17 @@ def _reuse(previous: Path | str, target: Path | str, digest: str, recorded: list
 
 def _read_manifest(out_dir: Path) -> dict[str, list[int | str]]:
     try:
-        data = json.loads((out_dir / MARKER).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        return _parse_manifest((out_dir / MARKER).read_bytes())
+    except OSError:
         return {}
-    return data if isinstance(data, dict) else {}
+
+
+def _parse_manifest(data: bytes) -> dict[str, list[int | str]]:
+    try:
+        value = json.loads(data.decode("utf-8"))
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
 
 
 def _swap(tmp: Path, out_dir: Path) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from kursk_site import incremental
+from kursk_site import incremental, pipeline
 from kursk_site.build import build
 from kursk_site.cache import CACHE_DIR, INDEX
 from kursk_site.cli import main
@@ -354,3 +354,23 @@ def test_a_build_that_fails_after_storing_articles_leaves_no_head(
     assert not (root / CACHE_DIR / "head.bin").exists()  # the next build reads the whole cache again
     shutil.rmtree(root / "templates")
     assert cached_build(root).written > 0
+
+
+def test_a_build_that_could_not_record_its_head_is_not_taken_for_the_one_before(
+    make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rng = random.Random(19)
+    root = make_site({f"content/articles/a{n}.md": article_text(rng, n) for n in range(3)})
+    cached_build(root)  # its head names these inputs
+    article = root / "content/articles/a1.md"
+    text, stat = article.read_text(encoding="utf-8"), article.stat()
+    # as where the cache folder cannot be written but the output can: the old head stays and no new one is saved
+    monkeypatch.setattr(pipeline, "drop_head", lambda cache: None)
+    monkeypatch.setattr(pipeline, "save_index", lambda cache, index, output: ("cannot write the build cache",))
+    article.write_text(article_text(rng, 1), encoding="utf-8")
+    assert cached_build(root).written > 0
+    monkeypatch.undo()
+    article.write_text(text, encoding="utf-8")  # back to the inputs the old head names, times and all
+    os.utime(article, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert cached_build(root).written > 0  # the output is not the one the head was saved with: built again
+    assert_same_as_cold(root, tmp_path)
