@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -27,7 +27,7 @@ from kursk_site.errors import BuildFailed, ContentError
 from kursk_site.model import Article, OutputFile, Site, SiteConfig
 from kursk_site.pagekeys import PageKeys
 from kursk_site.pages import Page, plan_pages
-from kursk_site.parallel import Started, can_fork, map_streamed, split, start_streams
+from kursk_site.parallel import Started, can_fork, map_streamed, split, start_chunks, start_streams
 from kursk_site.render import compile_templates, page_context, reads_whole_site, render_pages, template_digest
 
 if TYPE_CHECKING:
@@ -39,6 +39,8 @@ PARSE_PIECES = 8
 """Each parsing worker sends its articles in this many batches, which this process takes in while it works on."""
 PARALLEL_PAGES = 300
 """Render on several cores from this many changed pages on."""
+PARALLEL_KEYS = 2000
+"""Work out page keys on several cores from this many pages on."""
 BATCH_PAGES = 600
 """Pages rendered before they are written: bounds the memory that rendered pages take."""
 MAIN_SHARE = 0.9
@@ -92,7 +94,7 @@ def load_articles_cached(
     todo: list[ArticleFile] = []
     for file in files:
         old = cache.index.articles.get(file.display)
-        if old is not None and old.stamp == _stamp(file.path):
+        if old is not None and file.stat is not None and old.stamp == FileStamp.of(file.stat):
             key = article_key(tool, config_key, file, old.content)
             article = load_article(cache, key)
             if article is not None:
@@ -118,13 +120,6 @@ def load_articles_cached(
         raise BuildFailed(errors)
     entries = {f.display: found[f.display][1] for f in files}
     return LoadedArticles(articles, entries, parsed)
-
-
-def _stamp(path: Path) -> FileStamp | None:
-    try:
-        return FileStamp.of(path.stat())
-    except OSError:
-        return None
 
 
 def _parse_files(files: Sequence[ArticleFile], *, config: SiteConfig, tool: str, config_key: str) -> list[_Parsed]:
@@ -176,10 +171,10 @@ def render_pages_cached(
             memo = f"{templates}:{name}"
             found = cache.index.whole_site.get(memo)
             reads[memo] = reads_whole_site(env, name) if found is None else found
-        for page in plan:
+        reads_site = {name: reads[f"{templates}:{name}"] for name in {p.template for p in plan}}
+        keys_of = partial(_keys_of, digests, common, whole_site, reads_site)
+        for page, key in zip(plan, _all_keys(keys_of, plan, workers), strict=True):
             rel = page.path.as_posix()
-            reads_site = reads[f"{templates}:{page.template}"]
-            key = digests.key(common, page.template, page, whole_site if reads_site else None)
             keys[rel] = key
             old = cache.index.pages.get(rel)
             if old is not None and old.key == key and reusable.get(rel) == old.output:
@@ -188,6 +183,26 @@ def render_pages_cached(
                 todo.append(page)
     files = _render_batches(site, env, root, todo, workers if len(todo) >= PARALLEL_PAGES else 1)
     return RenderedPages(plan, files, kept, keys, reads)
+
+
+def _keys_of(
+    digests: PageKeys, common: str, whole_site: str, reads_site: Mapping[str, bool], pages: Sequence[Page]
+) -> list[str]:
+    """The key of each page: the templates and what every page shows, the page's template and value, and the
+    whole site for a template that reads it."""
+    return [digests.key(common, p.template, p, whole_site if reads_site[p.template] else None) for p in pages]
+
+
+def _all_keys(keys_of: Callable[[Sequence[Page]], list[str]], plan: Sequence[Page], workers: int) -> list[str]:
+    """keys_of(plan), shared with forked children when the site is large."""
+    if len(plan) < PARALLEL_KEYS or workers < 2 or not can_fork():
+        return keys_of(plan)
+    mine, *theirs = split(plan, workers)
+    with start_chunks(keys_of, theirs) as started:
+        out = keys_of(mine)
+        for run in started.results():
+            out.extend(run)
+    return out
 
 
 def _render_batches(

@@ -346,6 +346,10 @@ class Article:
     def parts_in(self, key: str) -> tuple[Part, ...]:
         return tuple(p for p in self.parts if p.section == key)
 
+    def headed_parts_in(self, key: str) -> tuple[Part, ...]:
+        """The parts of section `key` that have a heading: those the article page shows under the section."""
+        return tuple(p for p in self.parts if p.section == key and p.heading is not None)
+
     @property
     def modified(self) -> datetime:
         return self.updated or self.published

@@ -43,6 +43,8 @@ from kursk_site.structured import script_json, structured_data
 
 WORDS_PER_MINUTE = 230
 
+NOT_FOUND = urls.NOT_FOUND.as_posix()
+
 
 class MappingBytecodeCache(jinja2.BytecodeCache):
     """Compiled templates kept in a mapping that the build cache stores; Jinja checks each against its source."""
@@ -126,12 +128,14 @@ def _repeats_lede(article: Article) -> bool:
 @pass_context
 def _url(context: Any, target: PurePosixPath | str) -> str:
     """A link from the page being rendered to `target` (a site path, optionally with #fragment)."""
-    page: Page = context["page"]
-    if page.path == urls.NOT_FOUND:  # served at any depth: absolute links when the site's address is known
+    here = context.get("page_file")  # the page's path as text, given by render_pages (links are made by the million)
+    if here is None:
+        here = context["page"].path.as_posix()
+    if here == NOT_FOUND:  # served at any depth: absolute links when the site's address is known
         site: Site = context["site"]
         if site.config.base_url:
             return urls.absolute_url(site.config.base_url, target)
-    return urls.relative_url(page.path, target)
+    return urls.relative_url(here, target)
 
 
 def target_path(item: object) -> str:
@@ -239,7 +243,8 @@ def partial_date(value: str) -> str:
 
 
 def _date(moment: datetime) -> str:
-    return f"{moment.day} {moment:%B %Y}"
+    """`5 November 2024` (English month names whatever the system's locale)."""
+    return f"{moment.day} {MONTHS[moment.month - 1]} {moment.year}"
 
 
 def _isodate(moment: datetime) -> str:
@@ -272,6 +277,7 @@ def render_pages(
             extra["linker"] = MentionLinker(
                 tuple(index.entity for index in site.entities), partial(_entity_href, page.path)
             )
+        extra["page_file"] = page.path.as_posix()
         html = render_template(env, page.template, root, site=site, page=page, sections=sections, tones=tones, **extra)
         out.append(OutputFile(page.path, html.encode("utf-8"), page.template))
     return tuple(out)

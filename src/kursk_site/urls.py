@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import posixpath
+import re
 from pathlib import PurePosixPath
 
 HOME = PurePosixPath("index.html")
@@ -50,23 +51,32 @@ def entity_path(slug: str) -> PurePosixPath:
     return PurePosixPath(f"entities/{name}.html")
 
 
-@functools.lru_cache(maxsize=1 << 16)  # pages of one folder link to the same few targets
-def relative_url(from_path: PurePosixPath, to_path: PurePosixPath | str) -> str:
+def relative_url(from_path: PurePosixPath | str, to_path: PurePosixPath | str) -> str:
     """The link from page `from_path` to `to_path` (both relative to the site root), as a relative URL.
 
     `to_path` may carry a `#fragment`. A link to a folder's index.html keeps the file name, so it works from disk.
     """
-    target, _, fragment = str(to_path).partition("#")
-    rel = _relative(str(from_path), target) if target else ""
+    return _relative_url(str(from_path), str(to_path))
+
+
+@functools.lru_cache(maxsize=1 << 16)  # pages of one folder link to the same few targets; keyed by text, fast to hash
+def _relative_url(from_path: str, to_path: str) -> str:
+    target, _, fragment = to_path.partition("#")
+    rel = _relative(from_path, target) if target else ""
     return f"{rel}#{fragment}" if fragment else rel
+
+
+_ODD_SEGMENT = re.compile(r"(?:^|/)\.{0,2}(?:/|$)")
+"""An empty, `.` or `..` segment of a path (`a//b`, `./a`, `a/..`, `a/`, ``)."""
 
 
 def _relative(from_path: str, target: str) -> str:
     """posixpath.relpath(target, dirname(from_path)) for clean relative paths, without its cost per link."""
+    folder = from_path.rpartition("/")[0]
+    if _ODD_SEGMENT.search(target) or ("/" in from_path and _ODD_SEGMENT.search(folder)):
+        return posixpath.relpath(target, posixpath.dirname(from_path) or ".")
     start = from_path.split("/")[:-1]
     parts = target.split("/")
-    if any(p in ("", ".", "..") for p in (*start, *parts)):
-        return posixpath.relpath(target, posixpath.dirname(from_path) or ".")
     common = 0
     while common < len(start) and common < len(parts) and start[common] == parts[common]:
         common += 1

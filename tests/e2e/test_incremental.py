@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from kursk_site import incremental, pipeline
-from kursk_site.build import build
-from kursk_site.cache import CACHE_DIR, INDEX
+from kursk_site.build import PACKAGE, build
+from kursk_site.cache import CACHE_DIR, INDEX, open_cache, tool_fingerprint
 from kursk_site.cli import main
 from kursk_site.errors import BuildFailed
 from kursk_site.model import BuildOptions, BuildReport, Project
@@ -253,10 +253,27 @@ def test_parsing_and_rendering_in_worker_processes_gives_the_same_bytes(
     assert_same_as_cold_serial(root, tmp_path, monkeypatch)
 
 
+def test_page_keys_worked_out_in_worker_processes_are_those_of_one_process(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rng = random.Random(20)
+    root = make_site({f"content/articles/a{n}.md": article_text(rng, n) for n in range(12)})
+    in_workers(monkeypatch, 3)
+    cached_build(root)
+    tool = tool_fingerprint(PACKAGE)
+    before = open_cache(root / CACHE_DIR, tool).index.pages
+    monkeypatch.setattr("kursk_site.pipeline.worker_count", lambda: 1)
+    (root / CACHE_DIR / "head.bin").unlink()  # nothing changed, but the build works out every page key again
+    assert cached_build(root).written == 0
+    assert open_cache(root / CACHE_DIR, tool).index.pages == before
+
+
 def in_workers(monkeypatch: pytest.MonkeyPatch, workers: int) -> None:
-    """Parse and render in `workers` processes however small the site (and store the articles from a child)."""
+    """Parse, work out page keys and render in `workers` processes however small the site (and store the articles
+    from a child)."""
     monkeypatch.setattr(incremental, "PARALLEL_FILES", 1)
     monkeypatch.setattr(incremental, "PARALLEL_PAGES", 1)
+    monkeypatch.setattr(incremental, "PARALLEL_KEYS", 1)
     monkeypatch.setattr("kursk_site.pipeline.worker_count", lambda: workers)
 
 

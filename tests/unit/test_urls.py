@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import posixpath
+import random
 from pathlib import PurePosixPath as P
 
 import pytest
@@ -63,3 +65,15 @@ def test_page_paths_follow_the_documented_layout() -> None:
 
 def test_a_topic_named_index_does_not_replace_the_topic_list() -> None:
     assert urls.topic_path("index") != urls.TOPICS
+
+
+def test_relative_links_agree_with_posixpath_relpath() -> None:
+    rng = random.Random(7)
+    segments = ("a", "b", "..", ".", "", "index.html", "x.html")
+    for _ in range(20_000):
+        from_path = "/".join(rng.choice(segments) for _ in range(rng.randint(1, 4)))
+        target = "/".join(rng.choice(segments) for _ in range(rng.randint(1, 4)))
+        if from_path.startswith("/") or target.startswith("/") or not target:
+            continue
+        expected = posixpath.relpath(target, posixpath.dirname(from_path) or ".")
+        assert urls.relative_url(from_path, target) == expected, (from_path, target)

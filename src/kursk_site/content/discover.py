@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -19,6 +20,8 @@ class ArticleFile:
     display: str
     """The path shown in messages, relative to the site folder."""
     kind: SourceKind
+    stat: os.stat_result | None = None
+    """The file's status when it was found (None when not looked at)."""
 
 
 def discover_articles(articles_dir: Path, root: Path) -> tuple[ArticleFile, ...]:
@@ -34,11 +37,14 @@ def discover_articles(articles_dir: Path, root: Path) -> tuple[ArticleFile, ...]
             kind = SUFFIXES.get(os.path.splitext(name)[1].lower())
             if kind is None or _hidden(name):
                 continue
-            path = Path(folder, name)
-            if not path.is_file():
+            try:
+                status = os.stat(os.path.join(folder, name))
+            except OSError:
+                continue
+            if not stat.S_ISREG(status.st_mode):
                 continue
             display = f"{prefix}/{name}" if rel == "." else f"{prefix}/{Path(rel).as_posix()}/{name}"
-            found.append(ArticleFile(path, display, kind))
+            found.append(ArticleFile(Path(folder, name), display, kind, status))
     return tuple(sorted(found, key=lambda f: f.display))
 
 
