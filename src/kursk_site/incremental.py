@@ -223,18 +223,15 @@ def _render_batches(
         return
     compile_templates(env)  # once here, not again in every worker
     shares = [_share(batch, workers) for batch in batches]
-    gc.freeze()  # the site, made before the fork, is left to the children as it is: no collection walks it
-    try:
-        with start_streams(render, [[share[child] for share in shares] for child in range(1, workers)]) as started:
-            for index, share in enumerate(shares):
-                files = render(share[0])
-                if index > 0:
-                    yield from _collect(started, workers - 1)
-                yield from files
-            if shares:
+    gc.freeze()  # what is made before the fork is left to the children as it is: no collection of theirs walks it
+    with start_streams(render, [[share[child] for share in shares] for child in range(1, workers)]) as started:
+        for index, share in enumerate(shares):
+            files = render(share[0])
+            if index > 0:
                 yield from _collect(started, workers - 1)
-    finally:
-        gc.unfreeze()
+            yield from files
+        if shares:
+            yield from _collect(started, workers - 1)
 
 
 def _share(batch: Sequence[Page], workers: int) -> list[Sequence[Page]]:
