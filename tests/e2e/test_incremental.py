@@ -256,16 +256,24 @@ def test_parsing_and_rendering_in_worker_processes_gives_the_same_bytes(
 def test_page_keys_worked_out_in_worker_processes_are_those_of_one_process(
     make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    rng = random.Random(20)
-    root = make_site({f"content/articles/a{n}.md": article_text(rng, n) for n in range(12)})
-    in_workers(monkeypatch, 3)
-    cached_build(root)
+    root, _ = built_in_workers(make_site, monkeypatch, seed=20, count=12, workers=3)
     tool = tool_fingerprint(PACKAGE)
     before = open_cache(root / CACHE_DIR, tool).index.pages
     monkeypatch.setattr("kursk_site.pipeline.worker_count", lambda: 1)
     (root / CACHE_DIR / "head.bin").unlink()  # nothing changed, but the build works out every page key again
     assert cached_build(root).written == 0
     assert open_cache(root / CACHE_DIR, tool).index.pages == before
+
+
+def built_in_workers(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch, *, seed: int, count: int, workers: int
+) -> tuple[Path, random.Random]:
+    """A site of `count` random articles, built with the cache in `workers` processes; and the random source."""
+    rng = random.Random(seed)
+    root = make_site({f"content/articles/a{n}.md": article_text(rng, n) for n in range(count)})
+    in_workers(monkeypatch, workers)
+    cached_build(root)
+    return root, rng
 
 
 def in_workers(monkeypatch: pytest.MonkeyPatch, workers: int) -> None:
@@ -336,10 +344,7 @@ def test_a_cache_that_cannot_be_written_only_warns(make_site: MakeSite, tmp_path
 def test_articles_stored_by_a_worker_process_serve_the_next_build(
     make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    rng = random.Random(17)
-    root = make_site({f"content/articles/a{n}.md": article_text(rng, n) for n in range(8)})
-    in_workers(monkeypatch, 2)
-    cached_build(root)
+    root, rng = built_in_workers(make_site, monkeypatch, seed=17, count=8, workers=2)
     cache = root / CACHE_DIR
     assert (cache / "head.bin").is_file() and any((cache / "shards").iterdir())
     parsed: list[str] = []
@@ -359,10 +364,7 @@ def test_articles_stored_by_a_worker_process_serve_the_next_build(
 def test_a_build_that_fails_after_storing_articles_leaves_no_head(
     make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    rng = random.Random(18)
-    root = make_site({f"content/articles/a{n}.md": article_text(rng, n) for n in range(8)})
-    in_workers(monkeypatch, 2)
-    cached_build(root)
+    root, rng = built_in_workers(make_site, monkeypatch, seed=18, count=8, workers=2)
     (root / "content/articles/a1.md").write_text(article_text(rng, 1), encoding="utf-8")
     (root / "templates").mkdir()
     (root / "templates/article.html").write_text("{{ page.nothing.here }}")
