@@ -179,7 +179,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except OSError as e:
         console.end_progress()
-        console.err(f"kursk-site: error: {e.filename or ''}: {e.strerror or e}")
+        where = f"{e.filename}: " if e.filename else ""
+        console.err(f"kursk-site: error: {where}{e.strerror or e}")
         return EXIT_CONTENT
 
 
