@@ -143,9 +143,9 @@ def target_path(item: object) -> str:
     if isinstance(item, Article):
         return urls.article_file(item.slug)  # as text: links to articles are made by the ten thousand
     if isinstance(item, TopicIndex):
-        return str(urls.topic_path(item.topic.slug))
+        return urls.topic_file(item.topic.slug)
     if isinstance(item, Topic):
-        return str(urls.topic_path(item.slug))
+        return urls.topic_file(item.slug)
     if isinstance(item, SectionLink):
         return str(urls.section_path(item.rule.key))
     if isinstance(item, EntityIndex):

@@ -41,9 +41,14 @@ def section_path(key: str, page: int = 1) -> PurePosixPath:
 
 
 def topic_path(slug: str, page: int = 1) -> PurePosixPath:
+    return PurePosixPath(topic_file(slug, page))
+
+
+def topic_file(slug: str, page: int = 1) -> str:
+    """topic_path as text (every article page links to its topics)."""
     # topics/index.html is the list of topics; slugs never end in '-', so 'index-' is free for a topic named Index
     name = "index-" if slug == "index" else slug
-    return PurePosixPath(f"topics/{name}.html" if page == 1 else f"topics/{name}/{page}.html")
+    return f"topics/{name}.html" if page == 1 else f"topics/{name}/{page}.html"
 
 
 def entity_path(slug: str) -> PurePosixPath:
