@@ -94,7 +94,7 @@ def load_articles_cached(
     todo: list[ArticleFile] = []
     for file in files:
         old = cache.index.articles.get(file.display)
-        if old is not None and file.stat is not None and old.stamp == FileStamp.of(file.stat):
+        if old is not None and file.status is not None and old.stamp == FileStamp.of(file.status):
             key = article_key(tool, config_key, file, old.content)
             article = load_article(cache, key)
             if article is not None:

@@ -72,7 +72,8 @@ def fewer_collections() -> Iterator[None]:
 def left_alone() -> Iterator[None]:
     """No collection runs for the duration, and the objects made meanwhile are left out of later ones (until
     fewer_collections ends): for loading the site, a million objects that live as long as the build, in no cycle.
-    It also keeps forked workers from copying the memory that a collection would touch."""
+    It also keeps forked workers from copying the memory that a collection would touch; the parsing workers, forked
+    meanwhile, parse without collections too (what they make is freed as it goes, by reference counting)."""
     enabled = gc.isenabled()
     gc.disable()
     try:

@@ -20,8 +20,8 @@ class ArticleFile:
     display: str
     """The path shown in messages, relative to the site folder."""
     kind: SourceKind
-    stat: os.stat_result | None = None
-    """The file's status when it was found (None when not looked at)."""
+    status: os.stat_result | None = None
+    """The file's os.stat when it was found (None when not looked at)."""
 
 
 def discover_articles(articles_dir: Path, root: Path) -> tuple[ArticleFile, ...]:
