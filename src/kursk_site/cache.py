@@ -75,7 +75,7 @@ def stamp_inputs(folders: Iterable[Path], *values: object) -> str:
     for folder in folders:
         digest.update(b"\0folder\0" + os.fsencode(folder))
         for dirpath, _dirnames, filenames in walk_once(folder):
-            for name in sorted(filenames):
+            for name in filenames:  # sorted by walk_once
                 path = os.path.join(dirpath, name)
                 try:
                     stat = os.stat(path)

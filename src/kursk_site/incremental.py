@@ -167,11 +167,11 @@ def render_pages_cached(
         templates = template_digest(env)
         common = digests.key(templates, page_context(site))
         whole_site = digests.key(site)
+        reads_site: dict[str, bool] = {}  # the same, by template name alone
         for name in sorted({p.template for p in plan}):
             memo = f"{templates}:{name}"
             found = cache.index.whole_site.get(memo)
-            reads[memo] = reads_whole_site(env, name) if found is None else found
-        reads_site = {name: reads[f"{templates}:{name}"] for name in {p.template for p in plan}}
+            reads[memo] = reads_site[name] = reads_whole_site(env, name) if found is None else found
         keys_of = partial(_keys_of, digests, common, whole_site, reads_site)
         for page, key in zip(plan, _all_keys(keys_of, plan, workers), strict=True):
             rel = page.path.as_posix()
