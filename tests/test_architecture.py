@@ -45,7 +45,7 @@ LAYERS = MappingProxyType(
         # L4: WRITE (the output folder; the build cache in SOURCE/.kursk-cache)
         "kursk_site.writer": 4,
         "kursk_site.cache": 4,
-        "kursk_site.pagekeys": 4,
+        "kursk_site.pagestore": 4,
         # L5: the pipeline (build, and its incremental load and render),
         # and the import command's (wire copy -> content/articles/*.md)
         "kursk_site.build": 5,

@@ -12,6 +12,7 @@ from kursk_site.model import (
     EntityIndex,
     KeyFigure,
     Mention,
+    Part,
     RawArticle,
     Site,
     SiteConfig,
@@ -72,6 +73,7 @@ def assemble_site(
         timeline=timeline,
         entities=entity_index,
         related=MappingProxyType(related_articles(ordered, topics, entity_index)),
+        updated=max((a.modified for a in ordered), default=None),
     )
 
 
@@ -80,10 +82,15 @@ def find_mentions(entity: Entity, articles: tuple[Article, ...]) -> tuple[Mentio
     found: list[Mention] = []
     for article in articles:
         for part in article.parts:
-            blocks = (part.heading, *part.blocks) if part.heading else part.blocks
-            if any(entity.pattern.search(block.text) for block in blocks):
+            if names(entity, part):
                 found.append(Mention(article.slug, part.anchor, part.section))
     return tuple(found)
+
+
+def names(entity: Entity, part: Part) -> bool:
+    """Whether the part (its heading or text) names the entity through one of its aliases."""
+    blocks = (part.heading, *part.blocks) if part.heading else part.blocks
+    return any(entity.pattern.search(block.text) for block in blocks)
 
 
 def related_articles(

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from kursk_site.assemble import make_article
 from kursk_site.cache import (
@@ -25,13 +25,26 @@ from kursk_site.config import read_bytes
 from kursk_site.content import ArticleFile, check_unique_slugs, discover_articles, make_parser, parse_article
 from kursk_site.errors import BuildFailed, ContentError
 from kursk_site.model import Article, OutputFile, Site, SiteConfig
-from kursk_site.pagekeys import PageKeys
 from kursk_site.pages import Page, plan_pages
+from kursk_site.pagestore import (
+    PagePlan,
+    Ref,
+    Stored,
+    StoredPage,
+    Weights,
+    key,
+    known_refs,
+    site_shape,
+    store,
+    value_digest,
+)
 from kursk_site.parallel import Started, can_fork, map_streamed, split, start_chunks, start_streams
 from kursk_site.render import compile_templates, page_context, reads_whole_site, render_pages, template_digest
 
 if TYPE_CHECKING:
     import jinja2
+
+T = TypeVar("T")
 
 PARALLEL_FILES = 150
 """Parse on several cores from this many changed files on (below it, starting workers costs more than it saves)."""
@@ -69,6 +82,8 @@ class RenderedPages:
     """The cache key of every page, by output path (empty without a cache)."""
     whole_site: Mapping[str, bool]
     """Which templates read the whole site, by template digest and name (for the next build)."""
+    plan: PagePlan | None = None
+    """Every page's value as stored (None without a cache), for a rebuild that reuses the plan."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,43 +172,73 @@ def render_pages_cached(
     """Every page; a page whose inputs (its value, what it shows of the site, the templates) are unchanged since
     the previous build, and whose file there is intact, is kept instead of rendered."""
     plan = plan_pages(site)
-    kept: dict[str, str] = {}
-    keys: dict[str, str] = {}
+    if cache.folder is None:
+        files = _render_batches(site, env, root, plan, workers if len(plan) >= PARALLEL_PAGES else 1)
+        return RenderedPages(plan, files, {}, {}, {})
+    weights = Weights(source_keys, site.topics, site.entities)
+    shape = store(site_shape(site), known_refs(site, shared=False))
+    context = PageContext(template_digest(env), value_digest(page_context(site)), key(weights, shape))
     reads: dict[str, bool] = {}
-    todo: list[Page] = list(plan)
-    if cache.folder is not None:
-        todo = []
-        digests = PageKeys(site.articles, source_keys, (*site.topics, *site.entities))
-        templates = template_digest(env)
-        common = digests.key(templates, page_context(site))
-        whole_site = digests.key(site)
-        reads_site: dict[str, bool] = {}  # the same, by template name alone
-        for name in sorted({p.template for p in plan}):
-            memo = f"{templates}:{name}"
-            found = cache.index.whole_site.get(memo)
-            reads[memo] = reads_site[name] = reads_whole_site(env, name) if found is None else found
-        keys_of = partial(_keys_of, digests, common, whole_site, reads_site)
-        for page, key in zip(plan, _all_keys(keys_of, plan, workers), strict=True):
-            rel = page.path.as_posix()
-            keys[rel] = key
-            old = cache.index.pages.get(rel)
-            if old is not None and old.key == key and reusable.get(rel) == old.output:
-                kept[rel] = old.output
-            else:
-                todo.append(page)
+    reads_site: dict[str, bool] = {}  # the same, by template name alone
+    for name in sorted({p.template for p in plan}):
+        memo = f"{context.templates}:{name}"
+        found = cache.index.whole_site.get(memo)
+        reads[memo] = reads_site[name] = reads_whole_site(env, name) if found is None else found
+    keys_of = partial(_keys_of, known_refs(site), weights, context, reads_site)
+    stored: list[StoredPage] = []
+    keys: dict[str, str] = {}
+    for path, template, data, refs, page_key in _all_keys(keys_of, plan, workers):
+        stored.append(StoredPage(path, template, Stored(data, refs)))
+        keys[path] = page_key
+    kept = reusable_pages(cache, keys, reusable)
+    todo = [page for page in plan if page.path.as_posix() not in kept]
     files = _render_batches(site, env, root, todo, workers if len(todo) >= PARALLEL_PAGES else 1)
-    return RenderedPages(plan, files, kept, keys, reads)
+    return RenderedPages(plan, files, kept, keys, reads, PagePlan(shape, tuple(stored)))
+
+
+@dataclass(frozen=True, slots=True)
+class PageContext:
+    """What a page's key holds besides its value and what its references stand for."""
+
+    templates: str
+    """Digest of every template."""
+    shown: str
+    """Digest of what every page shows besides its value (see render.page_context)."""
+    whole_site: str
+    """Digest of the whole site, for pages whose template reads it (see render.reads_whole_site)."""
+
+    def key(self, weights: Weights, template: str, value: Stored, reads_site: bool) -> str:
+        return key(weights, value, self.templates, self.shown, template, self.whole_site if reads_site else "")
+
+
+def reusable_pages(cache: Cache, keys: Mapping[str, str], reusable: Mapping[str, str]) -> dict[str, str]:
+    """The pages whose key is the previous build's and whose file there is intact: path -> digest of its bytes."""
+    kept: dict[str, str] = {}
+    for path, page_key in keys.items():
+        old = cache.index.pages.get(path)
+        if old is not None and old.key == page_key and reusable.get(path) == old.output:
+            kept[path] = old.output
+    return kept
 
 
 def _keys_of(
-    digests: PageKeys, common: str, whole_site: str, reads_site: Mapping[str, bool], pages: Sequence[Page]
-) -> list[str]:
-    """The key of each page: the templates and what every page shows, the page's template and value, and the
-    whole site for a template that reads it."""
-    return [digests.key(common, p.template, p, whole_site if reads_site[p.template] else None) for p in pages]
+    known: Mapping[int, Ref],
+    weights: Weights,
+    context: PageContext,
+    reads_site: Mapping[str, bool],
+    pages: Sequence[Page],
+) -> list[tuple[str, str, bytes, tuple[Ref, ...], str]]:
+    """Each page stored, with its key: the templates and what every page shows, the page's template, its value
+    and what the value's references stand for, and the whole site for a template that reads it."""
+    out = []
+    for page in pages:
+        value = store(page, known)
+        page_key = context.key(weights, page.template, value, reads_site[page.template])
+        out.append((page.path.as_posix(), page.template, value.data, value.refs, page_key))
+    return out
 
 
-def _all_keys(keys_of: Callable[[Sequence[Page]], list[str]], plan: Sequence[Page], workers: int) -> list[str]:
+def _all_keys(keys_of: Callable[[Sequence[Page]], list[T]], plan: Sequence[Page], workers: int) -> list[T]:
     """keys_of(plan), shared with forked children when the site is large."""
     if len(plan) < PARALLEL_KEYS or workers < 2 or not can_fork():
         return keys_of(plan)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
@@ -381,8 +381,8 @@ class Site:
     """Everything the pages show, fully assembled."""
 
     config: SiteConfig
-    articles: tuple[Article, ...]
-    """Newest first."""
+    articles: Sequence[Article]
+    """Newest first (a tuple; a rebuild that reuses the page plan loads them as pages ask for them)."""
     topics: tuple[TopicIndex, ...]
     """Sorted by name."""
     sources: tuple[SourceIndex, ...]
@@ -396,13 +396,11 @@ class Site:
         default_factory=lambda: MappingProxyType({}), compare=False, repr=False
     )
     """Article slug -> slugs of the articles sharing the most topics and entities with it."""
+    updated: datetime | None = None
+    """When an article was last published or updated (the newest `modified`); None without articles."""
 
     def article(self, slug: str) -> Article:
         return self.by_slug[slug]
-
-    @property
-    def updated(self) -> datetime | None:
-        return max((a.modified for a in self.articles), default=None)
 
 
 @dataclass(frozen=True, slots=True)

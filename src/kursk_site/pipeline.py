@@ -216,7 +216,7 @@ def render_site(
     bodies = render_feed_bodies(site, env, project.root)
     feed = render_feed(site, bodies)
     json_feed = render_json_feed(site, bodies)
-    updated = site.updated  # once: it looks at every article
+    updated = site.updated
     listed = [
         (p.path, p.article.modified if p.template == "article.html" and p.article else updated)
         for p in rendered.pages
