@@ -29,11 +29,17 @@ def build(project: Project, options: BuildOptions, progress: Progress | None = N
     # the options (future, drafts, search, base_url; the build date is checked against the range of dates that
     # select the same articles) and every file of the content folder (site.yaml, timeline.yaml, entities.yaml,
     # the articles), the templates and the theme take part in this key
-    inputs = stamp_inputs(input_folders(project), tool, dataclasses.replace(options, now=None), project.out_dir)
+    inputs = stamp_inputs(
+        input_folders(project),
+        project.content_dir / "articles",
+        tool,
+        dataclasses.replace(options, now=None),
+        project.out_dir,
+    )
     head = read_head(project.root / CACHE_DIR, tool) if options.cache else None
     if (
         head is not None
-        and head.inputs == inputs
+        and head.inputs == inputs.every
         and within(options, head.now_range)
         and head.output == output_state(project.out_dir)
     ):

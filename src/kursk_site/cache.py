@@ -7,10 +7,12 @@ of everything a result depends on, so a build that uses the cache gives the byte
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import io
 import os
 import pickle
+import secrets
 import sys
 import tempfile
 import zlib
@@ -22,15 +24,18 @@ from typing import Any
 
 from kursk_site import __version__
 from kursk_site.model import Article
+from kursk_site.pagestore import PagePlan, Stored, StoredPage
 from kursk_site.walk import walk_once
 
 CACHE_DIR = ".kursk-cache"
 """Beside content/ in the site folder; safe to delete at any time."""
 MAGIC = b"kursk-site cache\n"
-FORMAT = 6
+FORMAT = 8
 INDEX = "index.bin"
 HEAD = "head.bin"
 """What a build with nothing to do reads: the tool, the stamp of the inputs and the summary (see CacheHead)."""
+PLAN = "plan.bin"
+"""Every page of the last build that planned the site's pages, stored (see pagestore.PagePlan)."""
 SHARDS = "shards"
 """Stored articles, in files named by the first two digits of their key (a one-article edit rewrites one)."""
 
@@ -69,20 +74,35 @@ class FileStamp:
         return FileStamp(stat.st_size, stat.st_mtime_ns, stat.st_ino)
 
 
-def stamp_inputs(folders: Iterable[Path], *values: object) -> str:
-    """Digest of the stamp of every file below `folders` and of `values`: equal means no input changed."""
-    digest = hashlib.blake2b(pickle.dumps(values, protocol=5), digest_size=16)
+@dataclass(frozen=True, slots=True)
+class InputStamps:
+    every: str
+    """Digest of the stamp of every input file and of the values: equal means no input changed."""
+    others: str
+    """The same without the files below the articles folder (whose stamps the index keeps one by one)."""
+
+
+def stamp_inputs(folders: Iterable[Path], articles: Path, *values: object) -> InputStamps:
+    """The stamps (size, modification time, inode) of every file below `folders`, and `values`, digested."""
+    every = hashlib.blake2b(pickle.dumps(values, protocol=5), digest_size=16)
+    others = every.copy()
+    below = os.path.join(articles, "")
     for folder in folders:
-        digest.update(b"\0folder\0" + os.fsencode(folder))
+        every.update(b"\0folder\0" + os.fsencode(folder))
+        others.update(b"\0folder\0" + os.fsencode(folder))
         for dirpath, _dirnames, filenames in walk_once(folder):
+            article_folder = os.path.join(dirpath, "").startswith(below)
             for name in filenames:  # sorted by walk_once
                 path = os.path.join(dirpath, name)
                 try:
                     stat = os.stat(path)
                 except OSError:
                     continue
-                digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ino}\n".encode())
-    return digest.hexdigest()
+                line = f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ino}\n".encode()
+                every.update(line)
+                if not article_folder:
+                    others.update(line)
+    return InputStamps(every.hexdigest(), others.hexdigest())
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +141,12 @@ class CacheIndex:
     """The build dates that select the same articles as that build (see schedule.same_selection)."""
     whole_site: Mapping[str, bool] = field(default_factory=dict)
     """Whether a template reads the whole site, by template digest and name (see render.reads_whole_site)."""
+    others: str = ""
+    """Digest of the stamps of every input but the article files, and of the build options (see build.others)."""
+    plan: str = ""
+    """Names the stored page plan that goes with this index (empty for none)."""
+    output: str = ""
+    """Digest of the manifest this build wrote into the output folder (see writer.manifest_digest)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,8 +178,8 @@ class Cache:
     folder: Path | None
     index: CacheIndex
     warnings: tuple[str, ...] = ()
-    shards: dict[str, dict[str, Article]] = field(default_factory=dict, compare=False)
-    """Shard files read so far in this build: shard name -> article key -> the stored article."""
+    shards: dict[str, dict[str, bytes]] = field(default_factory=dict, compare=False)
+    """Shard files read so far in this build: shard name -> article key -> the stored article's bytes."""
 
 
 def open_cache(folder: Path | None, tool: str) -> Cache:
@@ -195,12 +221,15 @@ def _plain_index(index: CacheIndex) -> tuple[object, ...]:
         dict(index.templates),
         index.now_range,
         dict(index.whole_site),
+        index.others,
+        index.plan,
+        index.output,
     )
 
 
 def _index_from_plain(value: Any) -> CacheIndex:
     """The CacheIndex `_plain_index` made `value` from; raises ValueError (or TypeError) for anything else."""
-    tool, inputs, summary, articles, pages, templates, now_range, whole_site = value
+    tool, inputs, summary, articles, pages, templates, now_range, whole_site, others, plan, output = value
     if not isinstance(articles, dict) or not isinstance(pages, dict):
         raise ValueError("not an index")
     return CacheIndex(
@@ -215,6 +244,9 @@ def _index_from_plain(value: Any) -> CacheIndex:
         templates,
         now_range,
         whole_site,
+        others,
+        plan,
+        output,
     )
 
 
@@ -309,18 +341,26 @@ def load_article(cache: Cache, key: str) -> Article | None:
     """The Article stored under `key`, or None when it is missing or unreadable (it is parsed again)."""
     if cache.folder is None:
         return None
-    return _shard(cache, key[:2]).get(key)
+    data = _shard(cache, key[:2]).get(key)
+    if data is None:
+        return None
+    try:
+        article = unpack(data)
+    except Exception:
+        return None
+    return article if isinstance(article, Article) else None
 
 
-def _shard(cache: Cache, name: str) -> dict[str, Article]:
-    """The articles of one shard file (read once per build); a damaged file counts as empty."""
+def _shard(cache: Cache, name: str) -> dict[str, bytes]:
+    """The articles of one shard file, each as the bytes `pack` made of it (read once per build; an article is
+    loaded from its bytes when asked for); a damaged file counts as empty."""
     if name not in cache.shards:
         assert cache.folder is not None
         try:
             value = _decode((cache.folder / SHARDS / f"{name}.bin").read_bytes())
         except Exception:
             value = {}
-        ok = isinstance(value, dict) and all(isinstance(a, Article) for a in value.values())
+        ok = isinstance(value, dict) and all(isinstance(data, bytes) for data in value.values())
         cache.shards[name] = value if ok else {}
     return cache.shards[name]
 
@@ -335,9 +375,9 @@ def save_articles(
         return ()
     used = {entry.key for entry in entries.values()}
     dropped = {entry.key for entry in cache.index.articles.values()} - used
-    touched: dict[str, dict[str, Article]] = {key[:2]: {} for key in dropped}
+    touched: dict[str, dict[str, bytes]] = {key[:2]: {} for key in dropped}
     for key, article in new_articles.items():
-        touched.setdefault(key[:2], {})[key] = article
+        touched.setdefault(key[:2], {})[key] = pack(article)
     try:
         for name, new in sorted(touched.items()):
             shard = {key: article for key, article in _shard(cache, name).items() if key in used}
@@ -359,18 +399,39 @@ def drop_head(cache: Cache) -> None:
             (cache.folder / HEAD).unlink(missing_ok=True)
 
 
-def save_index(cache: Cache, index: CacheIndex, output: str) -> tuple[str, ...]:
-    """Store the index, then the head that tells the next build the cache is current for the output whose
+def save_index(cache: Cache, index: CacheIndex, output: str, plan: PagePlan | None = None) -> tuple[str, ...]:
+    """Store the index (with `plan`, the stored pages, when given; else the index names the plan already
+    stored, or none), then the head that tells the next build the cache is current for the output whose
     manifest has digest `output`; returns warnings."""
     if cache.folder is None:
         return ()
+    index = dataclasses.replace(index, output=output)
     try:
+        if plan is not None:
+            token = secrets.token_hex(16)
+            pages = tuple((p.path, p.template, p.value.data, p.value.refs) for p in plan.pages)
+            _write_atomic(cache.folder / PLAN, _encode((token, plan.shape.data, plan.shape.refs, pages)))
+            index = dataclasses.replace(index, plan=token)
         _write_atomic(cache.folder / INDEX, _encode(_plain_index(index)))
         head = CacheHead(index.tool, index.inputs, index.summary, index.now_range, output)
         _write_atomic(cache.folder / HEAD, _encode(head))
     except OSError as e:
         return (_cannot_write(cache.folder, e),)
     return ()
+
+
+def load_plan(cache: Cache) -> PagePlan | None:
+    """The stored page plan the index names, or None (missing, damaged, or of another build)."""
+    if cache.folder is None or not cache.index.plan:
+        return None
+    try:
+        token, shape, shape_refs, pages = _decode((cache.folder / PLAN).read_bytes())
+        if token != cache.index.plan:
+            return None
+        stored = tuple(StoredPage(path, template, Stored(data, refs)) for path, template, data, refs in pages)
+        return PagePlan(Stored(shape, shape_refs), stored)
+    except Exception:  # any problem: the build plans the pages again
+        return None
 
 
 def _cannot_write(folder: Path, error: OSError) -> str:

@@ -59,3 +59,8 @@ class BuildFailed(Exception):
 
 class UsageError(Exception):
     """The command was called wrongly (exit code 2), e.g. a source folder that does not exist."""
+
+
+class Unavailable(Exception):
+    """Something the build cache should hold and does not (e.g. an article a stored page refers to): the build
+    that needed it starts over without the cache's shortcut."""

@@ -116,7 +116,7 @@ def load_articles_cached(
                 found[file.display] = (article, ArticleEntry(old.stamp, old.content, key))
                 continue
         todo.append(file)
-    parse = partial(_parse_files, config=config, tool=tool, config_key=config_key)
+    parse = partial(parse_files, config=config, tool=tool, config_key=config_key)
     errors: list[ContentError] = []
     parsed: dict[str, Article] = {}
     if len(todo) >= PARALLEL_FILES:  # children parse, this process takes their articles in as they come
@@ -137,7 +137,7 @@ def load_articles_cached(
     return LoadedArticles(articles, entries, parsed)
 
 
-def _parse_files(files: Sequence[ArticleFile], *, config: SiteConfig, tool: str, config_key: str) -> list[_Parsed]:
+def parse_files(files: Sequence[ArticleFile], *, config: SiteConfig, tool: str, config_key: str) -> list[_Parsed]:
     md = make_parser(config.allow_raw_html)
     out: list[_Parsed] = []
     for file in files:
@@ -173,7 +173,7 @@ def render_pages_cached(
     the previous build, and whose file there is intact, is kept instead of rendered."""
     plan = plan_pages(site)
     if cache.folder is None:
-        files = _render_batches(site, env, root, plan, workers if len(plan) >= PARALLEL_PAGES else 1)
+        files = render_batches(site, env, root, plan, workers if len(plan) >= PARALLEL_PAGES else 1)
         return RenderedPages(plan, files, {}, {}, {})
     weights = Weights(source_keys, site.topics, site.entities)
     shape = store(site_shape(site), known_refs(site, shared=False))
@@ -192,7 +192,7 @@ def render_pages_cached(
         keys[path] = page_key
     kept = reusable_pages(cache, keys, reusable)
     todo = [page for page in plan if page.path.as_posix() not in kept]
-    files = _render_batches(site, env, root, todo, workers if len(todo) >= PARALLEL_PAGES else 1)
+    files = render_batches(site, env, root, todo, workers if len(todo) >= PARALLEL_PAGES else 1)
     return RenderedPages(plan, files, kept, keys, reads, PagePlan(shape, tuple(stored)))
 
 
@@ -250,7 +250,7 @@ def _all_keys(keys_of: Callable[[Sequence[Page]], list[T]], plan: Sequence[Page]
     return out
 
 
-def _render_batches(
+def render_batches(
     site: Site, env: jinja2.Environment, root: Path, pages: Sequence[Page], workers: int
 ) -> Iterator[OutputFile]:
     """Render `pages` a batch at a time, so that only about two batches of rendered pages are held in memory while

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from kursk_site import urls
+from kursk_site.feeds import FEED_ITEMS
 from kursk_site.model import Article, OutputFile, Site
 
 VERSION = "https://jsonfeed.org/version/1.1"
@@ -27,7 +28,8 @@ def render_json_feed(site: Site, bodies: Mapping[str, str]) -> OutputFile:
         feed["description"] = config.description
     feed["language"] = config.language
     feed["authors"] = [{"name": config.author}]
-    feed["items"] = [_item(article, site, bodies[article.slug]) for article in site.articles if article.slug in bodies]
+    shown = site.articles[:FEED_ITEMS]  # the articles `bodies` has, newest first
+    feed["items"] = [_item(article, site, bodies[article.slug]) for article in shown if article.slug in bodies]
     data = json.dumps(feed, ensure_ascii=False, indent=2) + "\n"
     return OutputFile(urls.JSON_FEED, data.encode("utf-8"), "feed.json")
 

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields, is_dataclass
 from typing import Any, overload
 
+from kursk_site.errors import Unavailable
 from kursk_site.model import Article, EntityIndex, Site, TopicIndex
 
 Ref = tuple[str, ...]
@@ -164,10 +165,6 @@ SAFE_GLOBALS = frozenset(
 )
 
 
-class Unavailable(Exception):
-    """A reference that cannot be resolved in this build (e.g. an article missing from the build cache)."""
-
-
 Resolve = Callable[[Ref], object]
 
 
@@ -202,11 +199,12 @@ class LazyArticles(Sequence[Article]):
     """The site's articles, newest first, each loaded when first asked for."""
 
     def __init__(self, paths: Sequence[str], article: Callable[[str], Article]) -> None:
-        self._paths = paths
+        self.paths = paths
+        """The articles' paths, newest first."""
         self._article = article
 
     def __len__(self) -> int:
-        return len(self._paths)
+        return len(self.paths)
 
     @overload
     def __getitem__(self, index: int) -> Article: ...
@@ -216,11 +214,11 @@ class LazyArticles(Sequence[Article]):
 
     def __getitem__(self, index: int | slice) -> Article | tuple[Article, ...]:
         if isinstance(index, slice):
-            return tuple(self._article(path) for path in self._paths[index])
-        return self._article(self._paths[index])
+            return tuple(self._article(path) for path in self.paths[index])
+        return self._article(self.paths[index])
 
     def __iter__(self) -> Iterator[Article]:
-        return (self._article(path) for path in self._paths)
+        return (self._article(path) for path in self.paths)
 
 
 class LazyBySlug(Mapping[str, Article]):

@@ -11,10 +11,19 @@ from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from pathlib import Path, PurePosixPath
 
-from kursk_site import incremental
+from kursk_site import edits, incremental
 from kursk_site.assemble import assemble_site
 from kursk_site.build import THEME, Progress
-from kursk_site.cache import CACHE_DIR, Cache, CacheIndex, drop_head, open_cache, save_articles, save_index
+from kursk_site.cache import (
+    CACHE_DIR,
+    Cache,
+    CacheIndex,
+    InputStamps,
+    drop_head,
+    open_cache,
+    save_articles,
+    save_index,
+)
 from kursk_site.checks import find_warnings
 from kursk_site.config import load_config
 from kursk_site.content.discover import display_path
@@ -85,19 +94,28 @@ def left_alone() -> Iterator[None]:
 
 
 def build_site(
-    project: Project, options: BuildOptions, tool: str, inputs: str, start: float, progress: Progress | None = None
+    project: Project,
+    options: BuildOptions,
+    tool: str,
+    inputs: InputStamps,
+    start: float,
+    progress: Progress | None = None,
 ) -> BuildReport:
     """Build the whole site into `project.out_dir`, reusing what the build cache holds; raises BuildFailed
-    (nothing written) on bad input. `inputs` is the stamp of every input (see build.build), for the next build."""
+    (nothing written) on bad input. `inputs` are the stamps of the inputs (see build.build), for the next build."""
     with fewer_collections():
         return _build_site(project, options, tool, inputs, start, progress)
 
 
 def _build_site(
-    project: Project, options: BuildOptions, tool: str, inputs: str, start: float, progress: Progress | None
+    project: Project, options: BuildOptions, tool: str, inputs: InputStamps, start: float, progress: Progress | None
 ) -> BuildReport:
     cache = open_cache(project.root / CACHE_DIR if options.cache else None, tool)
     tell = progress or _silent
+    if cache.folder is not None:
+        report = edits.rebuild(project, options, cache, tool, inputs, start, tell)
+        if report is not None:
+            return report
     tell("reading content")
     with left_alone():
         site, selection, loaded = _load(project, options, cache, tool)
@@ -111,9 +129,19 @@ def _build_site(
         summary = (len(rendered.pages), stats.files, stats.bytes, len(site.articles), left_out)
         entries = page_entries(rendered, stats.digests)
         now_range = same_selection(loaded.articles, options)
-        index = CacheIndex(tool, inputs, summary, loaded.entries, entries, compiled, now_range, rendered.whole_site)
+        index = CacheIndex(
+            tool,
+            inputs.every,
+            summary,
+            loaded.entries,
+            entries,
+            compiled,
+            now_range,
+            rendered.whole_site,
+            inputs.others,
+        )
         article_warnings = stored()
-    warnings = (*cache.warnings, *(article_warnings or save_index(cache, index, stats.manifest)))
+    warnings = (*cache.warnings, *(article_warnings or save_index(cache, index, stats.manifest, rendered.plan)))
     seconds = time.perf_counter() - start
     return BuildReport(
         summary[0], summary[1], stats.written, stats.bytes, seconds, summary[3], warnings, left_out=left_out

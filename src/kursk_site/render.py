@@ -22,7 +22,7 @@ from markupsafe import Markup
 from kursk_site import urls
 from kursk_site.analysis import article_figures, latest_figures, mentioned_entities, notes_for, site_figures
 from kursk_site.entitylinks import MentionLinker
-from kursk_site.errors import BuildFailed, ContentError
+from kursk_site.errors import BuildFailed, ContentError, Unavailable
 from kursk_site.feeds import FEED_ITEMS
 from kursk_site.model import (
     Article,
@@ -371,6 +371,8 @@ def render_template(env: jinja2.Environment, name: str, root: Path, **context: A
         ) from None
     except jinja2.TemplateNotFound as e:
         raise BuildFailed([ContentError(name, 0, f"template not found: {e.name}")]) from None
+    except Unavailable:
+        raise
     except Exception as e:
         path, line = _template_frame(e, name)
         raise BuildFailed([ContentError(_display(path, root), line, f"template: {type(e).__name__}: {e}")]) from None

@@ -120,6 +120,14 @@ def output_state(out_dir: Path) -> str | None:
     return content_digest(data) if count == len(manifest) + 1 else None  # and the marker
 
 
+def manifest_digest(out_dir: Path) -> str | None:
+    """The digest of the output folder's manifest (None without one): names the build that wrote the folder."""
+    try:
+        return content_digest((out_dir / MARKER).read_bytes())
+    except OSError:
+        return None
+
+
 def write_site(files: Iterable[OutputFile], out_dir: Path, kept: Mapping[str, str] | None = None) -> WriteStats:
     """Write `files` into a new folder and swap it in for `out_dir` in one step; on failure `out_dir` is untouched.
 

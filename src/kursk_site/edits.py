@@ -1,0 +1,292 @@
+"""Rebuilds after edits to articles that leave the site's outline as it was: the stored page plan reused.
+
+When the only inputs that changed are article files, none was added or removed, and each edited article has the
+outline it had (see `outline`), the site's pages are the previous build's with the edited articles in their
+place. Their stored values (see pagestore) are loaded instead of planning the site; the keys of the pages that
+show an edited article, or whose template reads the whole site, are worked out again; only pages whose key
+changed are rendered. Every other article is loaded from the build cache when a page being rendered asks for it.
+Anything else (an error, a changed outline, a damaged cache, an output changed by hand) gives None, and the full
+build runs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from kursk_site import urls
+from kursk_site.assemble import names
+from kursk_site.build import THEME, Progress
+from kursk_site.cache import (
+    ArticleEntry,
+    Cache,
+    FileStamp,
+    InputStamps,
+    PageEntry,
+    digest_value,
+    drop_head,
+    load_article,
+    load_plan,
+    pack,
+    save_articles,
+    save_index,
+)
+from kursk_site.config import load_config
+from kursk_site.content import discover_articles
+from kursk_site.content.discover import display_path
+from kursk_site.content.entities import load_entities
+from kursk_site.content.timeline import load_timeline
+from kursk_site.errors import BuildFailed, Unavailable
+from kursk_site.feeds import FEED_ITEMS, render_feed
+from kursk_site.incremental import PARALLEL_PAGES, PageContext, parse_files, render_batches, reusable_pages
+from kursk_site.jsonfeed import render_json_feed
+from kursk_site.model import Article, BuildOptions, BuildReport, Entity, OutputFile, Project, Site, SiteConfig
+from kursk_site.pages import Page
+from kursk_site.pagestore import (
+    LazyArticles,
+    LazyBySlug,
+    PagePlan,
+    Ref,
+    Weights,
+    key,
+    load,
+    value_digest,
+)
+from kursk_site.parallel import worker_count
+from kursk_site.render import make_env, page_context, reads_whole_site, render_feed_bodies, template_digest
+from kursk_site.schedule import within
+from kursk_site.writer import manifest_digest, reusable_outputs, write_site
+
+FEED_FILES = (urls.FEED.as_posix(), urls.JSON_FEED.as_posix())
+
+
+def outline(article: Article, entities: Sequence[Entity]) -> bytes:
+    """What planning the site's pages reads of an article: all of it but its text (the parts, footnotes,
+    corrections and word count), with each part as its section, anchor and heading or none, and the entities
+    it names. Two versions with the same outline give the same page values, each showing the article as it is."""
+    parts = tuple(
+        (p.section, p.anchor, p.explicit, p.heading is None, tuple(n for n, e in enumerate(entities) if names(e, p)))
+        for p in article.parts
+    )
+    rest = dataclasses.replace(article, parts=(), words=0, footnotes=(), corrections=())
+    return pack((rest, parts))
+
+
+@dataclass(frozen=True, slots=True)
+class _Settings:
+    config: SiteConfig
+    timeline: tuple[Any, ...]
+    entities: tuple[Entity, ...]
+
+
+def rebuild(
+    project: Project,
+    options: BuildOptions,
+    cache: Cache,
+    tool: str,
+    inputs: InputStamps,
+    start: float,
+    progress: Progress,
+) -> BuildReport | None:
+    """Rebuild after article edits as the module text says, or None when the full build must run."""
+    index = cache.index
+    if not index.plan or index.others != inputs.others or not within(options, index.now_range):
+        return None
+    if manifest_digest(project.out_dir) != index.output:
+        return None  # the output is not the one that build wrote
+    plan = load_plan(cache)
+    settings = _settings(project, options)
+    if plan is None or settings is None or settings.config.search:
+        return None  # the search index shows every article's text
+    progress("reading content")
+    edited = _edited(project, settings, cache, tool)
+    if edited is None:
+        return None
+    entries, articles = edited
+    try:
+        return _rebuild(project, cache, plan, settings, entries, articles, inputs, start, progress)
+    except Unavailable:
+        return None
+
+
+def _settings(project: Project, options: BuildOptions) -> _Settings | None:
+    """site.yaml, timeline.yaml and entities.yaml as the full build reads them; None on any error (the full
+    build reports it)."""
+    site_yaml = project.content_dir / "site.yaml"
+    try:
+        config = load_config(site_yaml, display_path(site_yaml, project.root), options.base_url)
+        if options.search:
+            return None
+        path = project.content_dir / "timeline.yaml"
+        timeline = load_timeline(path, display_path(path, project.root), config)
+        path = project.content_dir / "entities.yaml"
+        entities = load_entities(path, display_path(path, project.root))
+    except (BuildFailed, OSError):
+        return None
+    return _Settings(config, timeline, tuple(index for index in entities))
+
+
+def _edited(
+    project: Project, settings: _Settings, cache: Cache, tool: str
+) -> tuple[dict[str, ArticleEntry], dict[str, Article]] | None:
+    """The cache entry of every article file, and the edited articles parsed, by path; None when a file was
+    added or removed, fails to parse, or has another outline than before."""
+    index = cache.index
+    files = discover_articles(project.content_dir / "articles", project.root)
+    if len(files) != len(index.articles) or any(f.display not in index.articles for f in files):
+        return None
+    changed = [f for f in files if f.status is None or index.articles[f.display].stamp != FileStamp.of(f.status)]
+    entries = dict(index.articles)
+    articles: dict[str, Article] = {}
+    for result in parse_files(changed, config=settings.config, tool=tool, config_key=digest_value(settings.config)):
+        if result.errors or result.article is None or result.entry is None:
+            return None
+        old = index.articles[result.display]
+        entries[result.display] = result.entry
+        if result.entry.key == old.key:
+            continue  # the same bytes
+        before = load_article(cache, old.key)
+        if before is None or outline(before, settings.entities) != outline(result.article, settings.entities):
+            return None
+        articles[result.display] = result.article
+    return entries, articles
+
+
+class _Articles:
+    """Articles by path: the edited ones as parsed, the others from the build cache, loaded when asked for."""
+
+    def __init__(self, cache: Cache, entries: Mapping[str, ArticleEntry], edited: Mapping[str, Article]) -> None:
+        self._cache, self._entries = cache, entries
+        self._loaded = dict(edited)
+
+    def __call__(self, path: str) -> Article:
+        found = self._loaded.get(path)
+        if found is None:
+            entry = self._entries.get(path)
+            found = load_article(self._cache, entry.key) if entry else None
+            if found is None:
+                raise Unavailable(path)
+            self._loaded[path] = found
+        return found
+
+
+def _lazy_site(plan: PagePlan, settings: _Settings, articles: _Articles) -> Site:
+    """The site as the stored plan's shape has it, its articles loaded as pages ask for them."""
+
+    def resolve(ref: Ref) -> object:
+        if ref[0] == "article":
+            return ref[1]  # its path: the articles are loaded lazily
+        if ref[0] == "entity":
+            return settings.entities[int(ref[1])]
+        if ref[0] == "config":
+            return settings.config
+        raise Unavailable(f"unexpected reference {ref}")
+
+    order, topics, sources, entities, related, updated = load(plan.shape, resolve)
+    return Site(
+        config=settings.config,
+        articles=LazyArticles(tuple(path for _, path in order), articles),
+        topics=topics,
+        sources=sources,
+        by_slug=LazyBySlug(dict(order), articles),
+        timeline=settings.timeline,
+        entities=entities,
+        related=MappingProxyType(related),
+        updated=updated,
+    )
+
+
+def _page_resolver(site: Site, settings: _Settings, articles: _Articles) -> Any:
+    def resolve(ref: Ref) -> object:
+        kind = ref[0]
+        if kind == "article":
+            return articles(ref[1])
+        if kind == "part":
+            return articles(ref[1]).parts[int(ref[2])]
+        if kind == "topic":
+            return site.topics[int(ref[1])]
+        if kind == "index":
+            return site.entities[int(ref[1])]
+        if kind == "entity":
+            return settings.entities[int(ref[1])]
+        if kind == "config":
+            return settings.config
+        raise Unavailable(f"unexpected reference {ref}")
+
+    return resolve
+
+
+def _rebuild(
+    project: Project,
+    cache: Cache,
+    plan: PagePlan,
+    settings: _Settings,
+    entries: dict[str, ArticleEntry],
+    edited: dict[str, Article],
+    inputs: InputStamps,
+    start: float,
+    progress: Progress,
+) -> BuildReport | None:
+    index = cache.index
+    articles = _Articles(cache, entries, edited)
+    site = _lazy_site(plan, settings, articles)
+    compiled = dict(index.templates)
+    env = make_env(project.template_dirs, THEME, compiled)
+    source_keys = {path: entry.key for path, entry in entries.items()}
+    weights = Weights(source_keys, site.topics, site.entities)
+    context = PageContext(template_digest(env), value_digest(page_context(site)), key(weights, plan.shape))
+    reads: dict[str, bool] = {}
+    for name in sorted({p.template for p in plan.pages}):
+        memo = f"{context.templates}:{name}"
+        found = index.whole_site.get(memo)
+        reads[memo] = reads_whole_site(env, name) if found is None else found
+    keys = {path: entry.key for path, entry in index.pages.items()}
+    for stored in plan.pages:
+        whole = reads[f"{context.templates}:{stored.template}"]
+        if whole or _shows(stored.value.refs, edited):
+            keys[stored.path] = context.key(weights, stored.template, stored.value, whole)
+    previous = reusable_outputs(project.out_dir)
+    if len(previous) != index.summary[1]:
+        return None  # a file of the previous build changed by hand: the full build writes every file again
+    kept_pages = reusable_pages(cache, {p.path: keys[p.path] for p in plan.pages}, previous)
+    resolve = _page_resolver(site, settings, articles)
+    todo: list[Page] = [load(p.value, resolve) for p in plan.pages if p.path not in kept_pages]
+    progress(f"rendering {len(todo)} page{'s' if len(todo) != 1 else ''}")
+    feeds = bool(_feed_paths(site) & edited.keys())
+    files = _outputs(site, env, project.root, todo, feeds)
+    drop_head(cache)  # first: a build that fails from now on leaves no head behind
+    replaced = {p.path.as_posix() for p in todo} | (set(FEED_FILES) if feeds else set())
+    kept = {path: digest for path, digest in previous.items() if path not in replaced}
+    stats = write_site(files, project.out_dir, kept)
+    pages = {path: PageEntry(keys[path], stats.digests[path]) for path in keys if path in stats.digests}
+    summary = (len(plan.pages), stats.files, stats.bytes, index.summary[3], index.summary[4])
+    new_index = dataclasses.replace(
+        index, inputs=inputs.every, summary=summary, articles=entries, pages=pages, templates=compiled, output=""
+    )
+    warnings = save_articles(cache, entries, {entries[path].key: a for path, a in edited.items()})
+    warnings = warnings or save_index(cache, new_index, stats.manifest)
+    seconds = time.perf_counter() - start
+    return BuildReport(summary[0], stats.files, stats.written, stats.bytes, seconds, summary[3], warnings, summary[4])
+
+
+def _shows(refs: Sequence[Ref], edited: Mapping[str, Article]) -> bool:
+    return any(ref[0] in ("article", "part") and ref[1] in edited for ref in refs)
+
+
+def _feed_paths(site: Site) -> set[str]:
+    """The paths of the articles the feeds show."""
+    assert isinstance(site.articles, LazyArticles)
+    return set(site.articles.paths[:FEED_ITEMS])
+
+
+def _outputs(site: Site, env: Any, root: Path, pages: Sequence[Page], feeds: bool) -> Iterator[OutputFile]:
+    yield from render_batches(site, env, root, pages, worker_count() if len(pages) >= PARALLEL_PAGES else 1)
+    if feeds:
+        bodies = render_feed_bodies(site, env, root)
+        yield render_feed(site, bodies)
+        yield render_json_feed(site, bodies)
