@@ -23,8 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from kursk_site import __version__
+from kursk_site.errors import Unavailable
 from kursk_site.model import Article
-from kursk_site.pagestore import PagePlan, Stored, StoredPage
+from kursk_site.pagestore import LoadedPlan, PagePlan, Stored
 from kursk_site.walk import walk_once
 
 CACHE_DIR = ".kursk-cache"
@@ -80,6 +81,8 @@ class InputStamps:
     """Digest of the stamp of every input file and of the values: equal means no input changed."""
     others: str
     """The same without the files below the articles folder (whose stamps the index keeps one by one)."""
+    articles: Mapping[str, os.stat_result]
+    """The status of each file below the articles folder, by path as text (for content.discover_articles)."""
 
 
 def stamp_inputs(folders: Iterable[Path], articles: Path, *values: object) -> InputStamps:
@@ -87,6 +90,7 @@ def stamp_inputs(folders: Iterable[Path], articles: Path, *values: object) -> In
     every = hashlib.blake2b(pickle.dumps(values, protocol=5), digest_size=16)
     others = every.copy()
     below = os.path.join(articles, "")
+    statuses: dict[str, os.stat_result] = {}
     for folder in folders:
         every.update(b"\0folder\0" + os.fsencode(folder))
         others.update(b"\0folder\0" + os.fsencode(folder))
@@ -100,9 +104,11 @@ def stamp_inputs(folders: Iterable[Path], articles: Path, *values: object) -> In
                     continue
                 line = f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ino}\n".encode()
                 every.update(line)
-                if not article_folder:
+                if article_folder:
+                    statuses[path] = stat
+                else:
                     others.update(line)
-    return InputStamps(every.hexdigest(), others.hexdigest())
+    return InputStamps(every.hexdigest(), others.hexdigest(), statuses)
 
 
 @dataclass(frozen=True, slots=True)
@@ -409,8 +415,7 @@ def save_index(cache: Cache, index: CacheIndex, output: str, plan: PagePlan | No
     try:
         if plan is not None:
             token = secrets.token_hex(16)
-            pages = tuple((p.path, p.template, p.value.data, p.value.refs) for p in plan.pages)
-            _write_atomic(cache.folder / PLAN, _encode((token, plan.shape.data, plan.shape.refs, pages)))
+            _write_atomic(cache.folder / PLAN, _encode_plan(token, plan))
             index = dataclasses.replace(index, plan=token)
         _write_atomic(cache.folder / INDEX, _encode(_plain_index(index)))
         head = CacheHead(index.tool, index.inputs, index.summary, index.now_range, output)
@@ -420,18 +425,51 @@ def save_index(cache: Cache, index: CacheIndex, output: str, plan: PagePlan | No
     return ()
 
 
-def load_plan(cache: Cache) -> PagePlan | None:
-    """The stored page plan the index names, or None (missing, damaged, or of another build)."""
+def spare_output(cache: Cache, out_dir: Path) -> Path | None:
+    """Where the cache keeps the output before last of `out_dir`, for the writer to bring up to date (see
+    writer.write_site); None without a cache."""
+    if cache.folder is None:
+        return None
+    return cache.folder / f"output-{digest_bytes(os.fsencode(out_dir.resolve()))[:16]}"
+
+
+def _encode_plan(token: str, plan: PagePlan) -> bytes:
+    """The plan as a head (the token, the site's shape, each page's path and template, which pages show each
+    article, where each page's value starts) and the pages' values one after the other."""
+    values = io.BytesIO()
+    starts = []
+    for page in plan.pages:
+        starts.append(values.tell())
+        values.write(pack((page.value.data, page.value.refs)))
+    starts.append(values.tell())
+    paths = tuple(page.path for page in plan.pages)
+    templates = tuple(page.template for page in plan.pages)
+    head = (token, plan.shape.data, plan.shape.refs, paths, templates, tuple(starts), plan.shown_on())
+    return _encode((head, values.getvalue()))
+
+
+def load_plan(cache: Cache) -> LoadedPlan | None:
+    """The stored page plan the index names, or None (missing, damaged, or of another build); a page's value that
+    cannot be read raises Unavailable when asked for."""
     if cache.folder is None or not cache.index.plan:
         return None
     try:
-        token, shape, shape_refs, pages = _decode((cache.folder / PLAN).read_bytes())
-        if token != cache.index.plan:
+        head, values = _decode((cache.folder / PLAN).read_bytes())
+        token, shape, shape_refs, paths, templates, starts, shown_on = head
+        if token != cache.index.plan or not len(paths) == len(templates) == len(starts) - 1:
             return None
-        stored = tuple(StoredPage(path, template, Stored(data, refs)) for path, template, data, refs in pages)
-        return PagePlan(Stored(shape, shape_refs), stored)
     except Exception:  # any problem: the build plans the pages again
         return None
+    view = memoryview(values)
+
+    def value(number: int) -> Stored:
+        try:
+            data, refs = unpack(view[starts[number] : starts[number + 1]])
+        except Exception as e:
+            raise Unavailable(f"page {number} of the stored plan: {e}") from None
+        return Stored(data, refs)
+
+    return LoadedPlan(Stored(shape, shape_refs), paths, templates, shown_on, value)
 
 
 def _cannot_write(folder: Path, error: OSError) -> str:

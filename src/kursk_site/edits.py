@@ -12,6 +12,7 @@ build runs.
 from __future__ import annotations
 
 import dataclasses
+import os
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ from kursk_site.cache import (
     pack,
     save_articles,
     save_index,
+    spare_output,
 )
 from kursk_site.config import load_config
 from kursk_site.content import discover_articles
@@ -50,7 +52,7 @@ from kursk_site.pages import Page
 from kursk_site.pagestore import (
     LazyArticles,
     LazyBySlug,
-    PagePlan,
+    LoadedPlan,
     Ref,
     Weights,
     key,
@@ -60,7 +62,7 @@ from kursk_site.pagestore import (
 from kursk_site.parallel import worker_count
 from kursk_site.render import make_env, page_context, reads_whole_site, render_feed_bodies, template_digest
 from kursk_site.schedule import within
-from kursk_site.writer import manifest_digest, reusable_outputs, write_site
+from kursk_site.writer import OutputChanged, output_manifest, write_site
 
 FEED_FILES = (urls.FEED.as_posix(), urls.JSON_FEED.as_posix())
 
@@ -97,21 +99,22 @@ def rebuild(
     index = cache.index
     if not index.plan or index.others != inputs.others or not within(options, index.now_range):
         return None
-    if manifest_digest(project.out_dir) != index.output:
+    manifest = output_manifest(project.out_dir)
+    if manifest is None or manifest[0] != index.output:
         return None  # the output is not the one that build wrote
     plan = load_plan(cache)
     settings = _settings(project, options)
     if plan is None or settings is None or settings.config.search:
         return None  # the search index shows every article's text
     progress("reading content")
-    edited = _edited(project, settings, cache, tool)
+    edited = _edited(project, settings, cache, tool, inputs.articles)
     if edited is None:
         return None
     entries, articles = edited
     try:
-        return _rebuild(project, cache, plan, settings, entries, articles, inputs, start, progress)
-    except Unavailable:
-        return None
+        return _rebuild(project, cache, plan, settings, entries, articles, manifest[1], inputs, start, progress)
+    except (Unavailable, OutputChanged):  # OutputChanged: a file of the output changed by hand, and the spare
+        return None  # folder does not hold it as the previous build wrote it: the full build writes it again
 
 
 def _settings(project: Project, options: BuildOptions) -> _Settings | None:
@@ -132,12 +135,12 @@ def _settings(project: Project, options: BuildOptions) -> _Settings | None:
 
 
 def _edited(
-    project: Project, settings: _Settings, cache: Cache, tool: str
+    project: Project, settings: _Settings, cache: Cache, tool: str, stats: Mapping[str, os.stat_result]
 ) -> tuple[dict[str, ArticleEntry], dict[str, Article]] | None:
     """The cache entry of every article file, and the edited articles parsed, by path; None when a file was
     added or removed, fails to parse, or has another outline than before."""
     index = cache.index
-    files = discover_articles(project.content_dir / "articles", project.root)
+    files = discover_articles(project.content_dir / "articles", project.root, stats)
     if len(files) != len(index.articles) or any(f.display not in index.articles for f in files):
         return None
     changed = [f for f in files if f.status is None or index.articles[f.display].stamp != FileStamp.of(f.status)]
@@ -175,7 +178,7 @@ class _Articles:
         return found
 
 
-def _lazy_site(plan: PagePlan, settings: _Settings, articles: _Articles) -> Site:
+def _lazy_site(plan: LoadedPlan, settings: _Settings, articles: _Articles) -> Site:
     """The site as the stored plan's shape has it, its articles loaded as pages ask for them."""
 
     def resolve(ref: Ref) -> object:
@@ -224,10 +227,11 @@ def _page_resolver(site: Site, settings: _Settings, articles: _Articles) -> Any:
 def _rebuild(
     project: Project,
     cache: Cache,
-    plan: PagePlan,
+    plan: LoadedPlan,
     settings: _Settings,
     entries: dict[str, ArticleEntry],
     edited: dict[str, Article],
+    previous: dict[str, str],
     inputs: InputStamps,
     start: float,
     progress: Progress,
@@ -240,31 +244,30 @@ def _rebuild(
     source_keys = {path: entry.key for path, entry in entries.items()}
     weights = Weights(source_keys, site.topics, site.entities)
     context = PageContext(template_digest(env), value_digest(page_context(site)), key(weights, plan.shape))
-    reads: dict[str, bool] = {}
-    for name in sorted({p.template for p in plan.pages}):
-        memo = f"{context.templates}:{name}"
-        found = index.whole_site.get(memo)
-        reads[memo] = reads_whole_site(env, name) if found is None else found
+    whole: dict[str, bool] = {}  # whether each template reads the whole site
+    for name in set(plan.templates):
+        found = index.whole_site.get(f"{context.templates}:{name}")
+        whole[name] = reads_whole_site(env, name) if found is None else found
     keys = {path: entry.key for path, entry in index.pages.items()}
-    for stored in plan.pages:
-        whole = reads[f"{context.templates}:{stored.template}"]
-        if whole or _shows(stored.value.refs, edited):
-            keys[stored.path] = context.key(weights, stored.template, stored.value, whole)
-    previous = reusable_outputs(project.out_dir)
-    if len(previous) != index.summary[1]:
-        return None  # a file of the previous build changed by hand: the full build writes every file again
-    kept_pages = reusable_pages(cache, {p.path: keys[p.path] for p in plan.pages}, previous)
+    again = {number for path in edited for number in plan.shown_on.get(path, ())}
+    again.update(number for number, name in enumerate(plan.templates) if whole[name])
+    for number in sorted(again):
+        stored = plan.page(number)
+        keys[stored.path] = context.key(weights, stored.template, stored.value, whole[stored.template])
+    kept_pages = reusable_pages(cache, {path: keys.get(path, "") for path in plan.paths}, previous)
     resolve = _page_resolver(site, settings, articles)
-    todo: list[Page] = [load(p.value, resolve) for p in plan.pages if p.path not in kept_pages]
+    todo: list[Page] = [
+        load(plan.value(number), resolve) for number, path in enumerate(plan.paths) if path not in kept_pages
+    ]
     progress(f"rendering {len(todo)} page{'s' if len(todo) != 1 else ''}")
     feeds = bool(_feed_paths(site) & edited.keys())
     files = _outputs(site, env, project.root, todo, feeds)
     drop_head(cache)  # first: a build that fails from now on leaves no head behind
     replaced = {p.path.as_posix() for p in todo} | (set(FEED_FILES) if feeds else set())
     kept = {path: digest for path, digest in previous.items() if path not in replaced}
-    stats = write_site(files, project.out_dir, kept)
+    stats = write_site(files, project.out_dir, kept, spare_output(cache, project.out_dir))
     pages = {path: PageEntry(keys[path], stats.digests[path]) for path in keys if path in stats.digests}
-    summary = (len(plan.pages), stats.files, stats.bytes, index.summary[3], index.summary[4])
+    summary = (len(plan.paths), stats.files, stats.bytes, index.summary[3], index.summary[4])
     new_index = dataclasses.replace(
         index, inputs=inputs.every, summary=summary, articles=entries, pages=pages, templates=compiled, output=""
     )
@@ -272,10 +275,6 @@ def _rebuild(
     warnings = warnings or save_index(cache, new_index, stats.manifest)
     seconds = time.perf_counter() - start
     return BuildReport(summary[0], stats.files, stats.written, stats.bytes, seconds, summary[3], warnings, summary[4])
-
-
-def _shows(refs: Sequence[Ref], edited: Mapping[str, Article]) -> bool:
-    return any(ref[0] in ("article", "part") and ref[1] in edited for ref in refs)
 
 
 def _feed_paths(site: Site) -> set[str]:

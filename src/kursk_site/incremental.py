@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -100,10 +101,17 @@ def article_key(tool: str, config_key: str, file: ArticleFile, content: str) -> 
 
 
 def load_articles_cached(
-    articles_dir: Path, root: Path, config: SiteConfig, cache: Cache, tool: str, workers: int
+    articles_dir: Path,
+    root: Path,
+    config: SiteConfig,
+    cache: Cache,
+    tool: str,
+    workers: int,
+    known: Mapping[str, os.stat_result] | None = None,
 ) -> LoadedArticles:
-    """Every article below `articles_dir`, taken from the cache when its file is unchanged; all errors together."""
-    files = discover_articles(articles_dir, root)
+    """Every article below `articles_dir`, taken from the cache when its file is unchanged; all errors together.
+    `known`: the status of files already looked at (see content.discover_articles)."""
+    files = discover_articles(articles_dir, root, known)
     config_key = digest_value(config)
     found: dict[str, tuple[Article, ArticleEntry]] = {}
     todo: list[ArticleFile] = []

@@ -47,6 +47,33 @@ class PagePlan:
     shape: Stored
     pages: tuple[StoredPage, ...]
 
+    def shown_on(self) -> dict[str, tuple[int, ...]]:
+        """The pages (by position) that show each article (by path), through a reference to it or its parts."""
+        found: dict[str, dict[int, None]] = {}
+        for number, page in enumerate(self.pages):
+            for ref in page.value.refs:
+                if ref[0] in ("article", "part"):
+                    found.setdefault(ref[1], {})[number] = None
+        return {path: tuple(numbers) for path, numbers in found.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedPlan:
+    """A PagePlan as a later build reads it back: each page's value loaded only when asked for."""
+
+    shape: Stored
+    paths: tuple[str, ...]
+    """Output path of each page, in order."""
+    templates: tuple[str, ...]
+    """Template of each page, in order."""
+    shown_on: Mapping[str, tuple[int, ...]]
+    """See PagePlan.shown_on."""
+    value: Callable[[int], Stored]
+    """The stored value of the page at a position."""
+
+    def page(self, number: int) -> StoredPage:
+        return StoredPage(self.paths[number], self.templates[number], self.value(number))
+
 
 Known = Mapping[int, Ref]
 """The references of one site's values, by object id (the objects live as long as the build: ids are theirs)."""

@@ -6,8 +6,9 @@ import contextlib
 import dataclasses
 import gc
 import itertools
+import os
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import partial
 from pathlib import Path, PurePosixPath
 
@@ -23,6 +24,7 @@ from kursk_site.cache import (
     open_cache,
     save_articles,
     save_index,
+    spare_output,
 )
 from kursk_site.checks import find_warnings
 from kursk_site.config import load_config
@@ -118,13 +120,13 @@ def _build_site(
             return report
     tell("reading content")
     with left_alone():
-        site, selection, loaded = _load(project, options, cache, tool)
+        site, selection, loaded = _load(project, options, cache, tool, inputs.articles)
     with _store_articles(cache, loaded) as stored:
         tell(f"rendering {len(site.articles)} article{'s' if len(site.articles) != 1 else ''}")
         compiled = dict(cache.index.templates)
         rendered, outputs, count = render_site(site, project, cache, loaded, compiled)
         tell(f"writing {count} files")
-        stats = write_site(outputs, project.out_dir, rendered.kept)
+        stats = write_site(outputs, project.out_dir, rendered.kept, spare_output(cache, project.out_dir))
         left_out = len(selection.drafts) + len(selection.scheduled)
         summary = (len(rendered.pages), stats.files, stats.bytes, len(site.articles), left_out)
         entries = page_entries(rendered, stats.digests)
@@ -193,7 +195,7 @@ def load_site(project: Project, options: BuildOptions) -> Site:
 
 
 def _load(
-    project: Project, options: BuildOptions, cache: Cache, tool: str
+    project: Project, options: BuildOptions, cache: Cache, tool: str, known: Mapping[str, os.stat_result] | None = None
 ) -> tuple[Site, Selection[Article], LoadedArticles]:
     site_yaml = project.content_dir / "site.yaml"
     display = display_path(site_yaml, project.root)
@@ -208,7 +210,7 @@ def _load(
     entities: tuple[Entity, ...] = ()
     try:
         loaded = load_articles_cached(
-            project.content_dir / "articles", project.root, config, cache, tool, worker_count()
+            project.content_dir / "articles", project.root, config, cache, tool, worker_count(), known
         )
     except BuildFailed as e:
         errors.extend(e.errors)

@@ -15,6 +15,7 @@ import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from kursk_site.errors import BuildFailed, ContentError, UsageError
 from kursk_site.model import OutputFile
@@ -120,49 +121,122 @@ def output_state(out_dir: Path) -> str | None:
     return content_digest(data) if count == len(manifest) + 1 else None  # and the marker
 
 
-def manifest_digest(out_dir: Path) -> str | None:
-    """The digest of the output folder's manifest (None without one): names the build that wrote the folder."""
+class OutputChanged(UsageError):
+    """A file of the previous output that was to be kept changed while the site was built (or before, by hand)."""
+
+
+def output_manifest(out_dir: Path) -> tuple[str, dict[str, str]] | None:
+    """The digest of the output folder's manifest, which names the build that wrote the folder, and the digest of
+    each file's bytes as it records them; None without a manifest."""
     try:
-        return content_digest((out_dir / MARKER).read_bytes())
+        data = (out_dir / MARKER).read_bytes()
     except OSError:
         return None
+    return content_digest(data), {rel: str(entry[0]) for rel, entry in _parse_manifest(data).items()}
 
 
-def write_site(files: Iterable[OutputFile], out_dir: Path, kept: Mapping[str, str] | None = None) -> WriteStats:
-    """Write `files` into a new folder and swap it in for `out_dir` in one step; on failure `out_dir` is untouched.
+def write_site(
+    files: Iterable[OutputFile], out_dir: Path, kept: Mapping[str, str] | None = None, spare: Path | None = None
+) -> WriteStats:
+    """Write `files` into a folder beside `out_dir` and swap it in for `out_dir` in one step; on failure `out_dir`
+    is untouched.
 
     `files` may be a generator: each file is written as it comes, so the whole site is never held in memory.
     `kept` names files of the previous build to carry over unchanged (output path -> digest of their bytes).
     Bad or doubled paths are all reported together, and then nothing is swapped in.
+
+    `spare` (a folder of the build cache) keeps the previous output once the new one is swapped in; the next
+    build brings that folder up to date, writing only the files that differ, and swaps it in, instead of filling
+    a new folder with every file. It is used only on the same disk as `out_dir` and where folders can be swapped
+    in one step.
     """
     kept = kept or {}
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     with _lock(out_dir):
         _remove_stale_temps(out_dir)
         old = _read_manifest(out_dir)
-        tmp = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX + out_dir.name + "-", dir=out_dir.parent))
-        try:
+        spare = spare if spare is not None and _can_keep(spare, out_dir) else None
+        tmp, base = _take_spare(spare) if spare is not None else (None, {})
+        if tmp is None:
+            tmp = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX + out_dir.name + "-", dir=out_dir.parent))
             os.chmod(tmp, 0o755)
-            fill = _Fill(tmp, out_dir, old)
+        previous: Path | None = None
+        try:
+            fill = _Fill(tmp, out_dir, old, base)
             fill.carry_over(kept)
             for file in files:
                 fill.write(file)
             if fill.errors:
                 raise BuildFailed(fill.errors)
+            fill.remove_others()
             data = json.dumps(fill.manifest, sort_keys=True, separators=(",", ":")).encode("utf-8")
             (tmp / MARKER).write_bytes(data)
-            _swap(tmp, out_dir)
+            previous = _swap(tmp, out_dir)
         finally:
-            shutil.rmtree(tmp, ignore_errors=True)
+            if previous is None and tmp != spare:
+                shutil.rmtree(
+                    tmp, ignore_errors=True
+                )  # a spare half brought up to date has no manifest: see _take_spare
+        if previous is not None:
+            _keep(previous, spare)
     digests = {rel: str(entry[0]) for rel, entry in fill.manifest.items()}
     return WriteStats(len(fill.manifest), fill.written, fill.size, digests, content_digest(data))
+
+
+def _can_keep(spare: Path, out_dir: Path) -> bool:
+    """Whether the spare folder can be swapped with the output: same disk, and the system swaps in one step."""
+    try:
+        return os.stat(spare.parent).st_dev == os.stat(out_dir.parent).st_dev and _renameat2() is not None
+    except OSError:
+        return False
+
+
+def _take_spare(spare: Path) -> tuple[Path | None, dict[str, list[int | str]]]:
+    """The spare folder and the manifest of what it holds, its manifest removed first (so that a build stopped
+    while it is being brought up to date leaves a folder no build trusts); (None, {}) without a usable one."""
+    manifest = _read_manifest(spare) if spare.is_dir() and not spare.is_symlink() else {}
+    if not manifest:
+        if spare.exists() or spare.is_symlink():
+            _remove(spare)
+        return None, {}
+    try:
+        (spare / MARKER).unlink()
+    except OSError:
+        _remove(spare)
+        return None, {}
+    return spare, manifest
+
+
+def _keep(previous: Path, spare: Path | None) -> None:
+    """Keep the folder holding the previous output as the spare (see write_site), else remove it."""
+    if spare is not None and previous != spare:
+        try:
+            if spare.exists() or spare.is_symlink():
+                _remove(spare)
+            os.rename(previous, spare)
+            return
+        except OSError:
+            pass
+    if spare is None or previous != spare:
+        shutil.rmtree(previous, ignore_errors=True)
+
+
+def _remove(path: Path) -> None:
+    if path.is_symlink() or not path.is_dir():
+        with contextlib.suppress(OSError):
+            path.unlink()
+    else:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 class _Fill:
     """Fills the new output folder file by file, checking each path, and keeps its manifest."""
 
-    def __init__(self, tmp: Path, out_dir: Path, old: dict[str, list[int | str]]) -> None:
-        self.tmp, self.root, self.out_dir, self.old = tmp, tmp.resolve(), out_dir, old
+    def __init__(
+        self, tmp: Path, out_dir: Path, old: dict[str, list[int | str]], base: dict[str, list[int | str]]
+    ) -> None:
+        """`old`: the manifest of the output; `base`: that of what `tmp` holds already (a spare folder)."""
+        self.tmp, self.root, self.out_dir, self.old, self.base = tmp, tmp.resolve(), out_dir, old, base
         self.manifest: dict[str, list[int | str]] = {}
         self.errors: list[ContentError] = []
         self.written = self.size = 0
@@ -201,7 +275,13 @@ class _Fill:
         rel = file.path.as_posix()
         try:
             digest = content_digest(file.data) if file.source is None else file_digest(file.source)
-            if not _reuse(self.out_dir / rel, target, digest, self.old.get(rel)):
+            recorded = self.old.get(rel)
+            if recorded is not None and recorded[0] == digest and self._holds(rel, target, recorded):
+                self.manifest[rel] = recorded
+                self.size += int(recorded[1])
+                return
+            self._clear(rel, target)
+            if not _reuse(self.out_dir / rel, target, digest, recorded):
                 if file.source is None:
                     target.write_bytes(file.data)
                 else:
@@ -244,10 +324,46 @@ class _Fill:
                 self._seen[key] = rel
                 target = os.path.join(new_root, rel)
             recorded = self.old.get(rel)
+            if recorded is not None and self._holds(rel, target, recorded):
+                self.manifest[rel] = recorded
+                self.size += int(recorded[1])
+                continue
+            self._clear(rel, target)
             if recorded is None or not _reuse(os.path.join(old_root, rel), target, digest, recorded):
-                raise UsageError(f"{self.out_dir / rel} changed while the site was being built; run the build again")
+                raise OutputChanged(f"{self.out_dir / rel} changed while the site was being built; run the build again")
             self.manifest[rel] = recorded
             self.size += int(recorded[1])
+
+    def _holds(self, rel: str, target: Path | str, recorded: list[int | str]) -> bool:
+        """Whether the folder being filled holds the file `recorded` at `rel` already (a spare folder does, where
+        the file is the same in its build and in the previous one)."""
+        if self.base.get(rel) != recorded:
+            return False
+        try:
+            stat = os.stat(target)
+        except OSError:
+            return False
+        return [recorded[0], stat.st_size, stat.st_mtime_ns] == recorded
+
+    def _clear(self, rel: str, target: Path | str) -> None:
+        """Remove what a spare folder holds at `rel` before a file is put there: never written in place, since
+        it may be the same file (a hard link) as the output's."""
+        if rel in self.base:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(target)
+
+    def remove_others(self) -> None:
+        """Remove what a spare folder holds that the new output does not, and the folders this leaves empty."""
+        for rel in self.base.keys() - self.manifest.keys():
+            with contextlib.suppress(OSError):
+                os.unlink(os.path.join(self.tmp, rel))
+            folder = os.path.dirname(rel)
+            while folder:
+                try:
+                    os.rmdir(os.path.join(self.tmp, folder))
+                except OSError:
+                    break
+                folder = os.path.dirname(folder)
 
 
 def _reuse(previous: Path | str, target: Path | str, digest: str, recorded: list[int | str] | None) -> bool:
@@ -283,26 +399,32 @@ def _parse_manifest(data: bytes) -> dict[str, list[int | str]]:
     return value if isinstance(value, dict) else {}
 
 
-def _swap(tmp: Path, out_dir: Path) -> None:
+def _swap(tmp: Path, out_dir: Path) -> Path | None:
+    """Put `tmp` in the place of `out_dir`; returns the folder now holding the previous output (None for none)."""
     if not out_dir.exists():
         os.rename(tmp, out_dir)
-        return
+        return None
     if _exchange(tmp, out_dir):
-        return  # tmp now holds the previous build, removed by the caller
+        return tmp
     aside = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX + out_dir.name + "-old-", dir=out_dir.parent))
     os.rmdir(aside)
     os.rename(out_dir, aside)
     os.rename(tmp, out_dir)
-    shutil.rmtree(aside, ignore_errors=True)
+    return aside
+
+
+def _renameat2() -> Any:
+    """The C library's renameat2, or None where there is none."""
+    try:  # the C library the interpreter runs on (find_library would spawn ldconfig: half a second a build)
+        libc = ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return None
+    return getattr(libc, "renameat2", None)
 
 
 def _exchange(a: Path, b: Path) -> bool:
     """Swap two folders atomically (Linux renameat2); False where the system cannot."""
-    try:  # the C library the interpreter runs on (find_library would spawn ldconfig: half a second a build)
-        libc = ctypes.CDLL(None, use_errno=True)
-    except OSError:
-        return False
-    renameat2 = getattr(libc, "renameat2", None)
+    renameat2 = _renameat2()
     if renameat2 is None:
         return False
     at_fdcwd = -100

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -24,27 +25,35 @@ class ArticleFile:
     """The file's os.stat when it was found (None when not looked at)."""
 
 
-def discover_articles(articles_dir: Path, root: Path) -> tuple[ArticleFile, ...]:
-    """Every .md and .txt file below `articles_dir`; hidden files and folders are skipped."""
+def discover_articles(
+    articles_dir: Path, root: Path, known: Mapping[str, os.stat_result] | None = None
+) -> tuple[ArticleFile, ...]:
+    """Every .md and .txt file below `articles_dir`; hidden files and folders are skipped. `known`: the status of
+    files already looked at in this build, by path as text (see cache.stamp_inputs)."""
     if not articles_dir.is_dir():
         return ()
+    known = known or {}
     found: list[ArticleFile] = []
     prefix = display_path(articles_dir, root)
     for folder, dirnames, filenames in walk_once(articles_dir):
         dirnames[:] = sorted(d for d in dirnames if not _hidden(d))
         rel = os.path.relpath(folder, articles_dir)
+        base = Path(folder)
         for name in filenames:
             kind = SUFFIXES.get(os.path.splitext(name)[1].lower())
             if kind is None or _hidden(name):
                 continue
-            try:
-                status = os.stat(os.path.join(folder, name))
-            except OSError:
-                continue
+            path = os.path.join(folder, name)
+            status = known.get(path)
+            if status is None:
+                try:
+                    status = os.stat(path)
+                except OSError:
+                    continue
             if not stat.S_ISREG(status.st_mode):
                 continue
             display = f"{prefix}/{name}" if rel == "." else f"{prefix}/{Path(rel).as_posix()}/{name}"
-            found.append(ArticleFile(Path(folder, name), display, kind, status))
+            found.append(ArticleFile(base / name, display, kind, status))
     return tuple(sorted(found, key=lambda f: f.display))
 
 
