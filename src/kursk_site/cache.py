@@ -10,6 +10,7 @@ import contextlib
 import dataclasses
 import hashlib
 import io
+import mmap
 import os
 import pickle
 import secrets
@@ -20,7 +21,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from kursk_site import __version__
 from kursk_site.errors import Unavailable
@@ -31,14 +32,14 @@ from kursk_site.walk import walk_once
 CACHE_DIR = ".kursk-cache"
 """Beside content/ in the site folder; safe to delete at any time."""
 MAGIC = b"kursk-site cache\n"
-FORMAT = 8
+FORMAT = 9
 INDEX = "index.bin"
 HEAD = "head.bin"
 """What a build with nothing to do reads: the tool, the stamp of the inputs and the summary (see CacheHead)."""
 PLAN = "plan.bin"
 """Every page of the last build that planned the site's pages, stored (see pagestore.PagePlan)."""
 SHARDS = "shards"
-"""Stored articles, in files named by the first two digits of their key (a one-article edit rewrites one)."""
+"""Stored articles, in 1,024 files named by the first digits of their key (a one-article edit rewrites one)."""
 
 
 def tool_fingerprint(package_dir: Path) -> str:
@@ -62,9 +63,11 @@ def digest_value(value: object) -> str:
     return hashlib.blake2b(pickle.dumps(value, protocol=5), digest_size=16).hexdigest()
 
 
-@dataclass(frozen=True, slots=True)
-class FileStamp:
-    """What a file looked like when it was read: a changed size, time or inode means it must be read again."""
+class FileStamp(NamedTuple):
+    """What a file looked like when it was read: a changed size, time or inode means it must be read again.
+
+    (This and the other entries of the index are named tuples, not dataclasses: an index holds tens of thousands,
+    made each time it is read, and a tuple is made several times faster.)"""
 
     size: int
     mtime_ns: int
@@ -111,8 +114,7 @@ def stamp_inputs(folders: Iterable[Path], articles: Path, *values: object) -> In
     return InputStamps(every.hexdigest(), others.hexdigest(), statuses)
 
 
-@dataclass(frozen=True, slots=True)
-class ArticleEntry:
+class ArticleEntry(NamedTuple):
     stamp: FileStamp
     content: str
     """Digest of the file's bytes."""
@@ -120,8 +122,7 @@ class ArticleEntry:
     """Digest of the file's bytes, its path, the settings and the tool: names the stored Article."""
 
 
-@dataclass(frozen=True, slots=True)
-class PageEntry:
+class PageEntry(NamedTuple):
     key: str
     """Digest of everything the page shows and the templates that draw it."""
     output: str
@@ -347,7 +348,7 @@ def load_article(cache: Cache, key: str) -> Article | None:
     """The Article stored under `key`, or None when it is missing or unreadable (it is parsed again)."""
     if cache.folder is None:
         return None
-    data = _shard(cache, key[:2]).get(key)
+    data = _shard(cache, _shard_name(key)).get(key)
     if data is None:
         return None
     try:
@@ -355,6 +356,11 @@ def load_article(cache: Cache, key: str) -> Article | None:
     except Exception:
         return None
     return article if isinstance(article, Article) else None
+
+
+def _shard_name(key: str) -> str:
+    """The shard of an article key: its first ten bits, as three digits."""
+    return f"{int(key[:3], 16) >> 2:03x}"
 
 
 def _shard(cache: Cache, name: str) -> dict[str, bytes]:
@@ -381,9 +387,9 @@ def save_articles(
         return ()
     used = {entry.key for entry in entries.values()}
     dropped = {entry.key for entry in cache.index.articles.values()} - used
-    touched: dict[str, dict[str, bytes]] = {key[:2]: {} for key in dropped}
+    touched: dict[str, dict[str, bytes]] = {_shard_name(key): {} for key in dropped}
     for key, article in new_articles.items():
-        touched.setdefault(key[:2], {})[key] = pack(article)
+        touched.setdefault(_shard_name(key), {})[key] = pack(article)
     try:
         for name, new in sorted(touched.items()):
             shard = {key: article for key, article in _shard(cache, name).items() if key in used}
@@ -434,18 +440,24 @@ def spare_output(cache: Cache, out_dir: Path) -> Path | None:
 
 
 def _encode_plan(token: str, plan: PagePlan) -> bytes:
-    """The plan as a head (the token, the site's shape, each page's path and template, which pages show each
-    article, where each page's value starts) and the pages' values one after the other."""
+    """The plan as the length of its head, the head (the token, the site's shape, each page's path and template,
+    which pages show each article, where each page's value starts and its checksum), then the pages' values one
+    after the other (a build reads only the values it needs)."""
     values = io.BytesIO()
     starts = []
+    sums = []
     for page in plan.pages:
         starts.append(values.tell())
-        values.write(pack((page.value.data, page.value.refs)))
+        data = pack((page.value.data, page.value.refs))
+        sums.append(zlib.crc32(data))
+        values.write(data)
     starts.append(values.tell())
     paths = tuple(page.path for page in plan.pages)
     templates = tuple(page.template for page in plan.pages)
-    head = (token, plan.shape.data, plan.shape.refs, paths, templates, tuple(starts), plan.shown_on())
-    return _encode((head, values.getvalue()))
+    head = _encode(
+        (token, plan.shape.data, plan.shape.refs, paths, templates, tuple(starts), tuple(sums), plan.shown_on())
+    )
+    return len(head).to_bytes(8, "little") + head + values.getvalue()
 
 
 def load_plan(cache: Cache) -> LoadedPlan | None:
@@ -454,20 +466,25 @@ def load_plan(cache: Cache) -> LoadedPlan | None:
     if cache.folder is None or not cache.index.plan:
         return None
     try:
-        head, values = _decode((cache.folder / PLAN).read_bytes())
-        token, shape, shape_refs, paths, templates, starts, shown_on = head
-        if token != cache.index.plan or not len(paths) == len(templates) == len(starts) - 1:
+        with (cache.folder / PLAN).open("rb") as handle:
+            view = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)  # stays open once the file is closed
+        size = int.from_bytes(view[:8], "little")
+        token, shape, shape_refs, paths, templates, starts, sums, shown_on = _decode(view[8 : 8 + size])
+        if token != cache.index.plan or not len(paths) == len(templates) == len(sums) == len(starts) - 1:
             return None
     except Exception:  # any problem: the build plans the pages again
         return None
-    view = memoryview(values)
+    base = 8 + size
 
     def value(number: int) -> Stored:
+        data = view[base + starts[number] : base + starts[number + 1]]
         try:
-            data, refs = unpack(view[starts[number] : starts[number + 1]])
+            if zlib.crc32(data) != sums[number]:
+                raise ValueError("checksum mismatch")
+            stored, refs = unpack(data)
         except Exception as e:
             raise Unavailable(f"page {number} of the stored plan: {e}") from None
-        return Stored(data, refs)
+        return Stored(stored, refs)
 
     return LoadedPlan(Stored(shape, shape_refs), paths, templates, shown_on, value)
 

@@ -26,6 +26,8 @@ TEMP_PREFIX = ".kursk-tmp-"
 VCS_FOLDERS = (".git", ".hg", ".svn")
 """Never replaced, even in a folder a previous build made."""
 RENAME_EXCHANGE = 2
+_ODD_PATH = re.compile(r"^/|(?:^|/)\.{0,2}(?:/|$)|\0")
+"""An absolute path, an empty, `.` or `..` segment, or a NUL: a kept path that takes the general checks."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -303,12 +305,11 @@ class _Fill:
         `_target` checks those of new files.
         """
         old_root, new_root = os.fspath(self.out_dir), os.fspath(self.tmp)
+        seen, base, stat = self._seen, self.base, os.stat
         for rel, digest in kept.items():
             folder, _, name = rel.rpartition("/")
-            plain = name not in ("", ".", "..", MARKER) and not rel.startswith("/")
             key = rel.casefold()
-            unusual = any(p in ("", ".", "..") for p in folder.split("/") if folder) or "\0" in rel
-            if not plain or unusual or key in self._seen:  # the general checks, which report what is wrong
+            if name == MARKER or _ODD_PATH.search(rel) or key in seen:  # the general checks, which report it
                 checked = self._target(PurePosixPath(rel), rel)
                 if checked is None:
                     continue
@@ -321,13 +322,18 @@ class _Fill:
                         )
                         continue
                     self._folders.add(folder)
-                self._seen[key] = rel
-                target = os.path.join(new_root, rel)
+                seen[key] = rel
+                target = f"{new_root}/{rel}"
             recorded = self.old.get(rel)
-            if recorded is not None and self._holds(rel, target, recorded):
-                self.manifest[rel] = recorded
-                self.size += int(recorded[1])
-                continue
+            if recorded is not None and base.get(rel) == recorded:  # what _holds checks, inline: most files
+                try:
+                    status = stat(target)
+                except OSError:
+                    status = None
+                if status is not None and [recorded[0], status.st_size, status.st_mtime_ns] == recorded:
+                    self.manifest[rel] = recorded
+                    self.size += int(recorded[1])
+                    continue
             self._clear(rel, target)
             if recorded is None or not _reuse(os.path.join(old_root, rel), target, digest, recorded):
                 raise OutputChanged(f"{self.out_dir / rel} changed while the site was being built; run the build again")
