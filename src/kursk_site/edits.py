@@ -60,7 +60,7 @@ from kursk_site.pagestore import (
     value_digest,
 )
 from kursk_site.parallel import worker_count
-from kursk_site.render import make_env, page_context, reads_whole_site, render_feed_bodies, template_digest
+from kursk_site.render import FEED_ENTRY, make_env, page_context, reads_whole_site, render_feed_bodies, template_digest
 from kursk_site.schedule import within
 from kursk_site.writer import OutputChanged, output_manifest, write_site
 
@@ -260,7 +260,7 @@ def _rebuild(
         load(plan.value(number), resolve) for number, path in enumerate(plan.paths) if path not in kept_pages
     ]
     progress(f"rendering {len(todo)} page{'s' if len(todo) != 1 else ''}")
-    feeds = bool(_feed_paths(site) & edited.keys())
+    feeds = bool(_feed_paths(site) & edited.keys()) or (bool(edited) and reads_whole_site(env, FEED_ENTRY))
     files = _outputs(site, env, project.root, todo, feeds)
     drop_head(cache)  # first: a build that fails from now on leaves no head behind
     replaced = {p.path.as_posix() for p in todo} | (set(FEED_FILES) if feeds else set())

@@ -44,6 +44,8 @@ from kursk_site.structured import script_json, structured_data
 WORDS_PER_MINUTE = 230
 
 NOT_FOUND = urls.NOT_FOUND.as_posix()
+FEED_ENTRY = "feed_entry.html"
+"""The template of an article's text in the feeds."""
 
 
 class MappingBytecodeCache(jinja2.BytecodeCache):
@@ -357,7 +359,7 @@ def render_feed_bodies(site: Site, env: jinja2.Environment, root: Path) -> dict[
     """The full HTML of each article for the feeds, by slug."""
     sections = section_links(site)
     return {
-        a.slug: render_template(env, "feed_entry.html", root, site=site, article=a, sections=sections)
+        a.slug: render_template(env, FEED_ENTRY, root, site=site, article=a, sections=sections)
         for a in site.articles[:FEED_ITEMS]
     }
 

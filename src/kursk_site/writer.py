@@ -203,10 +203,27 @@ def _take_spare(spare: Path) -> tuple[Path | None, dict[str, list[int | str]]]:
         return None, {}
     try:
         (spare / MARKER).unlink()
+        _tidy(os.fspath(spare), "", manifest)
     except OSError:
         _remove(spare)
         return None, {}
     return spare, manifest
+
+
+def _tidy(folder: str, prefix: str, manifest: Mapping[str, object]) -> None:
+    """Remove from a spare folder every link and every file its manifest does not list (e.g. put into the output
+    by hand before that output became the spare), and the folders left empty."""
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            rel = prefix + entry.name
+            if entry.is_symlink():
+                os.unlink(entry.path)
+            elif entry.is_dir(follow_symlinks=False):
+                _tidy(entry.path, rel + "/", manifest)
+                with contextlib.suppress(OSError):  # a folder left empty
+                    os.rmdir(entry.path)
+            elif rel not in manifest:
+                os.unlink(entry.path)
 
 
 def _keep(previous: Path, spare: Path | None) -> None:
@@ -264,7 +281,13 @@ class _Fill:
     def _inside(self, folder: Path) -> bool:
         """Make `folder` and check that it resolves inside the new output folder (once per folder)."""
         if folder not in self._made:
-            folder.mkdir(parents=True, exist_ok=True)
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except FileExistsError:  # a spare folder holds a file where this build has a folder
+                if not self.base:
+                    raise
+                self._clear_folder(folder)
+                folder.mkdir(parents=True, exist_ok=True)
             if not folder.resolve().is_relative_to(self.root):
                 return False
             self._made.add(folder)
@@ -357,6 +380,16 @@ class _Fill:
         if rel in self.base:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(target)
+        elif self.base and os.path.isdir(target):  # a folder in the spare, a file in this build
+            shutil.rmtree(target)
+
+    def _clear_folder(self, folder: Path) -> None:
+        """Remove the files of a spare folder that stand where `folder` or a folder above it goes."""
+        for place in (folder, *folder.parents):
+            if place == self.tmp or not place.is_relative_to(self.tmp):
+                return
+            if place.is_file() or place.is_symlink():
+                place.unlink()
 
     def remove_others(self) -> None:
         """Remove what a spare folder holds that the new output does not, and the folders this leaves empty."""
