@@ -26,7 +26,6 @@ from kursk_site.build import THEME, Progress
 from kursk_site.cache import (
     ArticleEntry,
     Cache,
-    FileStamp,
     InputStamps,
     PageEntry,
     digest_value,
@@ -39,8 +38,8 @@ from kursk_site.cache import (
     spare_output,
 )
 from kursk_site.config import load_config
-from kursk_site.content import discover_articles
-from kursk_site.content.discover import display_path
+from kursk_site.content import ArticleFile
+from kursk_site.content.discover import article_listing, display_path
 from kursk_site.content.entities import load_entities
 from kursk_site.content.timeline import load_timeline
 from kursk_site.errors import BuildFailed, Unavailable
@@ -140,10 +139,19 @@ def _edited(
     """The cache entry of every article file, and the edited articles parsed, by path; None when a file was
     added or removed, fails to parse, or has another outline than before."""
     index = cache.index
-    files = discover_articles(project.content_dir / "articles", project.root, stats)
-    if len(files) != len(index.articles) or any(f.display not in index.articles for f in files):
-        return None
-    changed = [f for f in files if f.status is None or index.articles[f.display].stamp != FileStamp.of(f.status)]
+    listing = article_listing(project.content_dir / "articles", project.root, stats)
+    changed: list[ArticleFile] = []
+    count = 0
+    for display, folder, name, kind, status in listing:
+        count += 1
+        entry = index.articles.get(display)
+        if entry is None:
+            return None  # a new file
+        if entry.stamp != (status.st_size, status.st_mtime_ns, status.st_ino):
+            changed.append(ArticleFile(Path(folder, name), display, kind, status))
+    if count != len(index.articles):
+        return None  # a file removed
+    changed.sort(key=lambda file: file.display)
     entries = dict(index.articles)
     articles: dict[str, Article] = {}
     for result in parse_files(changed, config=settings.config, tool=tool, config_key=digest_value(settings.config)):

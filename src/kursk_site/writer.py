@@ -328,10 +328,23 @@ class _Fill:
         `_target` checks those of new files.
         """
         old_root, new_root = os.fspath(self.out_dir), os.fspath(self.tmp)
-        seen, base, stat = self._seen, self.base, os.stat
+        seen, base, old, manifest, stat = self._seen, self.base, self.old, self.manifest, os.stat
         for rel, digest in kept.items():
-            folder, _, name = rel.rpartition("/")
             key = rel.casefold()
+            recorded = old.get(rel)
+            if recorded is not None and base.get(rel) == recorded and key not in seen:
+                # the spare folder holds it as the output does (most files of a rebuild after an edit): nothing is
+                # written, and the path is one the previous build wrote (checked then)
+                try:
+                    status = stat(f"{new_root}/{rel}")
+                except OSError:
+                    status = None
+                if status is not None and recorded[1] == status.st_size and recorded[2] == status.st_mtime_ns:
+                    seen[key] = rel
+                    manifest[rel] = recorded
+                    self.size += int(recorded[1])
+                    continue
+            folder, _, name = rel.rpartition("/")
             if name == MARKER or _ODD_PATH.search(rel) or key in seen:  # the general checks, which report it
                 checked = self._target(PurePosixPath(rel), rel)
                 if checked is None:
@@ -347,16 +360,6 @@ class _Fill:
                     self._folders.add(folder)
                 seen[key] = rel
                 target = f"{new_root}/{rel}"
-            recorded = self.old.get(rel)
-            if recorded is not None and base.get(rel) == recorded:  # what _holds checks, inline: most files
-                try:
-                    status = stat(target)
-                except OSError:
-                    status = None
-                if status is not None and [recorded[0], status.st_size, status.st_mtime_ns] == recorded:
-                    self.manifest[rel] = recorded
-                    self.size += int(recorded[1])
-                    continue
             self._clear(rel, target)
             if recorded is None or not _reuse(os.path.join(old_root, rel), target, digest, recorded):
                 raise OutputChanged(f"{self.out_dir / rel} changed while the site was being built; run the build again")

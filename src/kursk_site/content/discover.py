@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -30,15 +30,28 @@ def discover_articles(
 ) -> tuple[ArticleFile, ...]:
     """Every .md and .txt file below `articles_dir`; hidden files and folders are skipped. `known`: the status of
     files already looked at in this build, by path as text (see cache.stamp_inputs)."""
-    if not articles_dir.is_dir():
-        return ()
-    known = known or {}
     found: list[ArticleFile] = []
+    folders: dict[str, Path] = {}
+    for display, folder, name, kind, status in article_listing(articles_dir, root, known):
+        base = folders.get(folder)
+        if base is None:
+            base = folders[folder] = Path(folder)
+        found.append(ArticleFile(base / name, display, kind, status))
+    return tuple(sorted(found, key=lambda f: f.display))
+
+
+def article_listing(
+    articles_dir: Path, root: Path, known: Mapping[str, os.stat_result] | None = None
+) -> Iterator[tuple[str, str, str, SourceKind, os.stat_result]]:
+    """What discover_articles finds, as (display path, folder, file name, kind, status), in no particular order."""
+    if not articles_dir.is_dir():
+        return
+    known = known or {}
     prefix = display_path(articles_dir, root)
     for folder, dirnames, filenames in walk_once(articles_dir):
         dirnames[:] = sorted(d for d in dirnames if not _hidden(d))
         rel = os.path.relpath(folder, articles_dir)
-        base = Path(folder)
+        shown = f"{prefix}/" if rel == "." else f"{prefix}/{Path(rel).as_posix()}/"
         for name in filenames:
             kind = SUFFIXES.get(os.path.splitext(name)[1].lower())
             if kind is None or _hidden(name):
@@ -50,11 +63,8 @@ def discover_articles(
                     status = os.stat(path)
                 except OSError:
                     continue
-            if not stat.S_ISREG(status.st_mode):
-                continue
-            display = f"{prefix}/{name}" if rel == "." else f"{prefix}/{Path(rel).as_posix()}/{name}"
-            found.append(ArticleFile(base / name, display, kind, status))
-    return tuple(sorted(found, key=lambda f: f.display))
+            if stat.S_ISREG(status.st_mode):
+                yield shown + name, folder, name, kind, status
 
 
 def _hidden(name: str) -> bool:
