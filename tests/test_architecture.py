@@ -21,6 +21,7 @@ LAYERS = MappingProxyType(
         "kursk_site.model": 0,
         "kursk_site.parallel": 0,
         "kursk_site.walk": 0,
+        "kursk_site.codec": 0,
         # L1: LOAD
         "kursk_site.yamlsrc": 1,
         "kursk_site.config": 1,
@@ -46,6 +47,7 @@ LAYERS = MappingProxyType(
         # L4: WRITE (the output folder; the build cache in SOURCE/.kursk-cache)
         "kursk_site.writer": 4,
         "kursk_site.cache": 4,
+        "kursk_site.planfile": 4,
         # L5: the pipeline (build, and its incremental load and render),
         # and the import command's (wire copy -> content/articles/*.md)
         "kursk_site.build": 5,
@@ -86,6 +88,7 @@ SAME_LAYER = frozenset(
         ("kursk_site.sitemap", "kursk_site.urls"),
         ("kursk_site.build", "kursk_site.pipeline"),
         ("kursk_site.pipeline", "kursk_site.build"),
+        ("kursk_site.cache", "kursk_site.planfile"),
         ("kursk_site.pipeline", "kursk_site.incremental"),
         ("kursk_site.pipeline", "kursk_site.edits"),
         ("kursk_site.edits", "kursk_site.incremental"),

@@ -9,30 +9,26 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import hashlib
-import io
-import mmap
 import os
 import pickle
 import secrets
 import sys
 import tempfile
-import zlib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, fields, is_dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from kursk_site import __version__
-from kursk_site.errors import Unavailable
+from kursk_site.codec import FORMAT, OtherFormat, decode, encode, pack, unpack
 from kursk_site.model import Article
-from kursk_site.pagestore import LoadedPlan, PagePlan, Stored
+from kursk_site.pagestore import LoadedPlan, PagePlan
+from kursk_site.planfile import encode_plan, read_plan
 from kursk_site.walk import walk_once
 
 CACHE_DIR = ".kursk-cache"
 """Beside content/ in the site folder; safe to delete at any time."""
-MAGIC = b"kursk-site cache\n"
-FORMAT = 9
 INDEX = "index.bin"
 HEAD = "head.bin"
 """What a build with nothing to do reads: the tool, the stamp of the inputs and the summary (see CacheHead)."""
@@ -172,7 +168,7 @@ class CacheHead:
 def read_head(folder: Path, tool: str) -> CacheHead | None:
     """The head of the cache in `folder`, or None when it is missing, unreadable, damaged or of another tool."""
     try:
-        head = _decode((folder / HEAD).read_bytes())
+        head = decode((folder / HEAD).read_bytes())
     except Exception:  # any problem: the build goes on and reads the whole cache, which reports it
         return None
     return head if isinstance(head, CacheHead) and head.tool == tool else None
@@ -203,8 +199,8 @@ def open_cache(folder: Path | None, tool: str) -> Cache:
     except OSError as e:
         return Cache(folder, empty, (f"cannot read the build cache {shown}: {e.strerror or e}; building from scratch",))
     try:
-        index = _index_from_plain(_decode(data))
-    except _OtherFormat:  # written by another version of kursk-site: stale, not damaged
+        index = _index_from_plain(decode(data))
+    except OtherFormat:  # written by another version of kursk-site: stale, not damaged
         return Cache(folder, empty)
     except Exception:
         return Cache(folder, empty, (f"the build cache {shown} is damaged or not kursk-site's; building from scratch",))
@@ -257,93 +253,6 @@ def _index_from_plain(value: Any) -> CacheIndex:
     )
 
 
-def pack(value: object) -> bytes:
-    """kursk-site values as bytes that `unpack` loads quickly (also used between worker processes)."""
-    out = io.BytesIO()
-    _Pickler(out).dump(value)
-    return out.getvalue()
-
-
-def unpack(data: bytes | memoryview) -> Any:
-    """The value `pack` stored; only kursk-site's own values and plain types are loaded."""
-    return _Unpickler(io.BytesIO(data)).load()
-
-
-def _encode(value: object) -> bytes:
-    payload = pack(value)
-    header = MAGIC + FORMAT.to_bytes(4, "little") + zlib.crc32(payload).to_bytes(4, "little")
-    return header + payload
-
-
-def _decode(data: bytes) -> Any:
-    """The value stored by `_encode`; raises ValueError for anything else (a damaged or foreign file)."""
-    start = len(MAGIC) + 4 + 4
-    if not data.startswith(MAGIC):
-        raise ValueError("not a kursk-site cache file")
-    if int.from_bytes(data[len(MAGIC) : len(MAGIC) + 4], "little") != FORMAT:
-        raise _OtherFormat()
-    payload = memoryview(data)[start:]
-    if zlib.crc32(payload) != int.from_bytes(data[start - 4 : start], "little"):  # catches a damaged file
-        raise ValueError("checksum mismatch")
-    return unpack(payload)
-
-
-class _OtherFormat(ValueError):
-    """A cache file of another format version."""
-
-
-class _Pickler(pickle.Pickler):
-    """Stores a dataclass as a call of its class with its fields, which loads several times faster than the
-    default for frozen, slotted dataclasses (that one looks up the field list again for every object)."""
-
-    def __init__(self, out: io.BytesIO) -> None:
-        super().__init__(out, protocol=5)
-        self._names: dict[type, tuple[str, ...] | None] = {}
-
-    def reducer_override(self, obj: object) -> Any:
-        """Called for every object but text, numbers, tuples, lists, dicts and sets (page values hold no sets,
-        whose order would change from one run to the next)."""
-        kind = type(obj)
-        names = self._names.get(kind, ())
-        if names == ():
-            names = self._names[kind] = _init_fields(kind)
-        if names is None:
-            return NotImplemented
-        return (kind, tuple(getattr(obj, name) for name in names))
-
-
-def _init_fields(kind: type) -> tuple[str, ...] | None:
-    """The fields of a kursk-site dataclass whose constructor takes them all, else None."""
-    if not kind.__module__.startswith("kursk_site.") or not is_dataclass(kind):
-        return None
-    found = fields(kind)
-    return tuple(f.name for f in found) if all(f.init for f in found) else None
-
-
-class _Unpickler(pickle.Unpickler):
-    """Loads only kursk-site's own values and the plain types they hold, never arbitrary callables."""
-
-    def find_class(self, module: str, name: str) -> Any:
-        if module.startswith("kursk_site.") or (module, name) in SAFE_GLOBALS:
-            return super().find_class(module, name)
-        raise pickle.UnpicklingError(f"refusing to load {module}.{name} from the build cache")
-
-
-SAFE_GLOBALS = frozenset(
-    {
-        ("datetime", "datetime"),
-        ("datetime", "date"),
-        ("datetime", "timedelta"),
-        ("datetime", "timezone"),
-        ("pathlib", "PurePosixPath"),
-        ("copyreg", "_reconstructor"),
-        ("builtins", "object"),
-        ("builtins", "frozenset"),
-        ("builtins", "set"),
-    }
-)
-
-
 def load_article(cache: Cache, key: str) -> Article | None:
     """The Article stored under `key`, or None when it is missing or unreadable (it is parsed again)."""
     if cache.folder is None:
@@ -369,7 +278,7 @@ def _shard(cache: Cache, name: str) -> dict[str, bytes]:
     if name not in cache.shards:
         assert cache.folder is not None
         try:
-            value = _decode((cache.folder / SHARDS / f"{name}.bin").read_bytes())
+            value = decode((cache.folder / SHARDS / f"{name}.bin").read_bytes())
         except Exception:
             value = {}
         ok = isinstance(value, dict) and all(isinstance(data, bytes) for data in value.values())
@@ -396,7 +305,7 @@ def save_articles(
             shard.update(new)
             path = cache.folder / SHARDS / f"{name}.bin"
             if shard:
-                _write_atomic(path, _encode(shard))
+                _write_atomic(path, encode(shard))
             else:
                 path.unlink(missing_ok=True)
     except OSError as e:
@@ -421,11 +330,11 @@ def save_index(cache: Cache, index: CacheIndex, output: str, plan: PagePlan | No
     try:
         if plan is not None:
             token = secrets.token_hex(16)
-            _write_atomic(cache.folder / PLAN, _encode_plan(token, plan))
+            _write_atomic(cache.folder / PLAN, encode_plan(token, plan))
             index = dataclasses.replace(index, plan=token)
-        _write_atomic(cache.folder / INDEX, _encode(_plain_index(index)))
+        _write_atomic(cache.folder / INDEX, encode(_plain_index(index)))
         head = CacheHead(index.tool, index.inputs, index.summary, index.now_range, output)
-        _write_atomic(cache.folder / HEAD, _encode(head))
+        _write_atomic(cache.folder / HEAD, encode(head))
     except OSError as e:
         return (_cannot_write(cache.folder, e),)
     return ()
@@ -439,54 +348,11 @@ def spare_output(cache: Cache, out_dir: Path) -> Path | None:
     return cache.folder / f"output-{digest_bytes(os.fsencode(out_dir.resolve()))[:16]}"
 
 
-def _encode_plan(token: str, plan: PagePlan) -> bytes:
-    """The plan as the length of its head, the head (the token, the site's shape, each page's path and template,
-    which pages show each article, where each page's value starts and its checksum), then the pages' values one
-    after the other (a build reads only the values it needs)."""
-    values = io.BytesIO()
-    starts = []
-    sums = []
-    for page in plan.pages:
-        starts.append(values.tell())
-        data = pack((page.value.data, page.value.refs))
-        sums.append(zlib.crc32(data))
-        values.write(data)
-    starts.append(values.tell())
-    paths = tuple(page.path for page in plan.pages)
-    templates = tuple(page.template for page in plan.pages)
-    head = _encode(
-        (token, plan.shape.data, plan.shape.refs, paths, templates, tuple(starts), tuple(sums), plan.shown_on())
-    )
-    return len(head).to_bytes(8, "little") + head + values.getvalue()
-
-
 def load_plan(cache: Cache) -> LoadedPlan | None:
-    """The stored page plan the index names, or None (missing, damaged, or of another build); a page's value that
-    cannot be read raises Unavailable when asked for."""
+    """The stored page plan the index names, or None (missing, damaged, or of another build)."""
     if cache.folder is None or not cache.index.plan:
         return None
-    try:
-        with (cache.folder / PLAN).open("rb") as handle:
-            view = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)  # stays open once the file is closed
-        size = int.from_bytes(view[:8], "little")
-        token, shape, shape_refs, paths, templates, starts, sums, shown_on = _decode(view[8 : 8 + size])
-        if token != cache.index.plan or not len(paths) == len(templates) == len(sums) == len(starts) - 1:
-            return None
-    except Exception:  # any problem: the build plans the pages again
-        return None
-    base = 8 + size
-
-    def value(number: int) -> Stored:
-        data = view[base + starts[number] : base + starts[number + 1]]
-        try:
-            if zlib.crc32(data) != sums[number]:
-                raise ValueError("checksum mismatch")
-            stored, refs = unpack(data)
-        except Exception as e:
-            raise Unavailable(f"page {number} of the stored plan: {e}") from None
-        return Stored(stored, refs)
-
-    return LoadedPlan(Stored(shape, shape_refs), paths, templates, shown_on, value)
+    return read_plan(cache.folder / PLAN, cache.index.plan)
 
 
 def _cannot_write(folder: Path, error: OSError) -> str:

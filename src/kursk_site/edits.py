@@ -32,11 +32,11 @@ from kursk_site.cache import (
     drop_head,
     load_article,
     load_plan,
-    pack,
     save_articles,
     save_index,
     spare_output,
 )
+from kursk_site.codec import pack
 from kursk_site.config import load_config
 from kursk_site.content import ArticleFile
 from kursk_site.content.discover import article_listing, display_path

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -75,6 +74,8 @@ def _href(base_url: str, path: object) -> str:
 
 def _id(base_url: str, path: str, name: str) -> str:
     """A permanent id: the page's address, or a name-based UUID when the site has no address yet."""
+    import uuid  # here: a build that writes no feed does without it (and the system lookups it makes)
+
     return urls.absolute_url(base_url, path) or uuid.uuid5(uuid.NAMESPACE_URL, f"kursk-site:{path}:{name}").urn
 
 

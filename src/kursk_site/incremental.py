@@ -19,9 +19,8 @@ from kursk_site.cache import (
     digest_bytes,
     digest_value,
     load_article,
-    pack,
-    unpack,
 )
+from kursk_site.codec import pack, unpack
 from kursk_site.config import read_bytes
 from kursk_site.content import ArticleFile, check_unique_slugs, discover_articles, make_parser, parse_article
 from kursk_site.errors import BuildFailed, ContentError

@@ -13,9 +13,10 @@ import hashlib
 import io
 import pickle
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import dataclass
 from typing import Any, overload
 
+from kursk_site.codec import SafeUnpickler, ValuePickler
 from kursk_site.errors import Unavailable
 from kursk_site.model import Article, EntityIndex, Site, TopicIndex
 
@@ -145,51 +146,27 @@ def key(weights: Weights, value: Stored, *context: str) -> str:
     return digest.hexdigest()
 
 
-class _Pickler(pickle.Pickler):
+class _Pickler(ValuePickler):
+    """Stores a known object (see known_refs) as a reference, anything else as ValuePickler does."""
+
     def __init__(self, out: io.BytesIO, known: Mapping[int, Ref]) -> None:
-        super().__init__(out, protocol=5)
+        super().__init__(out)
         self._known = known
-        self._names: dict[type, tuple[str, ...] | None] = {}
         self.met: list[Ref] = []
 
     def reducer_override(self, obj: object) -> Any:
-        """Called for every object but text, numbers, tuples, lists, dicts and sets, once each (pickle's memo
-        answers for an object met again)."""
+        """Called once for each object but text, numbers, tuples, lists, dicts and sets (pickle's memo answers
+        for an object met again)."""
         ref = self._known.get(id(obj))
         if ref is not None:
             self.met.append(ref)
             return (_ref, ref)
-        kind = type(obj)
-        names = self._names.get(kind, ())
-        if names == ():
-            names = self._names[kind] = _init_fields(kind)
-        if names is None:
-            return NotImplemented
-        return (kind, tuple(getattr(obj, name) for name in names))
-
-
-def _init_fields(kind: type) -> tuple[str, ...] | None:
-    """The fields of a kursk-site dataclass whose constructor takes them all, else None."""
-    if not kind.__module__.startswith("kursk_site.") or not is_dataclass(kind):
-        return None
-    found = fields(kind)
-    return tuple(f.name for f in found) if all(f.init for f in found) else None
+        return super().reducer_override(obj)
 
 
 def _ref(*ref: str) -> object:
     """Stands for a reference in stored bytes; a Loader answers it."""
     raise pickle.UnpicklingError("a stored reference read without a loader")
-
-
-SAFE_GLOBALS = frozenset(
-    {
-        ("datetime", "datetime"),
-        ("datetime", "date"),
-        ("datetime", "timezone"),
-        ("datetime", "timedelta"),
-        ("pathlib", "PurePosixPath"),
-    }
-)
 
 
 Resolve = Callable[[Ref], object]
@@ -206,7 +183,7 @@ def load(value: Stored, resolve: Resolve) -> Any:
         raise Unavailable(str(e)) from None
 
 
-class _Unpickler(pickle.Unpickler):
+class _Unpickler(SafeUnpickler):
     def __init__(self, data: io.BytesIO, resolve: Resolve) -> None:
         super().__init__(data)
         self._resolve = resolve
@@ -214,9 +191,7 @@ class _Unpickler(pickle.Unpickler):
     def find_class(self, module: str, name: str) -> Any:
         if (module, name) == (__name__, "_ref"):
             return self._answer
-        if module.startswith("kursk_site.") or (module, name) in SAFE_GLOBALS:
-            return super().find_class(module, name)
-        raise pickle.UnpicklingError(f"refusing to load {module}.{name}")
+        return super().find_class(module, name)
 
     def _answer(self, *ref: str) -> object:
         return self._resolve(ref)

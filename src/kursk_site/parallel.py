@@ -7,11 +7,12 @@ in this process (so errors stay data with positions).
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
-from multiprocessing.connection import Connection
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+if TYPE_CHECKING:  # multiprocessing is imported when children are started: a rebuild after one edit starts none
+    from multiprocessing.connection import Connection
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -27,7 +28,7 @@ def worker_count() -> int:
 
 
 def can_fork() -> bool:
-    return "fork" in multiprocessing.get_all_start_methods()
+    return hasattr(os, "fork")  # where multiprocessing offers its "fork" start method
 
 
 def split(items: Sequence[T], chunks: int, first: float | None = None) -> list[Sequence[T]]:
@@ -127,6 +128,8 @@ def map_streamed(
 
 def _start(fn: Callable[[Sequence[T]], R], shares: list[list[Sequence[T]]], codec: Codec[R] | None) -> Started[R]:
     """One forked child for each share (a list of runs), each sending a result for every run of its share."""
+    import multiprocessing
+
     context = multiprocessing.get_context("fork")
     children: list[tuple[Any, Connection]] = []
     started = Started(children, codec[1] if codec else None)

@@ -1,0 +1,60 @@
+"""The stored page plan's file: its head (read whole) and each page's value (read when a build asks for it)."""
+
+from __future__ import annotations
+
+import io
+import mmap
+import zlib
+from pathlib import Path
+
+from kursk_site.codec import decode, encode, pack, unpack
+from kursk_site.errors import Unavailable
+from kursk_site.pagestore import LoadedPlan, PagePlan, Stored
+
+
+def encode_plan(token: str, plan: PagePlan) -> bytes:
+    """The plan as the length of its head, the head (the token, the site's shape, each page's path and template,
+    which pages show each article, where each page's value starts and its checksum), then the pages' values one
+    after the other (a build reads only the values it needs)."""
+    values = io.BytesIO()
+    starts = []
+    sums = []
+    for page in plan.pages:
+        starts.append(values.tell())
+        data = pack((page.value.data, page.value.refs))
+        sums.append(zlib.crc32(data))
+        values.write(data)
+    starts.append(values.tell())
+    paths = tuple(page.path for page in plan.pages)
+    templates = tuple(page.template for page in plan.pages)
+    head = encode(
+        (token, plan.shape.data, plan.shape.refs, paths, templates, tuple(starts), tuple(sums), plan.shown_on())
+    )
+    return len(head).to_bytes(8, "little") + head + values.getvalue()
+
+
+def read_plan(path: Path, token: str) -> LoadedPlan | None:
+    """The plan stored at `path` by the build named `token`, or None (missing, damaged, or of another build); a
+    page's value that cannot be read raises Unavailable when asked for."""
+    try:
+        with path.open("rb") as handle:
+            view = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)  # stays open once the file is closed
+        size = int.from_bytes(view[:8], "little")
+        stored_token, shape, shape_refs, paths, templates, starts, sums, shown_on = decode(view[8 : 8 + size])
+        if stored_token != token or not len(paths) == len(templates) == len(sums) == len(starts) - 1:
+            return None
+    except Exception:  # any problem: the build plans the pages again
+        return None
+    base = 8 + size
+
+    def value(number: int) -> Stored:
+        data = view[base + starts[number] : base + starts[number + 1]]
+        try:
+            if zlib.crc32(data) != sums[number]:
+                raise ValueError("checksum mismatch")
+            stored, refs = unpack(data)
+        except Exception as e:
+            raise Unavailable(f"page {number} of the stored plan: {e}") from None
+        return Stored(stored, refs)
+
+    return LoadedPlan(Stored(shape, shape_refs), paths, templates, shown_on, value)
