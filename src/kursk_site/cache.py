@@ -257,7 +257,10 @@ def load_article(cache: Cache, key: str) -> Article | None:
     """The Article stored under `key`, or None when it is missing or unreadable (it is parsed again)."""
     if cache.folder is None:
         return None
-    data = _shard(cache, _shard_name(key)).get(key)
+    return _article(_shard(cache, _shard_name(key)).get(key))
+
+
+def _article(data: bytes | None) -> Article | None:
     if data is None:
         return None
     try:
@@ -265,6 +268,24 @@ def load_article(cache: Cache, key: str) -> Article | None:
     except Exception:
         return None
     return article if isinstance(article, Article) else None
+
+
+def load_articles(cache: Cache, keys: Iterable[str]) -> dict[str, Article]:
+    """The Articles stored under `keys` (those missing or unreadable left out), read a shard at a time: the bytes
+    of one shard file are let go before the next is read (loading every article holds no second copy of them)."""
+    if cache.folder is None:
+        return {}
+    by_shard: dict[str, list[str]] = {}
+    for key in keys:
+        by_shard.setdefault(_shard_name(key), []).append(key)
+    found: dict[str, Article] = {}
+    for name, wanted in sorted(by_shard.items()):
+        shard = cache.shards.get(name) or _read_shard(cache.folder, name)
+        for key in wanted:
+            article = _article(shard.get(key))
+            if article is not None:
+                found[key] = article
+    return found
 
 
 def _shard_name(key: str) -> str:
@@ -277,13 +298,17 @@ def _shard(cache: Cache, name: str) -> dict[str, bytes]:
     loaded from its bytes when asked for); a damaged file counts as empty."""
     if name not in cache.shards:
         assert cache.folder is not None
-        try:
-            value = decode((cache.folder / SHARDS / f"{name}.bin").read_bytes())
-        except Exception:
-            value = {}
-        ok = isinstance(value, dict) and all(isinstance(data, bytes) for data in value.values())
-        cache.shards[name] = value if ok else {}
+        cache.shards[name] = _read_shard(cache.folder, name)
     return cache.shards[name]
+
+
+def _read_shard(folder: Path, name: str) -> dict[str, bytes]:
+    try:
+        value = decode((folder / SHARDS / f"{name}.bin").read_bytes())
+    except Exception:
+        return {}
+    ok = isinstance(value, dict) and all(isinstance(data, bytes) for data in value.values())
+    return value if ok else {}
 
 
 def save_articles(
@@ -295,13 +320,17 @@ def save_articles(
     if cache.folder is None:
         return ()
     used = {entry.key for entry in entries.values()}
-    dropped = {entry.key for entry in cache.index.articles.values()} - used
-    touched: dict[str, dict[str, bytes]] = {_shard_name(key): {} for key in dropped}
+    before = {entry.key for entry in cache.index.articles.values()}
+    touched: dict[str, dict[str, bytes]] = {_shard_name(key): {} for key in before - used}
     for key, article in new_articles.items():
         touched.setdefault(_shard_name(key), {})[key] = pack(article)
+    carried = {_shard_name(key) for key in (before & used) - new_articles.keys()}  # shards to read again
     try:
         for name, new in sorted(touched.items()):
-            shard = {key: article for key, article in _shard(cache, name).items() if key in used}
+            shard: dict[str, bytes] = {}
+            if name in carried:
+                old = cache.shards.get(name) or _read_shard(cache.folder, name)
+                shard = {key: data for key, data in old.items() if key in used}
             shard.update(new)
             path = cache.folder / SHARDS / f"{name}.bin"
             if shard:
@@ -320,18 +349,27 @@ def drop_head(cache: Cache) -> None:
             (cache.folder / HEAD).unlink(missing_ok=True)
 
 
-def save_index(cache: Cache, index: CacheIndex, output: str, plan: PagePlan | None = None) -> tuple[str, ...]:
-    """Store the index (with `plan`, the stored pages, when given; else the index names the plan already
-    stored, or none), then the head that tells the next build the cache is current for the output whose
+def save_plan(cache: Cache, plan: PagePlan) -> str:
+    """Store the page plan of the build under way; returns the token the index must name for a later build to
+    use it ("" when there is no cache or it cannot be written: the articles' storing reports that). Call
+    drop_head first."""
+    if cache.folder is None:
+        return ""
+    token = secrets.token_hex(16)
+    try:
+        _write_atomic(cache.folder / PLAN, encode_plan(token, plan))
+    except OSError:
+        return ""
+    return token
+
+
+def save_index(cache: Cache, index: CacheIndex, output: str) -> tuple[str, ...]:
+    """Store the index, then the head that tells the next build the cache is current for the output whose
     manifest has digest `output`; returns warnings."""
     if cache.folder is None:
         return ()
     index = dataclasses.replace(index, output=output)
     try:
-        if plan is not None:
-            token = secrets.token_hex(16)
-            _write_atomic(cache.folder / PLAN, encode_plan(token, plan))
-            index = dataclasses.replace(index, plan=token)
         _write_atomic(cache.folder / INDEX, encode(_plain_index(index)))
         head = CacheHead(index.tool, index.inputs, index.summary, index.now_range, output)
         _write_atomic(cache.folder / HEAD, encode(head))
@@ -359,12 +397,14 @@ def _cannot_write(folder: Path, error: OSError) -> str:
     return f"cannot write the build cache {folder.name}/: {error.strerror or error}; the next build starts cold"
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
+def _write_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:
+    """Write `data` (or its pieces, one after the other) to a new file that then takes the place of `path`."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as out:
-            out.write(data)
+            for piece in (data,) if isinstance(data, bytes) else data:
+                out.write(piece)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):

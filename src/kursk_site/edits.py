@@ -5,8 +5,8 @@ outline it had (see `outline`), the site's pages are the previous build's with t
 place. Their stored values (see pagestore) are loaded instead of planning the site; the keys of the pages that
 show an edited article, or whose template reads the whole site, are worked out again; only pages whose key
 changed are rendered. Every other article is loaded from the build cache when a page being rendered asks for it.
-Anything else (an error, a changed outline, a damaged cache, an output changed by hand) gives None, and the full
-build runs.
+Anything else (an error, a changed outline, a damaged cache, an output file changed by hand that the spare folder
+does not hold as the previous build wrote it) gives None, and the full build runs.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING
 
 from kursk_site import urls
 from kursk_site.assemble import names
@@ -46,13 +46,24 @@ from kursk_site.errors import BuildFailed, Unavailable
 from kursk_site.feeds import FEED_ITEMS, render_feed
 from kursk_site.incremental import PARALLEL_PAGES, PageContext, parse_files, render_batches, reusable_pages
 from kursk_site.jsonfeed import render_json_feed
-from kursk_site.model import Article, BuildOptions, BuildReport, Entity, OutputFile, Project, Site, SiteConfig
+from kursk_site.model import (
+    Article,
+    BuildOptions,
+    BuildReport,
+    Entity,
+    OutputFile,
+    Project,
+    Site,
+    SiteConfig,
+    TimelineEvent,
+)
 from kursk_site.pages import Page
 from kursk_site.pagestore import (
     LazyArticles,
     LazyBySlug,
     LoadedPlan,
     Ref,
+    Resolve,
     Weights,
     key,
     load,
@@ -62,6 +73,9 @@ from kursk_site.parallel import worker_count
 from kursk_site.render import FEED_ENTRY, make_env, page_context, reads_whole_site, render_feed_bodies, template_digest
 from kursk_site.schedule import within
 from kursk_site.writer import OutputChanged, output_manifest, write_site
+
+if TYPE_CHECKING:
+    import jinja2
 
 FEED_FILES = (urls.FEED.as_posix(), urls.JSON_FEED.as_posix())
 
@@ -81,7 +95,7 @@ def outline(article: Article, entities: Sequence[Entity]) -> bytes:
 @dataclass(frozen=True, slots=True)
 class _Settings:
     config: SiteConfig
-    timeline: tuple[Any, ...]
+    timeline: tuple[TimelineEvent, ...]
     entities: tuple[Entity, ...]
 
 
@@ -130,7 +144,7 @@ def _settings(project: Project, options: BuildOptions) -> _Settings | None:
         entities = load_entities(path, display_path(path, project.root))
     except (BuildFailed, OSError):
         return None
-    return _Settings(config, timeline, tuple(index for index in entities))
+    return _Settings(config, timeline, entities)
 
 
 def _edited(
@@ -212,7 +226,9 @@ def _lazy_site(plan: LoadedPlan, settings: _Settings, articles: _Articles) -> Si
     )
 
 
-def _page_resolver(site: Site, settings: _Settings, articles: _Articles) -> Any:
+def _page_resolver(site: Site, settings: _Settings, articles: _Articles) -> Resolve:
+    """What each reference in a stored page value stands for in this build."""
+
     def resolve(ref: Ref) -> object:
         kind = ref[0]
         if kind == "article":
@@ -243,7 +259,7 @@ def _rebuild(
     inputs: InputStamps,
     start: float,
     progress: Progress,
-) -> BuildReport | None:
+) -> BuildReport:
     index = cache.index
     articles = _Articles(cache, entries, edited)
     site = _lazy_site(plan, settings, articles)
@@ -291,7 +307,9 @@ def _feed_paths(site: Site) -> set[str]:
     return set(site.articles.paths[:FEED_ITEMS])
 
 
-def _outputs(site: Site, env: Any, root: Path, pages: Sequence[Page], feeds: bool) -> Iterator[OutputFile]:
+def _outputs(
+    site: Site, env: jinja2.Environment, root: Path, pages: Sequence[Page], feeds: bool
+) -> Iterator[OutputFile]:
     yield from render_batches(site, env, root, pages, worker_count() if len(pages) >= PARALLEL_PAGES else 1)
     if feeds:
         bodies = render_feed_bodies(site, env, root)

@@ -18,7 +18,8 @@ from kursk_site.cache import (
     PageEntry,
     digest_bytes,
     digest_value,
-    load_article,
+    load_articles,
+    save_plan,
 )
 from kursk_site.codec import pack, unpack
 from kursk_site.config import read_bytes
@@ -82,8 +83,8 @@ class RenderedPages:
     """The cache key of every page, by output path (empty without a cache)."""
     whole_site: Mapping[str, bool]
     """Which templates read the whole site, by template digest and name (for the next build)."""
-    plan: PagePlan | None = None
-    """Every page's value as stored (None without a cache), for a rebuild that reuses the plan."""
+    plan: str = ""
+    """Names the page plan stored for a later rebuild to reuse (see cache.save_plan; empty for none)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,16 +114,22 @@ def load_articles_cached(
     files = discover_articles(articles_dir, root, known)
     config_key = digest_value(config)
     found: dict[str, tuple[Article, ArticleEntry]] = {}
-    todo: list[ArticleFile] = []
+    unchanged: dict[str, ArticleEntry] = {}
     for file in files:
         old = cache.index.articles.get(file.display)
         if old is not None and file.status is not None and old.stamp == FileStamp.of(file.status):
-            key = article_key(tool, config_key, file, old.content)
-            article = load_article(cache, key)
-            if article is not None:
-                found[file.display] = (article, ArticleEntry(old.stamp, old.content, key))
-                continue
-        todo.append(file)
+            unchanged[file.display] = ArticleEntry(
+                old.stamp, old.content, article_key(tool, config_key, file, old.content)
+            )
+    stored = load_articles(cache, (entry.key for entry in unchanged.values()))
+    todo: list[ArticleFile] = []
+    for file in files:
+        entry = unchanged.get(file.display)
+        article = stored.get(entry.key) if entry else None
+        if entry is not None and article is not None:
+            found[file.display] = (article, entry)
+        else:
+            todo.append(file)
     parse = partial(parse_files, config=config, tool=tool, config_key=config_key)
     errors: list[ContentError] = []
     parsed: dict[str, Article] = {}
@@ -194,13 +201,16 @@ def render_pages_cached(
     keys_of = partial(_keys_of, known_refs(site), weights, context, reads_site)
     stored: list[StoredPage] = []
     keys: dict[str, str] = {}
+    same: dict[Ref, Ref] = {}  # one tuple for each reference (the children's answers make one per page)
     for path, template, data, refs, page_key in _all_keys(keys_of, plan, workers):
-        stored.append(StoredPage(path, template, Stored(data, refs)))
+        stored.append(StoredPage(path, template, Stored(data, tuple(same.setdefault(ref, ref) for ref in refs))))
         keys[path] = page_key
     kept = reusable_pages(cache, keys, reusable)
     todo = [page for page in plan if page.path.as_posix() not in kept]
+    token = save_plan(cache, PagePlan(shape, tuple(stored)))  # now: the rendering children need not hold it
+    del stored
     files = render_batches(site, env, root, todo, workers if len(todo) >= PARALLEL_PAGES else 1)
-    return RenderedPages(plan, files, kept, keys, reads, PagePlan(shape, tuple(stored)))
+    return RenderedPages(plan, files, kept, keys, reads, token)
 
 
 @dataclass(frozen=True, slots=True)

@@ -141,9 +141,10 @@ def _build_site(
             now_range,
             rendered.whole_site,
             inputs.others,
+            rendered.plan,
         )
         article_warnings = stored()
-    warnings = (*cache.warnings, *(article_warnings or save_index(cache, index, stats.manifest, rendered.plan)))
+    warnings = (*cache.warnings, *(article_warnings or save_index(cache, index, stats.manifest)))
     seconds = time.perf_counter() - start
     return BuildReport(
         summary[0], summary[1], stats.written, stats.bytes, seconds, summary[3], warnings, left_out=left_out

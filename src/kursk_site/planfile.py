@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import mmap
 import zlib
 from pathlib import Path
@@ -12,25 +11,19 @@ from kursk_site.errors import Unavailable
 from kursk_site.pagestore import LoadedPlan, PagePlan, Stored
 
 
-def encode_plan(token: str, plan: PagePlan) -> bytes:
-    """The plan as the length of its head, the head (the token, the site's shape, each page's path and template,
-    which pages show each article, where each page's value starts and its checksum), then the pages' values one
-    after the other (a build reads only the values it needs)."""
-    values = io.BytesIO()
-    starts = []
-    sums = []
-    for page in plan.pages:
-        starts.append(values.tell())
-        data = pack((page.value.data, page.value.refs))
-        sums.append(zlib.crc32(data))
-        values.write(data)
-    starts.append(values.tell())
+def encode_plan(token: str, plan: PagePlan) -> list[bytes]:
+    """The plan, in pieces to write one after the other: the length of its head, the head (the token, the site's
+    shape, each page's path and template, which pages show each article, where each page's value starts and its
+    checksum), then the pages' values (a build reads only the values it needs)."""
+    values = [pack((page.value.data, page.value.refs)) for page in plan.pages]
+    starts = [0]
+    for data in values:
+        starts.append(starts[-1] + len(data))
+    sums = tuple(zlib.crc32(data) for data in values)
     paths = tuple(page.path for page in plan.pages)
     templates = tuple(page.template for page in plan.pages)
-    head = encode(
-        (token, plan.shape.data, plan.shape.refs, paths, templates, tuple(starts), tuple(sums), plan.shown_on())
-    )
-    return len(head).to_bytes(8, "little") + head + values.getvalue()
+    head = encode((token, plan.shape.data, plan.shape.refs, paths, templates, tuple(starts), sums, plan.shown_on()))
+    return [len(head).to_bytes(8, "little"), head, *values]
 
 
 def read_plan(path: Path, token: str) -> LoadedPlan | None:
