@@ -86,13 +86,13 @@ class InputStamps:
 
 def stamp_inputs(folders: Iterable[Path], articles: Path, *values: object) -> InputStamps:
     """The stamps (size, modification time, inode) of every file below `folders`, and `values`, digested."""
-    every = hashlib.blake2b(pickle.dumps(values, protocol=5), digest_size=16)
-    others = every.copy()
+    every: list[tuple[str, int, int, int] | str] = []
+    others: list[tuple[str, int, int, int] | str] = []
     below = os.path.join(articles, "")
     statuses: dict[str, os.stat_result] = {}
     for folder in folders:
-        every.update(b"\0folder\0" + os.fsencode(folder))
-        others.update(b"\0folder\0" + os.fsencode(folder))
+        every.append(os.fspath(folder))
+        others.append(os.fspath(folder))
         for dirpath, _dirnames, filenames in walk_once(folder):
             article_folder = os.path.join(dirpath, "").startswith(below)
             for name in filenames:  # sorted by walk_once
@@ -101,13 +101,13 @@ def stamp_inputs(folders: Iterable[Path], articles: Path, *values: object) -> In
                     stat = os.stat(path)
                 except OSError:
                     continue
-                line = f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ino}\n".encode()
-                every.update(line)
+                stamp = (path, stat.st_size, stat.st_mtime_ns, stat.st_ino)
+                every.append(stamp)
                 if article_folder:
                     statuses[path] = stat
                 else:
-                    others.update(line)
-    return InputStamps(every.hexdigest(), others.hexdigest(), statuses)
+                    others.append(stamp)
+    return InputStamps(digest_value((values, every)), digest_value((values, others)), statuses)
 
 
 class ArticleEntry(NamedTuple):
