@@ -175,10 +175,8 @@ def write_site(
             (tmp / MARKER).write_bytes(data)
             previous = _swap(tmp, out_dir)
         finally:
-            if previous is None and tmp != spare:
-                shutil.rmtree(
-                    tmp, ignore_errors=True
-                )  # a spare half brought up to date has no manifest: see _take_spare
+            if previous is None and tmp != spare:  # (a spare half brought up to date has no manifest: _take_spare)
+                shutil.rmtree(tmp, ignore_errors=True)
         if previous is not None:
             _keep(previous, spare)
     digests = {rel: str(entry[0]) for rel, entry in fill.manifest.items()}
@@ -228,7 +226,9 @@ def _tidy(folder: str, prefix: str, manifest: Mapping[str, object]) -> None:
 
 def _keep(previous: Path, spare: Path | None) -> None:
     """Keep the folder holding the previous output as the spare (see write_site), else remove it."""
-    if spare is not None and previous != spare:
+    if previous == spare:
+        return  # the spare was brought up to date and swapped: it holds the previous output now
+    if spare is not None:
         try:
             if spare.exists() or spare.is_symlink():
                 _remove(spare)
@@ -236,8 +236,7 @@ def _keep(previous: Path, spare: Path | None) -> None:
             return
         except OSError:
             pass
-    if spare is None or previous != spare:
-        shutil.rmtree(previous, ignore_errors=True)
+    shutil.rmtree(previous, ignore_errors=True)
 
 
 def _remove(path: Path) -> None:
