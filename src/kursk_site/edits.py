@@ -72,7 +72,7 @@ from kursk_site.pagestore import (
 from kursk_site.parallel import worker_count
 from kursk_site.render import FEED_ENTRY, make_env, page_context, reads_whole_site, render_feed_bodies, template_digest
 from kursk_site.schedule import within
-from kursk_site.writer import OutputChanged, output_manifest, write_site
+from kursk_site.writer import Manifest, OutputChanged, output_manifest, write_site
 
 if TYPE_CHECKING:
     import jinja2
@@ -255,12 +255,13 @@ def _rebuild(
     settings: _Settings,
     entries: dict[str, ArticleEntry],
     edited: dict[str, Article],
-    previous: dict[str, str],
+    manifest: Manifest,
     inputs: InputStamps,
     start: float,
     progress: Progress,
 ) -> BuildReport:
     index = cache.index
+    previous = {path: str(entry[0]) for path, entry in manifest.items()}  # digest of each file of the output
     articles = _Articles(cache, entries, edited)
     site = _lazy_site(plan, settings, articles)
     compiled = dict(index.templates)
@@ -289,7 +290,7 @@ def _rebuild(
     drop_head(cache)  # first: a build that fails from now on leaves no head behind
     replaced = {p.path.as_posix() for p in todo} | (set(FEED_FILES) if feeds else set())
     kept = {path: digest for path, digest in previous.items() if path not in replaced}
-    stats = write_site(files, project.out_dir, kept, spare_output(cache, project.out_dir))
+    stats = write_site(files, project.out_dir, kept, spare_output(cache, project.out_dir), manifest)
     pages = {path: PageEntry(keys[path], stats.digests[path]) for path in keys if path in stats.digests}
     summary = (len(plan.paths), stats.files, stats.bytes, index.summary[3], index.summary[4])
     new_index = dataclasses.replace(

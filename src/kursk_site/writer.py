@@ -127,18 +127,26 @@ class OutputChanged(UsageError):
     """A file of the previous output that was to be kept changed while the site was built (or before, by hand)."""
 
 
-def output_manifest(out_dir: Path) -> tuple[str, dict[str, str]] | None:
-    """The digest of the output folder's manifest, which names the build that wrote the folder, and the digest of
-    each file's bytes as it records them; None without a manifest."""
+Manifest = dict[str, list[int | str]]
+"""What the output folder's marker records of each file: output path -> [digest of its bytes, size, mtime]."""
+
+
+def output_manifest(out_dir: Path) -> tuple[str, Manifest] | None:
+    """The digest of the output folder's manifest, which names the build that wrote the folder, and the manifest;
+    None without one."""
     try:
         data = (out_dir / MARKER).read_bytes()
     except OSError:
         return None
-    return content_digest(data), {rel: str(entry[0]) for rel, entry in _parse_manifest(data).items()}
+    return content_digest(data), _parse_manifest(data)
 
 
 def write_site(
-    files: Iterable[OutputFile], out_dir: Path, kept: Mapping[str, str] | None = None, spare: Path | None = None
+    files: Iterable[OutputFile],
+    out_dir: Path,
+    kept: Mapping[str, str] | None = None,
+    spare: Path | None = None,
+    manifest: Manifest | None = None,
 ) -> WriteStats:
     """Write `files` into a folder beside `out_dir` and swap it in for `out_dir` in one step; on failure `out_dir`
     is untouched.
@@ -151,12 +159,15 @@ def write_site(
     build brings that folder up to date, writing only the files that differ, and swaps it in, instead of filling
     a new folder with every file. It is used only on the same disk as `out_dir` and where folders can be swapped
     in one step.
+
+    `manifest`: the output's manifest, when the caller has read it (each file carried over is checked against the
+    disk all the same).
     """
     kept = kept or {}
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     with _lock(out_dir):
         _remove_stale_temps(out_dir)
-        old = _read_manifest(out_dir)
+        old = _read_manifest(out_dir) if manifest is None else manifest
         spare = spare if spare is not None and _can_keep(spare, out_dir) else None
         tmp, base = _take_spare(spare) if spare is not None else (None, {})
         if tmp is None:
@@ -191,7 +202,7 @@ def _can_keep(spare: Path, out_dir: Path) -> bool:
         return False
 
 
-def _take_spare(spare: Path) -> tuple[Path | None, dict[str, list[int | str]]]:
+def _take_spare(spare: Path) -> tuple[Path | None, Manifest]:
     """The spare folder and the manifest of what it holds, its manifest removed first (so that a build stopped
     while it is being brought up to date leaves a folder no build trusts); (None, {}) without a usable one."""
     manifest = _read_manifest(spare) if spare.is_dir() and not spare.is_symlink() else {}
@@ -250,12 +261,10 @@ def _remove(path: Path) -> None:
 class _Fill:
     """Fills the new output folder file by file, checking each path, and keeps its manifest."""
 
-    def __init__(
-        self, tmp: Path, out_dir: Path, old: dict[str, list[int | str]], base: dict[str, list[int | str]]
-    ) -> None:
+    def __init__(self, tmp: Path, out_dir: Path, old: Manifest, base: Manifest) -> None:
         """`old`: the manifest of the output; `base`: that of what `tmp` holds already (a spare folder)."""
         self.tmp, self.root, self.out_dir, self.old, self.base = tmp, tmp.resolve(), out_dir, old, base
-        self.manifest: dict[str, list[int | str]] = {}
+        self.manifest: Manifest = {}
         self.errors: list[ContentError] = []
         self.written = self.size = 0
         self._seen: dict[str, str] = {}
@@ -425,14 +434,14 @@ def _reuse(previous: Path | str, target: Path | str, digest: str, recorded: list
     return True
 
 
-def _read_manifest(out_dir: Path) -> dict[str, list[int | str]]:
+def _read_manifest(out_dir: Path) -> Manifest:
     try:
         return _parse_manifest((out_dir / MARKER).read_bytes())
     except OSError:
         return {}
 
 
-def _parse_manifest(data: bytes) -> dict[str, list[int | str]]:
+def _parse_manifest(data: bytes) -> Manifest:
     try:
         value = json.loads(data.decode("utf-8"))
     except ValueError:

@@ -32,7 +32,7 @@ def folders(folder: Path) -> list[str]:
 def build(out: Path, spare: Path, files: dict[str, bytes]) -> writer.WriteStats:
     """What a build does: files whose bytes equal the previous output's are carried over, the others written."""
     previous = writer.output_manifest(out)
-    old = previous[1] if previous else {}
+    old = {rel: str(entry[0]) for rel, entry in previous[1].items()} if previous else {}
     kept = {rel: old[rel] for rel, data in files.items() if old.get(rel) == writer.content_digest(data)}
     return write_site([out_file(rel, data) for rel, data in files.items() if rel not in kept], out, kept, spare)
 
