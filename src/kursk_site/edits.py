@@ -44,7 +44,14 @@ from kursk_site.content.entities import load_entities
 from kursk_site.content.timeline import load_timeline
 from kursk_site.errors import BuildFailed, Unavailable
 from kursk_site.feeds import FEED_ITEMS, render_feed
-from kursk_site.incremental import PARALLEL_PAGES, PageContext, parse_files, render_batches, reusable_pages
+from kursk_site.incremental import (
+    PARALLEL_PAGES,
+    page_key_context,
+    parse_files,
+    render_batches,
+    reusable_pages,
+    templates_reading_site,
+)
 from kursk_site.jsonfeed import render_json_feed
 from kursk_site.model import (
     Article,
@@ -65,12 +72,10 @@ from kursk_site.pagestore import (
     Ref,
     Resolve,
     Weights,
-    key,
     load,
-    value_digest,
 )
 from kursk_site.parallel import worker_count
-from kursk_site.render import FEED_ENTRY, make_env, page_context, reads_whole_site, render_feed_bodies, template_digest
+from kursk_site.render import FEED_ENTRY, make_env, reads_whole_site, render_feed_bodies
 from kursk_site.schedule import within
 from kursk_site.writer import Manifest, OutputChanged, output_manifest, write_site
 
@@ -202,17 +207,7 @@ class _Articles:
 
 def _lazy_site(plan: LoadedPlan, settings: _Settings, articles: _Articles) -> Site:
     """The site as the stored plan's shape has it, its articles loaded as pages ask for them."""
-
-    def resolve(ref: Ref) -> object:
-        if ref[0] == "article":
-            return ref[1]  # its path: the articles are loaded lazily
-        if ref[0] == "entity":
-            return settings.entities[int(ref[1])]
-        if ref[0] == "config":
-            return settings.config
-        raise Unavailable(f"unexpected reference {ref}")
-
-    order, topics, sources, entities, related, updated = load(plan.shape, resolve)
+    order, topics, sources, entities, related, updated = load(plan.shape, _resolver(settings, articles, None))
     return Site(
         config=settings.config,
         articles=LazyArticles(tuple(path for _, path in order), articles),
@@ -226,23 +221,24 @@ def _lazy_site(plan: LoadedPlan, settings: _Settings, articles: _Articles) -> Si
     )
 
 
-def _page_resolver(site: Site, settings: _Settings, articles: _Articles) -> Resolve:
-    """What each reference in a stored page value stands for in this build."""
+def _resolver(settings: _Settings, articles: _Articles, site: Site | None) -> Resolve:
+    """What each reference in a stored value stands for in this build: in a page's value (`site` given), or in
+    the site's shape (`site` None: an article stands for its path, and is loaded when a page asks for it)."""
 
     def resolve(ref: Ref) -> object:
         kind = ref[0]
-        if kind == "article":
-            return articles(ref[1])
-        if kind == "part":
-            return articles(ref[1]).parts[int(ref[2])]
-        if kind == "topic":
-            return site.topics[int(ref[1])]
-        if kind == "index":
-            return site.entities[int(ref[1])]
         if kind == "entity":
             return settings.entities[int(ref[1])]
         if kind == "config":
             return settings.config
+        if kind == "article":
+            return articles(ref[1]) if site is not None else ref[1]
+        if site is not None and kind == "part":
+            return articles(ref[1]).parts[int(ref[2])]
+        if site is not None and kind == "topic":
+            return site.topics[int(ref[1])]
+        if site is not None and kind == "index":
+            return site.entities[int(ref[1])]
         raise Unavailable(f"unexpected reference {ref}")
 
     return resolve
@@ -268,11 +264,8 @@ def _rebuild(
     env = make_env(project.template_dirs, THEME, compiled)
     source_keys = {path: entry.key for path, entry in entries.items()}
     weights = Weights(source_keys, site.topics, site.entities)
-    context = PageContext(template_digest(env), value_digest(page_context(site)), key(weights, plan.shape))
-    whole: dict[str, bool] = {}  # whether each template reads the whole site
-    for name in set(plan.templates):
-        found = index.whole_site.get(f"{context.templates}:{name}")
-        whole[name] = reads_whole_site(env, name) if found is None else found
+    context = page_key_context(env, site, weights, plan.shape)
+    whole = templates_reading_site(env, cache, context.templates, set(plan.templates))
     keys = {path: entry.key for path, entry in index.pages.items()}
     again = {number for path in edited for number in plan.shown_on.get(path, ())}
     again.update(number for number, name in enumerate(plan.templates) if whole[name])
@@ -280,7 +273,7 @@ def _rebuild(
         stored = plan.page(number)
         keys[stored.path] = context.key(weights, stored.template, stored.value, whole[stored.template])
     kept_pages = reusable_pages(cache, {path: keys.get(path, "") for path in plan.paths}, previous)
-    resolve = _page_resolver(site, settings, articles)
+    resolve = _resolver(settings, articles, site)
     todo: list[Page] = [
         load(plan.value(number), resolve) for number, path in enumerate(plan.paths) if path not in kept_pages
     ]

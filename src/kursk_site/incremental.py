@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -191,13 +191,9 @@ def render_pages_cached(
         return RenderedPages(plan, files, {}, {}, {})
     weights = Weights(source_keys, site.topics, site.entities)
     shape = store(site_shape(site), known_refs(site, shared=False))
-    context = PageContext(template_digest(env), value_digest(page_context(site)), key(weights, shape))
-    reads: dict[str, bool] = {}
-    reads_site: dict[str, bool] = {}  # the same, by template name alone
-    for name in sorted({p.template for p in plan}):
-        memo = f"{context.templates}:{name}"
-        found = cache.index.whole_site.get(memo)
-        reads[memo] = reads_site[name] = reads_whole_site(env, name) if found is None else found
+    context = page_key_context(env, site, weights, shape)
+    reads_site = templates_reading_site(env, cache, context.templates, {p.template for p in plan})
+    reads = {f"{context.templates}:{name}": found for name, found in reads_site.items()}
     keys_of = partial(_keys_of, known_refs(site), weights, context, reads_site)
     stored: list[StoredPage] = []
     keys: dict[str, str] = {}
@@ -226,6 +222,23 @@ class PageContext:
 
     def key(self, weights: Weights, template: str, value: Stored, reads_site: bool) -> str:
         return key(weights, value, self.templates, self.shown, template, self.whole_site if reads_site else "")
+
+
+def page_key_context(env: jinja2.Environment, site: Site, weights: Weights, shape: Stored) -> PageContext:
+    """The PageContext of a build: its templates, what every page shows, and the site (its stored shape)."""
+    return PageContext(template_digest(env), value_digest(page_context(site)), key(weights, shape))
+
+
+def templates_reading_site(
+    env: jinja2.Environment, cache: Cache, templates: str, names: Iterable[str]
+) -> dict[str, bool]:
+    """Whether each template named reads the whole site (see render.reads_whole_site), as the cache index
+    remembers it for the templates whose digest is `templates`, else worked out."""
+    found: dict[str, bool] = {}
+    for name in sorted(names):
+        known = cache.index.whole_site.get(f"{templates}:{name}")
+        found[name] = reads_whole_site(env, name) if known is None else known
+    return found
 
 
 def reusable_pages(cache: Cache, keys: Mapping[str, str], reusable: Mapping[str, str]) -> dict[str, str]:

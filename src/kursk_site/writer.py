@@ -336,22 +336,17 @@ class _Fill:
         `_target` checks those of new files.
         """
         old_root, new_root = os.fspath(self.out_dir), os.fspath(self.tmp)
-        seen, base, old, manifest, stat = self._seen, self.base, self.old, self.manifest, os.stat
+        seen, old, manifest = self._seen, self.old, self.manifest
         for rel, digest in kept.items():
             key = rel.casefold()
             recorded = old.get(rel)
-            if recorded is not None and base.get(rel) == recorded and key not in seen:
+            if recorded is not None and key not in seen and self._holds(rel, f"{new_root}/{rel}", recorded):
                 # the spare folder holds it as the output does (most files of a rebuild after an edit): nothing is
                 # written, and the path is one the previous build wrote (checked then)
-                try:
-                    status = stat(f"{new_root}/{rel}")
-                except OSError:
-                    status = None
-                if status is not None and recorded[1] == status.st_size and recorded[2] == status.st_mtime_ns:
-                    seen[key] = rel
-                    manifest[rel] = recorded
-                    self.size += int(recorded[1])
-                    continue
+                seen[key] = rel
+                manifest[rel] = recorded
+                self.size += int(recorded[1])
+                continue
             folder, _, name = rel.rpartition("/")
             if name == MARKER or _ODD_PATH.search(rel) or key in seen:  # the general checks, which report it
                 checked = self._target(PurePosixPath(rel), rel)
@@ -377,13 +372,13 @@ class _Fill:
     def _holds(self, rel: str, target: Path | str, recorded: list[int | str]) -> bool:
         """Whether the folder being filled holds the file `recorded` at `rel` already (a spare folder does, where
         the file is the same in its build and in the previous one)."""
-        if self.base.get(rel) != recorded:
+        if self.base.get(rel) != recorded:  # digest, size and time: the same file in both builds
             return False
         try:
             stat = os.stat(target)
         except OSError:
             return False
-        return [recorded[0], stat.st_size, stat.st_mtime_ns] == recorded
+        return stat.st_size == recorded[1] and stat.st_mtime_ns == recorded[2]
 
     def _clear(self, rel: str, target: Path | str) -> None:
         """Remove what a spare folder holds at `rel` before a file is put there: never written in place, since
