@@ -125,7 +125,7 @@ def test_every_entity_problem_is_reported_with_its_line() -> None:
 def test_linking_only_wraps_text_in_links_and_never_changes_it(words: list[str], noise: str) -> None:
     md = make_parser(False)
     source = " ".join(words) + noise
-    body = md.render(source)
+    body = md.md.render(source)
     linked = _entities().link(body)
     unwrapped = re.sub(r'<a class="entity-link" href="[^"]*">(.*?)</a>', r"\1", linked)
     assert unwrapped == body

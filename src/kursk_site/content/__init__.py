@@ -23,7 +23,7 @@ WIRE_DATE_HINT = (
 )
 
 if TYPE_CHECKING:  # the parser is made and used in content/markdown; here it is only passed on
-    from markdown_it import MarkdownIt
+    from kursk_site.content.markdown import Parser
 
 __all__ = [
     "ArticleFile",
@@ -36,13 +36,13 @@ __all__ = [
 ]
 
 
-def load_article(file: ArticleFile, config: SiteConfig, md: MarkdownIt) -> RawArticle:
+def load_article(file: ArticleFile, config: SiteConfig, md: Parser) -> RawArticle:
     """Read and parse one article file; raises BuildFailed with every problem in it."""
     return parse_article(read_bytes(file.path, file.display), file, config, md)
 
 
 def parse_article(
-    data: bytes, file: ArticleFile, config: SiteConfig, md: MarkdownIt, *, default_date: str = ""
+    data: bytes, file: ArticleFile, config: SiteConfig, md: Parser, *, default_date: str = ""
 ) -> RawArticle:
     """Parse the bytes of one article file (pure: no I/O); `default_date` stands in for a missing `date:`."""
     text = decode_text(data, file.display)
