@@ -47,17 +47,15 @@ FAST_KINDS = MappingProxyType(
     {
         "paragraph": BlockKind.PARAGRAPH,
         "heading": BlockKind.HEADING,
-        "lheading": BlockKind.HEADING,
         "bullet_list": BlockKind.LIST,
         "ordered_list": BlockKind.LIST,
         "blockquote": BlockKind.QUOTE,
         "table": BlockKind.TABLE,
         "fence": BlockKind.CODE,
-        "code_block": BlockKind.CODE,
         "hr": BlockKind.RULE,
     }
 )
-"""The kind of block each top-level node of markdown-it.rs makes."""
+"""The kind of block of each top-level block markdown-it.rs reads (rsmarkdown.TAGS)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ import html
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 RULES = (
@@ -40,11 +41,6 @@ RULES = (
 """CommonMark without raw HTML, plus tables and strikethrough: what content/markdown enables in markdown-it-py.
 (`sourcepos` marks each element with its lines, by which the page is cut into blocks.)"""
 
-BLOCKS = frozenset(
-    {"paragraph", "heading", "lheading", "bullet_list", "ordered_list", "blockquote", "table", "fence", "code_block"}
-    | {"hr"}
-)
-"""Top-level nodes that make a block (a `definition`, a link reference, makes none); any other: markdown-it-py."""
 INLINE = frozenset(
     {"text", "text_special", "softbreak", "hardbreak", "code_inline", "em", "strong", "strikethrough", "link"}
     | {"autolink", "image"}
@@ -71,6 +67,30 @@ HEADING = re.compile(r"<h([1-6])>(.*)</h\1>\n", re.DOTALL)
 LINK_TAG = re.compile(r"</?a\b[^>]*>")
 TAG = re.compile(r"<[^>]*>")
 """A tag of the page (`<` and `>` in text and attribute values are escaped)."""
+POSITION = re.compile(r'^(?:<pre>)?<(\w+) data-sourcepos="(\d+):(\d+)-(\d+):(\d+)"', re.MULTILINE)
+"""An element that starts a line of the page, with its source position: first line and column, last line and
+column. (Each top-level block starts a line; a code block as `<pre><code ...>`.)"""
+TAGS = MappingProxyType(
+    {
+        "p": "paragraph",
+        "h1": "heading",
+        "h2": "heading",
+        "h3": "heading",
+        "h4": "heading",
+        "h5": "heading",
+        "h6": "heading",
+        "ul": "bullet_list",
+        "ol": "ordered_list",
+        "blockquote": "blockquote",
+        "table": "table",
+        "code": "fence",
+        "hr": "hr",
+    }
+)
+"""The block each element that starts one makes (`code`: of a code block, `<pre><code ...>`)."""
+BLOCK_TAG = re.compile(r"</?(?:p|li|ul|ol|blockquote|table|thead|tbody|tr|th|td|h[1-6]|hr)\b[^>]*>")
+"""Tags that end a run of inline content."""
+CODE_BLOCK = re.compile(r"<pre><code[^>]*>(.*)</code></pre>\n", re.DOTALL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,55 +131,88 @@ def within_guards(body: str) -> bool:
 def read_blocks(reader: Any, body: str, safe_link: Callable[[str], bool]) -> list[TopBlock] | None:
     """The top-level blocks of `body`, or None when markdown-it-py must read it: past the guards, with a link
     `safe_link` refuses (markdown-it-py leaves its Markdown as text) or one whose host it writes otherwise, or with
-    a node this reader does not know."""
+    an element this reader does not know.
+
+    The blocks are found in the page rendered with source positions: an element that starts after the end of the
+    block before it starts a block (the others lie inside one). Their plain text is taken from the page, or, for
+    blocks with images or code inside (whose text the page does not give plainly), from the parser's tree.
+    """
     if not within_guards(body):
         return None
     try:
-        tree = reader.tree(body)
         page = reader.render(body)
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException:  # a panic in the Rust parser (pyo3 raises it as a BaseException): markdown-it-py reads it
         return None
-    nodes = [node for node in tree.children if node.name != "definition"]
-    starts: list[int] = []
-    cursor = 0
-    for node in nodes:
-        where = node.attrs.get("data-sourcepos", "") if node.name in BLOCKS else ""
-        found = page.find(f'data-sourcepos="{where}"', cursor) if where else -1
-        start = page.rfind("\n", 0, found) + 1  # each top-level block starts a line of the page
-        if found < 0 or (starts and start <= starts[-1]):
+    found: list[tuple[str, int, int]] = []  # (node name, first line, where in the page)
+    end = (0, 0)
+    for match in POSITION.finditer(page):
+        first = (int(match.group(2)), int(match.group(3)))
+        if first <= end:
+            continue  # inside the block before
+        name = TAGS.get(match.group(1))
+        if name is None:
             return None
-        starts.append(start)
-        cursor = found + 1
-    if (starts[0] if starts else len(page)) != 0:
+        found.append((name, first[0], match.start()))
+        end = (int(match.group(4)), int(match.group(5)))
+    if (found[0][2] if found else len(page)) != 0:
         return None
     ascii_only = body.isascii()
+    for address in ADDRESS.findall(page):
+        url = html.unescape(address)
+        if not safe_link(url) or (not ascii_only and RECODED_HOST.match(url)):
+            return None
     blocks: list[TopBlock] = []
-    for index, node in enumerate(nodes):
-        end = starts[index + 1] if index + 1 < len(nodes) else len(page)
-        piece = SOURCEPOS.sub("", page[starts[index] : end])
-        for address in ADDRESS.findall(piece):
-            url = html.unescape(address)
-            if not safe_link(url) or (not ascii_only and RECODED_HOST.match(url)):
+    nodes: list[Any] | None = None
+    for index, (name, line, start) in enumerate(found):
+        piece = SOURCEPOS.sub("", page[start : found[index + 1][2] if index + 1 < len(found) else len(page)])
+        level = 0
+        if name == "heading":
+            heading = HEADING.fullmatch(piece)
+            if heading is None:
                 return None
-        line = int(node.attrs["data-sourcepos"].partition(":")[0])
-        if node.name in ("heading", "lheading"):
-            match = HEADING.fullmatch(piece)
-            if match is None:
+            piece, level = LINK_TAG.sub("", heading.group(2)), int(heading.group(1))
+        text = _page_text(name, piece)
+        if text is None:
+            nodes = nodes if nodes is not None else _top_nodes(reader, body, [f[1] for f in found])
+            if nodes is None:
                 return None
-            inner = LINK_TAG.sub("", match.group(2))
-            text = _html_text(inner) if "<img" not in inner else _inline_text(node.children)
-            blocks.append(TopBlock(node.name, line, inner, text, int(match.group(1))))
-        elif node.name == "paragraph" and "<img" not in piece:
-            blocks.append(TopBlock(node.name, line, piece, _html_text(piece)))
-        else:
-            blocks.append(TopBlock(node.name, line, piece, _plain_text(node)))
+            text = _inline_text(nodes[index].children) if name == "heading" else _plain_text(nodes[index])
+        blocks.append(TopBlock(name, line, piece, text, level))
     return blocks
 
 
+def _page_text(name: str, piece: str) -> str | None:
+    """The plain text of a block from its HTML, or None where the page does not give it plainly (images: their
+    description is an attribute; code inside a list or quote: its line breaks are kept)."""
+    if "<img" in piece:
+        return None
+    if name == "fence":
+        code = CODE_BLOCK.fullmatch(piece)
+        return html.unescape(code.group(1)).strip() if code else None
+    if name in ("paragraph", "heading"):
+        return _html_text(piece)
+    if "<pre" in piece:
+        return None
+    return " ".join(text for text in map(_html_text, BLOCK_TAG.split(piece)) if text)
+
+
+def _top_nodes(reader: Any, body: str, lines: Sequence[int]) -> list[Any] | None:
+    """The top-level nodes of the parser's tree that make blocks, checked against the blocks' first lines."""
+    try:
+        tree = reader.tree(body)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:
+        return None
+    nodes = [node for node in tree.children if node.name != "definition"]
+    positions = [str(node.attrs.get("data-sourcepos", "")).partition(":")[0] for node in nodes]
+    return nodes if positions == [str(line) for line in lines] else None
+
+
 def _html_text(inline: str) -> str:
-    """The text of one run of inline HTML without images: each line break (a new line of the page) a space."""
+    """The text of a run of inline HTML without images: each line break (a new line of the page) a space."""
     return html.unescape(TAG.sub("", inline)).replace("\n", " ").strip()
 
 
