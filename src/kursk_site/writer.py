@@ -9,9 +9,11 @@ import fcntl
 import hashlib
 import json
 import os
+import queue
 import re
 import shutil
 import tempfile
+import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -26,6 +28,8 @@ TEMP_PREFIX = ".kursk-tmp-"
 VCS_FOLDERS = (".git", ".hg", ".svn")
 """Never replaced, even in a folder a previous build made."""
 RENAME_EXCHANGE = 2
+QUEUED = 32
+"""Files rendered and waiting for the writer thread (see _Writer): bounds the memory they take."""
 _ODD_PATH = re.compile(r"^/|(?:^|/)\.{0,2}(?:/|$)|\0")
 """An absolute path, an empty, `.` or `..` segment, or a NUL: a kept path that takes the general checks."""
 
@@ -174,11 +178,12 @@ def write_site(
             tmp = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX + out_dir.name + "-", dir=out_dir.parent))
             os.chmod(tmp, 0o755)
         previous: Path | None = None
+        fill = _Fill(tmp, out_dir, old, base)
         try:
-            fill = _Fill(tmp, out_dir, old, base)
             fill.carry_over(kept)
             for file in files:
                 fill.write(file)
+            fill.finish()
             if fill.errors:
                 raise BuildFailed(fill.errors)
             fill.remove_others()
@@ -186,6 +191,7 @@ def write_site(
             (tmp / MARKER).write_bytes(data)
             previous = _swap(tmp, out_dir)
         finally:
+            fill.close()  # first: the writer thread writes no more into a folder about to be removed
             if previous is None and tmp != spare:  # (a spare half brought up to date has no manifest: _take_spare)
                 shutil.rmtree(tmp, ignore_errors=True)
         if previous is not None:
@@ -271,6 +277,7 @@ class _Fill:
         self._made: set[Path] = set()
         self._folders: set[str] = set()
         """Folders of carried-over files made and checked, as text."""
+        self._writer: _Writer | None = None
 
     def _target(self, path: PurePosixPath, origin: str) -> Path | None:
         """Where `path` goes, or None (with an error noted) when it is outside the folder or written twice."""
@@ -315,11 +322,13 @@ class _Fill:
                 return
             self._clear(rel, target)
             if not _reuse(self.out_dir / rel, target, digest, recorded):
-                if file.source is None:
-                    target.write_bytes(file.data)
-                else:
-                    shutil.copyfile(file.source, target)  # in the kernel where it can; never whole in memory
                 self.written += 1
+                if file.source is None:
+                    if self._writer is None:
+                        self._writer = _Writer()
+                    self._writer.put(rel, os.fspath(target), digest, file.data)
+                    return
+                shutil.copyfile(file.source, target)  # in the kernel where it can; never whole in memory
         except OSError as e:
             if file.source is None or not _unreadable(file.source):
                 raise
@@ -328,6 +337,20 @@ class _Fill:
         stat = target.stat()
         self.manifest[rel] = [digest, stat.st_size, stat.st_mtime_ns]
         self.size += stat.st_size
+
+    def finish(self) -> None:
+        """Wait for the writer thread to write every file given to it, and note them in the manifest."""
+        writer, self._writer = self._writer, None
+        if writer is None:
+            return
+        for rel, digest, size, mtime_ns in writer.close():
+            self.manifest[rel] = [digest, size, mtime_ns]
+            self.size += size
+
+    def close(self) -> None:
+        """Stop the writer thread (the files it has not written yet are dropped)."""
+        if self._writer is not None:
+            self._writer.stop()
 
     def carry_over(self, kept: Mapping[str, str]) -> None:
         """Hard-link the kept files of the previous build; their manifest entries stay as they were.
@@ -409,6 +432,51 @@ class _Fill:
                 except OSError:
                     break
                 folder = os.path.dirname(folder)
+
+
+class _Writer:
+    """Writes files in a thread of its own, while the build renders the next pages: the system may keep a process
+    that creates many files waiting a while (as it writes back what is cached), and this one need not wait."""
+
+    def __init__(self) -> None:
+        self._queue: queue.Queue[tuple[str, str, str, bytes] | None] = queue.Queue(maxsize=QUEUED)
+        self._done: list[tuple[str, str, int, int]] = []
+        self._error: Exception | None = None
+        self._thread = threading.Thread(target=self._run, name="kursk-site writer", daemon=True)
+        self._thread.start()
+
+    def put(self, rel: str, target: str, digest: str, data: bytes) -> None:
+        """Write `data` to `target` (waits while QUEUED files wait); raises the error of an earlier write."""
+        if self._error is not None:
+            raise self._error
+        self._queue.put((rel, target, digest, data))
+
+    def close(self) -> list[tuple[str, str, int, int]]:
+        """Wait for every file to be written: (path, digest, size, modification time) of each; raises the first
+        error met."""
+        self.stop()
+        if self._error is not None:
+            raise self._error
+        return self._done
+
+    def stop(self) -> None:
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
+
+    def _run(self) -> None:
+        while (item := self._queue.get()) is not None:
+            if self._error is not None:
+                continue  # the build fails: take the rest off the queue, write nothing more
+            rel, target, digest, data = item
+            try:
+                with open(target, "wb") as handle:
+                    handle.write(data)
+                stat = os.stat(target)
+            except Exception as e:  # raised in the build's thread (put, close)
+                self._error = e
+                continue
+            self._done.append((rel, digest, stat.st_size, stat.st_mtime_ns))
 
 
 def _reuse(previous: Path | str, target: Path | str, digest: str, recorded: list[int | str] | None) -> bool:

@@ -65,3 +65,32 @@ def test_kept_files_are_carried_over_and_their_paths_checked_like_new_ones(tmp_p
         "../c.html: refusing to write '../c.html': outside the output folder"
     ]
     assert (out / "c.html").read_bytes() == b"c"  # the previous output stays
+
+
+def test_a_file_the_writer_thread_cannot_write_fails_the_build_and_the_previous_output_stays(tmp_path: Path) -> None:
+    out = tmp_path / "build"
+    write_site([OutputFile(PurePosixPath("index.html"), b"home")], out)
+    before = sorted(p.name for p in tmp_path.iterdir())
+
+    def files() -> Iterator[OutputFile]:
+        for n in range(100):  # more than the writer's queue holds: the error comes back while pages still come
+            yield OutputFile(PurePosixPath(f"pages/{n}.html"), b"page")
+        yield OutputFile(PurePosixPath("pages"), b"a file where the folder of the pages is: its write fails")
+        for n in range(100):
+            yield OutputFile(PurePosixPath(f"more/{n}.html"), b"page")
+
+    with pytest.raises(IsADirectoryError):
+        write_site(files(), out)
+    assert (out / "index.html").read_bytes() == b"home"
+    assert not (out / "pages").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == before  # no half-filled folder left beside it
+
+
+def test_files_written_by_the_writer_thread_are_all_in_the_manifest(tmp_path: Path) -> None:
+    out = tmp_path / "build"
+    files = [OutputFile(PurePosixPath(f"p/{n}.html"), str(n).encode()) for n in range(500)]
+    stats = write_site(iter(files), out)
+    assert (stats.files, stats.written, stats.bytes) == (500, 500, sum(len(f.data) for f in files))
+    assert all((out / "p" / f"{n}.html").read_bytes() == str(n).encode() for n in range(500))
+    again = write_site(iter(files), out)
+    assert (again.files, again.written) == (500, 0)
