@@ -46,6 +46,11 @@ class SectionEntry:
     article: Article
     parts: tuple[Part, ...]
 
+    @property
+    def words(self) -> int:
+        """Words in the parts shown."""
+        return sum(part.words for part in self.parts)
+
 
 @dataclass(frozen=True, slots=True)
 class SectionLink:

@@ -61,13 +61,19 @@ def relative_url(from_path: PurePosixPath | str, to_path: PurePosixPath | str) -
 
     `to_path` may carry a `#fragment`. A link to a folder's index.html keeps the file name, so it works from disk.
     """
-    return _relative_url(str(from_path), str(to_path))
+    here = str(from_path)
+    folder = here.rpartition("/")[0]  # posixpath.dirname
+    if "/" in here and not _clean_folder(folder):
+        target, _, fragment = str(to_path).partition("#")
+        rel = posixpath.relpath(target, posixpath.dirname(here) or ".") if target else ""
+        return f"{rel}#{fragment}" if fragment else rel
+    return _relative_url(folder, str(to_path))
 
 
-@functools.lru_cache(maxsize=1 << 16)  # pages of one folder link to the same few targets; keyed by text, fast to hash
-def _relative_url(from_path: str, to_path: str) -> str:
+@functools.lru_cache(maxsize=1 << 16)  # the pages of one folder link to the same targets; keyed by text, fast to hash
+def _relative_url(folder: str, to_path: str) -> str:
     target, _, fragment = to_path.partition("#")
-    rel = _relative(from_path, target) if target else ""
+    rel = _relative(folder, target) if target else ""
     return f"{rel}#{fragment}" if fragment else rel
 
 
@@ -75,12 +81,16 @@ _ODD_SEGMENT = re.compile(r"(?:^|/)\.{0,2}(?:/|$)")
 """An empty, `.` or `..` segment of a path (`a//b`, `./a`, `a/..`, `a/`, ``)."""
 
 
-def _relative(from_path: str, target: str) -> str:
-    """posixpath.relpath(target, dirname(from_path)) for clean relative paths, without its cost per link."""
-    folder = from_path.rpartition("/")[0]
-    if _ODD_SEGMENT.search(target) or ("/" in from_path and _ODD_SEGMENT.search(folder)):
-        return posixpath.relpath(target, posixpath.dirname(from_path) or ".")
-    start = from_path.split("/")[:-1]
+@functools.lru_cache(maxsize=1024)
+def _clean_folder(folder: str) -> bool:
+    return _ODD_SEGMENT.search(folder) is None
+
+
+def _relative(folder: str, target: str) -> str:
+    """posixpath.relpath(target, folder or "."), for a clean folder (or none), without its cost per link."""
+    if _ODD_SEGMENT.search(target):
+        return posixpath.relpath(target, folder or ".")
+    start = folder.split("/") if folder else []
     parts = target.split("/")
     common = 0
     while common < len(start) and common < len(parts) and start[common] == parts[common]:

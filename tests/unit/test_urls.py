@@ -7,6 +7,8 @@ import random
 from pathlib import PurePosixPath as P
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kursk_site import urls
 
@@ -77,3 +79,16 @@ def test_relative_links_agree_with_posixpath_relpath() -> None:
             continue
         expected = posixpath.relpath(target, posixpath.dirname(from_path) or ".")
         assert urls.relative_url(from_path, target) == expected, (from_path, target)
+
+
+SEGMENT = st.sampled_from(["a", "b", "articles", "..", ".", "", "x.html", "index.html", ".well-known", "c"])
+PATH = st.lists(SEGMENT, min_size=1, max_size=4).map("/".join)
+
+
+@given(PATH, PATH.filter(bool))
+def test_relative_url_is_what_posixpath_relpath_gives_for_any_path(source: str, target: str) -> None:
+    try:
+        expected = posixpath.relpath(target, posixpath.dirname(source) or ".")
+    except ValueError:  # no relative path between them
+        return
+    assert urls.relative_url(source, target) == expected
