@@ -14,11 +14,11 @@ import pickle
 import secrets
 import sys
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, BinaryIO, NamedTuple
 
 from kursk_site import __version__
 from kursk_site.codec import FORMAT, OtherFormat, decode, encode, pack, unpack
@@ -36,6 +36,8 @@ PLAN = "plan.bin"
 """Every page of the last build that planned the site's pages, stored (see pagestore.PagePlan)."""
 SHARDS = "shards"
 """Stored articles, in 1,024 files named by the first digits of their key (a one-article edit rewrites one)."""
+SPOOL = "parsed.bin"
+"""Articles packed by the worker processes of the build under way, as they sent them (see Spool)."""
 
 
 def tool_fingerprint(package_dir: Path) -> str:
@@ -312,18 +314,22 @@ def _read_shard(folder: Path, name: str) -> dict[str, bytes]:
 
 
 def save_articles(
-    cache: Cache, entries: Mapping[str, ArticleEntry], new_articles: Mapping[str, Article]
+    cache: Cache, entries: Mapping[str, ArticleEntry], new_articles: Mapping[str, Article], spooled: bool = False
 ) -> tuple[str, ...]:
     """Store the newly parsed articles and drop those that `entries` (the next index's) no longer use; returns
     warnings. Call drop_head first: until save_index writes a new head, no build takes the cache as current.
+
+    `spooled`: the cache's Spool holds articles of this build already packed (those it lacks are packed here).
     """
     if cache.folder is None:
         return ()
+    packed = _read_spool(cache.folder) if spooled else {}
     used = {entry.key for entry in entries.values()}
     before = {entry.key for entry in cache.index.articles.values()}
     touched: dict[str, dict[str, bytes]] = {_shard_name(key): {} for key in before - used}
     for key, article in new_articles.items():
-        touched.setdefault(_shard_name(key), {})[key] = pack(article)
+        data = packed.get(key)
+        touched.setdefault(_shard_name(key), {})[key] = pack(article) if data is None else data
     carried = {_shard_name(key) for key in (before & used) - new_articles.keys()}  # shards to read again
     try:
         for name, new in sorted(touched.items()):
@@ -340,6 +346,57 @@ def save_articles(
     except OSError as e:
         return (_cannot_write(cache.folder, e),)
     return ()
+
+
+class Spool:
+    """The articles that worker processes packed while a build loads them, appended to a file of the cache as they
+    come, so that storing them (save_articles) need not pack each again, and the build need not hold the bytes."""
+
+    def __init__(self, cache: Cache) -> None:
+        self._handle: BinaryIO | None = None
+        self.used = False
+        """Whether the spool holds this build's articles (nothing went wrong writing them)."""
+        if cache.folder is not None:
+            try:
+                (cache.folder / SPOOL).parent.mkdir(parents=True, exist_ok=True)
+                self._handle = open(cache.folder / SPOOL, "wb")  # noqa: SIM115 (closed by close)
+                self.used = True
+            except OSError:
+                self._handle = None
+
+    def add(self, articles: Sequence[tuple[str, bytes]]) -> None:
+        """Append packed articles: (cache key, bytes as codec.pack makes them)."""
+        if self._handle is None or not articles:
+            return
+        data = pack(list(articles))
+        try:
+            self._handle.write(len(data).to_bytes(8, "little") + data)
+        except OSError:
+            self.close()
+            self.used = False
+
+    def close(self) -> None:
+        if self._handle is not None:
+            with contextlib.suppress(OSError):
+                self._handle.close()
+            self._handle = None
+
+
+def _read_spool(folder: Path) -> dict[str, bytes]:
+    """The packed articles the spool holds, by key, read a batch at a time; the file is removed ({} when it cannot
+    be read)."""
+    path = folder / SPOOL
+    out: dict[str, bytes] = {}
+    try:
+        with path.open("rb") as handle:
+            while len(head := handle.read(8)) == 8:
+                out.update(unpack(handle.read(int.from_bytes(head, "little"))))
+    except (OSError, ValueError, EOFError, pickle.UnpicklingError):
+        return {}
+    finally:
+        with contextlib.suppress(OSError):
+            path.unlink()
+    return out
 
 
 def drop_head(cache: Cache) -> None:

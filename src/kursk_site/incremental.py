@@ -16,6 +16,7 @@ from kursk_site.cache import (
     Cache,
     FileStamp,
     PageEntry,
+    Spool,
     digest_bytes,
     digest_value,
     load_articles,
@@ -69,6 +70,8 @@ class LoadedArticles:
     """For the next cache index, by the article's path."""
     parsed: Mapping[str, Article]
     """Articles parsed in this build, by cache key (to store)."""
+    spooled: bool = False
+    """Whether the cache's Spool holds the articles worker processes parsed, packed (see save_articles)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +96,20 @@ class _Parsed:
     article: Article | None
     entry: ArticleEntry | None
     errors: tuple[ContentError, ...]
+    packed: bytes | None = None
+    """The article as a worker process sent it (see _send_parsed)."""
+
+
+def _send_parsed(results: list[_Parsed]) -> bytes:
+    """A worker's batch of parsed files as bytes, each article packed on its own (as the cache stores it)."""
+    return pack([(r.display, None if r.article is None else pack(r.article), r.entry, r.errors) for r in results])
+
+
+def _take_parsed(data: bytes) -> list[_Parsed]:
+    return [
+        _Parsed(display, None if packed is None else unpack(packed), entry, errors, packed)
+        for display, packed, entry, errors in unpack(data)
+    ]
 
 
 def article_key(tool: str, config_key: str, file: ArticleFile, content: str) -> str:
@@ -133,22 +150,29 @@ def load_articles_cached(
     parse = partial(parse_files, config=config, tool=tool, config_key=config_key)
     errors: list[ContentError] = []
     parsed: dict[str, Article] = {}
-    if len(todo) >= PARALLEL_FILES:  # children parse, this process takes their articles in as they come
-        batches = map_streamed(parse, todo, workers, workers * PARSE_PIECES, (pack, unpack))
+    spool = Spool(cache) if len(todo) >= PARALLEL_FILES and workers > 1 and can_fork() else None
+    if spool is not None:  # children parse, this process takes their articles in as they come
+        batches = map_streamed(parse, todo, workers, workers * PARSE_PIECES, (_send_parsed, _take_parsed))
     else:
         batches = iter([parse(todo)])
-    for results in batches:
-        for result in results:
-            errors.extend(result.errors)
-            if result.article is not None and result.entry is not None:
-                found[result.display] = (result.article, result.entry)
-                parsed[result.entry.key] = result.article
+    try:
+        for results in batches:
+            for result in results:
+                errors.extend(result.errors)
+                if result.article is not None and result.entry is not None:
+                    found[result.display] = (result.article, result.entry)
+                    parsed[result.entry.key] = result.article
+            if spool is not None:
+                spool.add([(r.entry.key, r.packed) for r in results if r.entry is not None and r.packed is not None])
+    finally:
+        if spool is not None:
+            spool.close()
     articles = tuple(found[f.display][0] for f in files if f.display in found)
     errors.extend(check_unique_slugs(articles))
     if errors:
         raise BuildFailed(errors)
     entries = {f.display: found[f.display][1] for f in files}
-    return LoadedArticles(articles, entries, parsed)
+    return LoadedArticles(articles, entries, parsed, spool is not None and spool.used)
 
 
 def parse_files(files: Sequence[ArticleFile], *, config: SiteConfig, tool: str, config_key: str) -> list[_Parsed]:

@@ -159,7 +159,7 @@ def _store_articles(cache: Cache, loaded: LoadedArticles) -> Iterator[Callable[[
     """
     drop_head(cache)  # first: a build that fails from now on leaves no head behind
     if len(loaded.parsed) < incremental.PARALLEL_FILES or worker_count() < 2 or not can_fork():
-        yield lambda: save_articles(cache, loaded.entries, loaded.parsed)
+        yield lambda: save_articles(cache, loaded.entries, loaded.parsed, loaded.spooled)
         return
     store = partial(_store_chunk, cache, loaded)
     with start_chunks(store, [()]) as started:
@@ -167,7 +167,7 @@ def _store_articles(cache: Cache, loaded: LoadedArticles) -> Iterator[Callable[[
 
 
 def _store_chunk(cache: Cache, loaded: LoadedArticles, _: Sequence[object]) -> tuple[str, ...]:
-    return save_articles(cache, loaded.entries, loaded.parsed)
+    return save_articles(cache, loaded.entries, loaded.parsed, loaded.spooled)
 
 
 def check(project: Project, options: BuildOptions, progress: Progress | None = None) -> CheckReport:

@@ -12,7 +12,7 @@ import pytest
 
 from kursk_site import incremental, pipeline
 from kursk_site.build import PACKAGE, build
-from kursk_site.cache import CACHE_DIR, INDEX, open_cache, tool_fingerprint
+from kursk_site.cache import CACHE_DIR, INDEX, SPOOL, Spool, load_articles, open_cache, tool_fingerprint
 from kursk_site.cli import main
 from kursk_site.errors import BuildFailed
 from kursk_site.model import BuildOptions, BuildReport, Project
@@ -393,3 +393,33 @@ def test_a_build_that_could_not_record_its_head_is_not_taken_for_the_one_before(
     os.utime(article, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     assert cached_build(root).written > 0  # the output is not the one the head was saved with: built again
     assert_same_as_cold(root, tmp_path)
+
+
+def test_articles_parsed_in_workers_are_stored_as_they_sent_them_and_the_spool_is_removed(
+    make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, rng = built_in_workers(make_site, monkeypatch, seed=31, count=8, workers=2)
+    cache = open_cache(root / CACHE_DIR, tool_fingerprint(PACKAGE))
+    assert not (root / CACHE_DIR / SPOOL).exists()
+    stored = load_articles(cache, [entry.key for entry in cache.index.articles.values()])
+    assert len(stored) == 8
+    (root / "content" / "articles" / "a3.md").write_text(article_text(rng, 3), encoding="utf-8")
+    assert cached_build(root).written > 0  # seven articles from the cache, one parsed again
+    assert_same_as_cold_serial(root, tmp_path, monkeypatch)
+
+
+def test_a_damaged_spool_is_left_aside_and_the_articles_are_packed_again(
+    make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def damaged(spool: Spool, articles: object) -> None:
+        if spool._handle is not None:
+            spool._handle.write(b"\x10\x00\x00\x00\x00\x00\x00\x00not a pickle....")
+
+    monkeypatch.setattr(Spool, "add", damaged)
+    root, rng = built_in_workers(make_site, monkeypatch, seed=32, count=6, workers=2)
+    assert not (root / CACHE_DIR / SPOOL).exists()
+    cache = open_cache(root / CACHE_DIR, tool_fingerprint(PACKAGE))
+    assert len(load_articles(cache, [entry.key for entry in cache.index.articles.values()])) == 6
+    (root / "content" / "articles" / "a0.md").write_text(article_text(rng, 0), encoding="utf-8")
+    cached_build(root)
+    assert_same_as_cold_serial(root, tmp_path, monkeypatch)
