@@ -30,6 +30,8 @@ VCS_FOLDERS = (".git", ".hg", ".svn")
 RENAME_EXCHANGE = 2
 QUEUED = 32
 """Files rendered and waiting for the writer thread (see _Writer): bounds the memory they take."""
+INLINE_FILES = 64
+"""New files written before the writer thread takes over: a small site, or a rebuild after an edit, needs none."""
 _ODD_PATH = re.compile(r"^/|(?:^|/)\.{0,2}(?:/|$)|\0")
 """An absolute path, an empty, `.` or `..` segment, or a NUL: a kept path that takes the general checks."""
 
@@ -277,21 +279,51 @@ class _Fill:
         self._made: set[Path] = set()
         self._folders: set[str] = set()
         """Folders of carried-over files made and checked, as text."""
+        self._holding: dict[str, str] = {}
+        """Every folder of the output, casefolded, with a file written in it (see _collides)."""
         self._writer: _Writer | None = None
 
     def _target(self, path: PurePosixPath, origin: str) -> Path | None:
-        """Where `path` goes, or None (with an error noted) when it is outside the folder or written twice."""
+        """Where `path` goes, or None (with an error noted) when it is outside the folder, written twice, or a file
+        where the output has a folder (or inside a file of the output)."""
         rel = path.as_posix()
         target = self.tmp / rel
-        if path.is_absolute() or ".." in path.parts or rel in ("", ".", MARKER) or not self._inside(target.parent):
-            self.errors.append(ContentError(origin or rel, 0, f"refusing to write {rel!r}: outside the output folder"))
+        outside = f"refusing to write {rel!r}: outside the output folder"
+        if path.is_absolute() or ".." in path.parts or rel in ("", ".", MARKER):
+            self.errors.append(ContentError(origin or rel, 0, outside))
             return None
         key = rel.casefold()  # one file on case-insensitive disks too
         if key in self._seen:
             self.errors.append(ContentError(origin or rel, 0, f"{rel} is written twice: also by {self._seen[key]}"))
             return None
+        problem = self._collides(rel, key) or ("" if self._inside(target.parent) else outside)
+        if problem:
+            self.errors.append(ContentError(origin or rel, 0, problem))
+            return None
         self._seen[key] = origin or rel
+        self._hold(rel, origin or rel)
         return target
+
+    def _collides(self, rel: str, key: str) -> str:
+        """Why `rel` cannot be a file where other files are written (a folder of theirs, or inside a file of
+        theirs): e.g. a static file named like a folder of pages; "" when it can."""
+        if key in self._holding:
+            return f"refusing to write {rel!r}: it is a folder of the output ({self._holding[key]} is written in it)"
+        folder = key.rpartition("/")[0]
+        while folder:
+            if folder in self._seen:
+                return (
+                    f"refusing to write {rel!r}: {folder!r} is a file of the output (written by {self._seen[folder]})"
+                )
+            folder = folder.rpartition("/")[0]
+        return ""
+
+    def _hold(self, rel: str, origin: str) -> None:
+        """Note the folders of `rel` as holding a file."""
+        folder = rel.casefold().rpartition("/")[0]
+        while folder and folder not in self._holding:
+            self._holding[folder] = origin
+            folder = folder.rpartition("/")[0]
 
     def _inside(self, folder: Path) -> bool:
         """Make `folder` and check that it resolves inside the new output folder (once per folder)."""
@@ -323,12 +355,15 @@ class _Fill:
             self._clear(rel, target)
             if not _reuse(self.out_dir / rel, target, digest, recorded):
                 self.written += 1
-                if file.source is None:
+                if file.source is None and self.written > INLINE_FILES:
                     if self._writer is None:
                         self._writer = _Writer()
                     self._writer.put(rel, os.fspath(target), digest, file.data)
                     return
-                shutil.copyfile(file.source, target)  # in the kernel where it can; never whole in memory
+                if file.source is None:
+                    target.write_bytes(file.data)
+                else:
+                    shutil.copyfile(file.source, target)  # in the kernel where it can; never whole in memory
         except OSError as e:
             if file.source is None or not _unreadable(file.source):
                 raise
@@ -367,6 +402,7 @@ class _Fill:
                 # the spare folder holds it as the output does (most files of a rebuild after an edit): nothing is
                 # written, and the path is one the previous build wrote (checked then)
                 seen[key] = rel
+                self._hold(rel, rel)
                 manifest[rel] = recorded
                 self.size += int(recorded[1])
                 continue
@@ -385,6 +421,7 @@ class _Fill:
                         continue
                     self._folders.add(folder)
                 seen[key] = rel
+                self._hold(rel, rel)
                 target = f"{new_root}/{rel}"
             self._clear(rel, target)
             if recorded is None or not _reuse(os.path.join(old_root, rel), target, digest, recorded):

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
+from typing import IO
 
 import pytest
 
+from kursk_site import writer
 from kursk_site.errors import BuildFailed
 from kursk_site.model import OutputFile
 from kursk_site.writer import write_site
@@ -67,23 +70,49 @@ def test_kept_files_are_carried_over_and_their_paths_checked_like_new_ones(tmp_p
     assert (out / "c.html").read_bytes() == b"c"  # the previous output stays
 
 
-def test_a_file_the_writer_thread_cannot_write_fails_the_build_and_the_previous_output_stays(tmp_path: Path) -> None:
+def test_a_file_the_writer_thread_cannot_write_fails_the_build_and_the_previous_output_stays(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     out = tmp_path / "build"
     write_site([OutputFile(PurePosixPath("index.html"), b"home")], out)
     before = sorted(p.name for p in tmp_path.iterdir())
 
+    def full_disk(path: str, mode: str) -> IO[bytes]:
+        if path.endswith("bad.html"):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return open(path, mode)
+
+    monkeypatch.setattr(writer, "open", full_disk, raising=False)
+
     def files() -> Iterator[OutputFile]:
         for n in range(100):  # more than the writer's queue holds: the error comes back while pages still come
             yield OutputFile(PurePosixPath(f"pages/{n}.html"), b"page")
-        yield OutputFile(PurePosixPath("pages"), b"a file where the folder of the pages is: its write fails")
+        yield OutputFile(PurePosixPath("bad.html"), b"bad")
         for n in range(100):
             yield OutputFile(PurePosixPath(f"more/{n}.html"), b"page")
 
-    with pytest.raises(IsADirectoryError):
+    with pytest.raises(OSError, match="No space left"):
         write_site(files(), out)
     assert (out / "index.html").read_bytes() == b"home"
     assert not (out / "pages").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == before  # no half-filled folder left beside it
+
+
+@pytest.mark.parametrize(
+    "paths",
+    [("articles/a.html", "articles"), ("articles", "articles/a.html"), ("Topics/x/y.html", "topics/X")],
+    ids=["file-after-folder", "folder-after-file", "case-insensitive"],
+)
+def test_a_file_where_a_folder_goes_is_reported_not_a_crash(tmp_path: Path, paths: tuple[str, str]) -> None:
+    out = tmp_path / "build"
+    write_site([OutputFile(PurePosixPath("index.html"), b"home")], out)
+    files = [OutputFile(PurePosixPath(p), b"x", f"static/{p}") for p in paths]
+    with pytest.raises(BuildFailed) as failed:
+        write_site(files, out)
+    (error,) = failed.value.errors
+    assert error.path == f"static/{paths[1]}"
+    assert "a folder of the output" in error.message or "is a file of the output" in error.message
+    assert (out / "index.html").read_bytes() == b"home"
 
 
 def test_files_written_by_the_writer_thread_are_all_in_the_manifest(tmp_path: Path) -> None:

@@ -1,10 +1,12 @@
 """The fast Markdown reader: markdown-it.rs (the Rust port of markdown-it, through markdown-it-pyrs) splits a body
 into its top-level blocks, for the bodies it reads exactly as markdown-it-py does.
 
-It reads a body about five times faster than markdown-it-py, which is most of a cold build's work on a large
-archive. content/markdown uses it where it can and markdown-it-py for every other body: one with footnotes, an
-explicit section marker or a keyword line (markdown-it-py's plugins and token stream handle those), and one that
-the Rust parser could take too long over or nest too deep for (it has no nesting limit and no guard of its own).
+With the blocks cut from its page here, a body is read in about a third of markdown-it-py's time (the parse alone
+takes a tenth): reading Markdown was the largest part of a cold build's work on a large archive.
+
+content/markdown uses it where it can, and markdown-it-py for every other body: one with footnotes, an explicit
+section marker or a keyword line (markdown-it-py's plugins and token stream handle those), and one that the Rust
+parser could take too long over or nest too deep for (it has no nesting limit and no guard of its own).
 """
 
 from __future__ import annotations
