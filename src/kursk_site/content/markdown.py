@@ -61,7 +61,7 @@ FAST_KINDS = MappingProxyType(
 @dataclass(frozen=True, slots=True)
 class Parser:
     """What reads Markdown bodies: markdown-it-py, and markdown-it.rs (None where it is not installed or raw HTML
-    is allowed) for the bodies it reads the same, in a fraction of the time."""
+    is allowed) for the bodies it can read (see rsmarkdown), in a fraction of the time."""
 
     md: MarkdownIt
     fast: Any | None = None
