@@ -61,13 +61,7 @@ def relative_url(from_path: PurePosixPath | str, to_path: PurePosixPath | str) -
 
     `to_path` may carry a `#fragment`. A link to a folder's index.html keeps the file name, so it works from disk.
     """
-    here = str(from_path)
-    folder = here.rpartition("/")[0]  # posixpath.dirname
-    if "/" in here and not _clean_folder(folder):
-        target, _, fragment = str(to_path).partition("#")
-        rel = posixpath.relpath(target, posixpath.dirname(here) or ".") if target else ""
-        return f"{rel}#{fragment}" if fragment else rel
-    return _relative_url(folder, str(to_path))
+    return _relative_url(posixpath.dirname(str(from_path)), str(to_path))
 
 
 @functools.lru_cache(maxsize=1 << 16)  # the pages of one folder link to the same targets; keyed by text, fast to hash
@@ -81,14 +75,9 @@ _ODD_SEGMENT = re.compile(r"(?:^|/)\.{0,2}(?:/|$)")
 """An empty, `.` or `..` segment of a path (`a//b`, `./a`, `a/..`, `a/`, ``)."""
 
 
-@functools.lru_cache(maxsize=1024)
-def _clean_folder(folder: str) -> bool:
-    return _ODD_SEGMENT.search(folder) is None
-
-
 def _relative(folder: str, target: str) -> str:
-    """posixpath.relpath(target, folder or "."), for a clean folder (or none), without its cost per link."""
-    if _ODD_SEGMENT.search(target):
+    """posixpath.relpath(target, folder or "."), without its cost per link where both are clean relative paths."""
+    if _ODD_SEGMENT.search(target) or (folder and _ODD_SEGMENT.search(folder)):
         return posixpath.relpath(target, folder or ".")
     start = folder.split("/") if folder else []
     parts = target.split("/")

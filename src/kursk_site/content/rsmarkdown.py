@@ -147,11 +147,8 @@ def read_blocks(reader: Any, body: str, safe_link: Callable[[str], bool]) -> lis
     """
     if not within_guards(body):
         return None
-    try:
-        page = reader.render(body)
-    except (KeyboardInterrupt, SystemExit):
-        raise
-    except BaseException:  # a panic in the Rust parser (pyo3 raises it as a BaseException): markdown-it-py reads it
+    page = _run(reader.render, body)
+    if page is None:
         return None
     found: list[tuple[str, int, int]] = []  # (node name, first line, where in the page)
     end = (0, 0)
@@ -208,15 +205,23 @@ def _page_text(name: str, piece: str) -> str | None:
 
 def _top_nodes(reader: Any, body: str, lines: Sequence[int]) -> list[Any] | None:
     """The top-level nodes of the parser's tree that make blocks, checked against the blocks' first lines."""
-    try:
-        tree = reader.tree(body)
-    except (KeyboardInterrupt, SystemExit):
-        raise
-    except BaseException:
+    tree = _run(reader.tree, body)
+    if tree is None:
         return None
     nodes = [node for node in tree.children if node.name != "definition"]
     positions = [str(node.attrs.get("data-sourcepos", "")).partition(":")[0] for node in nodes]
     return nodes if positions == [str(line) for line in lines] else None
+
+
+def _run(parse: Callable[[str], Any], body: str) -> Any | None:
+    """`parse(body)`, or None where the Rust parser panics (pyo3 raises that as a BaseException): markdown-it-py
+    reads such a body."""
+    try:
+        return parse(body)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:
+        return None
 
 
 def _html_text(inline: str) -> str:
