@@ -7,8 +7,8 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
-from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from kursk_site.assemble import make_article
 from kursk_site.cache import (
@@ -40,11 +40,13 @@ from kursk_site.pagestore import (
     store,
     value_digest,
 )
-from kursk_site.parallel import Started, can_fork, map_streamed, split, start_chunks, start_streams
+from kursk_site.parallel import Started, can_fork, map_streamed, share_runs, split, start_chunks, start_streams
 from kursk_site.render import compile_templates, page_context, reads_whole_site, render_pages, template_digest
 
 if TYPE_CHECKING:
     import jinja2
+
+    from kursk_site.writer import Placed
 
 T = TypeVar("T")
 
@@ -58,6 +60,8 @@ PARALLEL_KEYS = 2000
 """Work out page keys on several cores from this many pages on."""
 BATCH_PAGES = 600
 """Pages rendered before they are written: bounds the memory that rendered pages take."""
+RUN_PAGES = 24
+"""Pages a process renders and writes before it takes the next run (see PagesToRender.place_in)."""
 MAIN_SHARE = 0.9
 """This process renders this much of an even share of each batch: it also writes every page."""
 
@@ -78,8 +82,8 @@ class LoadedArticles:
 class RenderedPages:
     pages: tuple[Page, ...]
     """Every page of the site, in order."""
-    files: Iterator[OutputFile]
-    """The pages to render in this build, rendered batch by batch as they are consumed (to write them)."""
+    files: PagesToRender
+    """The pages to render in this build."""
     kept: Mapping[str, str]
     """Pages unchanged since the previous build: output path -> digest of the bytes it holds."""
     keys: Mapping[str, str]
@@ -211,7 +215,7 @@ def render_pages_cached(
     the previous build, and whose file there is intact, is kept instead of rendered."""
     plan = plan_pages(site)
     if cache.folder is None:
-        files = render_batches(site, env, root, plan, workers if len(plan) >= PARALLEL_PAGES else 1)
+        files = PagesToRender(site, env, root, plan, workers if len(plan) >= PARALLEL_PAGES else 1)
         return RenderedPages(plan, files, {}, {}, {})
     weights = Weights(source_keys, site.topics, site.entities)
     shape = store(site_shape(site), known_refs(site, shared=False))
@@ -229,7 +233,7 @@ def render_pages_cached(
     todo = [page for page in plan if page.path.as_posix() not in kept]
     token = save_plan(cache, PagePlan(shape, tuple(stored)))  # now: the rendering children need not hold it
     del stored
-    files = render_batches(site, env, root, todo, workers if len(todo) >= PARALLEL_PAGES else 1)
+    files = PagesToRender(site, env, root, todo, workers if len(todo) >= PARALLEL_PAGES else 1)
     return RenderedPages(plan, files, kept, keys, reads, token)
 
 
@@ -301,6 +305,69 @@ def _all_keys(keys_of: Callable[[Sequence[Page]], list[T]], plan: Sequence[Page]
         out = keys_of(mine)
         for run in started.results():
             out.extend(run)
+    return out
+
+
+class PageSink(Protocol):
+    """The output being filled (writer._Fill), as PagesToRender.place_in uses it."""
+
+    @property
+    def failed(self) -> bool: ...
+
+    def write(self, file: OutputFile) -> None: ...
+
+    def reserve(self, path: PurePosixPath, origin: str) -> str | None: ...
+
+    def place(self, file: OutputFile, target: str) -> Placed | None: ...
+
+    def record(self, placed: Placed) -> None: ...
+
+
+@dataclass(frozen=True)
+class PagesToRender:
+    """Pages to render: iterated, they are rendered batch by batch (see render_batches); or each process renders
+    its pages straight into the output being filled (place_in)."""
+
+    site: Site
+    env: jinja2.Environment
+    root: Path
+    pages: Sequence[Page]
+    workers: int
+
+    def __iter__(self) -> Iterator[OutputFile]:
+        return render_batches(self.site, self.env, self.root, self.pages, self.workers)
+
+    def place_in(self, sink: PageSink) -> None:
+        """Render every page into `sink`. With several workers, this process and forked children each take the
+        next run of pages, render it and put each page in its place (checked and made here first): no page travels
+        between processes, only what was written where."""
+        if self.workers <= 1 or not can_fork():
+            for file in self:
+                sink.write(file)
+            return
+        places = [(page, sink.reserve(page.path, page.template)) for page in self.pages]
+        if sink.failed:
+            return  # the build fails: render nothing
+        compile_templates(self.env)  # once here, not again in every worker
+        runs = [places[start : start + RUN_PAGES] for start in range(0, len(places), RUN_PAGES)]
+        gc.freeze()  # what is made before the fork is left to the children as it is: no collection of theirs walks it
+        render = partial(_render_placing, self.site, self.env, self.root, sink)
+        for placed in share_runs(render, runs, self.workers):
+            for item in placed:
+                sink.record(item)
+
+
+def _render_placing(
+    site: Site, env: jinja2.Environment, root: Path, sink: PageSink, run: Sequence[tuple[Page, str | None]]
+) -> list[Placed]:
+    """Render the pages of `run` and put each in its place (in any process: see PageSink.place)."""
+    files = render_pages(site, env, root, [page for page, _ in run])
+    out = []
+    for file, (_, target) in zip(files, run, strict=True):
+        assert target is not None  # (reserved: place_in renders nothing after a bad path)
+        placed = sink.place(file, target)
+        assert placed is not None  # (no writer thread given)
+        out.append(placed)
     return out
 
 

@@ -8,8 +8,9 @@ in this process (so errors stay data with positions).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import partial
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 if TYPE_CHECKING:  # multiprocessing is imported when children are started: a rebuild after one edit starts none
     from multiprocessing.connection import Connection
@@ -17,6 +18,8 @@ if TYPE_CHECKING:  # multiprocessing is imported when children are started: a re
 T = TypeVar("T")
 R = TypeVar("R")
 Codec = tuple[Callable[[R], bytes], Callable[[bytes], R]]
+DONE = (None, None)
+"""What a child sends after its last result."""
 
 
 def worker_count() -> int:
@@ -54,14 +57,41 @@ class Started(Generic[R]):
     def __init__(self, children: list[tuple[Any, Connection]], decode: Callable[[bytes], R] | None) -> None:
         self._children = children
         self._decode = decode
+        self._done: set[int] = set()
 
     def receive(self, index: int) -> R:
         """The next result of child `index` (waiting for it)."""
+        value = self._message(index)
+        if value is DONE:
+            raise RuntimeError("a worker process sent fewer results than expected")
+        return cast(R, value)
+
+    def waiting(self) -> Iterator[R]:
+        """The results the children have sent and this process has not taken in yet, without waiting for more."""
+        for index, (_, pipe) in enumerate(self._children):
+            while index not in self._done and pipe.poll():
+                value = self._message(index)
+                if value is not DONE:
+                    yield value
+
+    def rest(self) -> Iterator[R]:
+        """Every result still to come, each child's until it is done."""
+        for index in range(len(self._children)):
+            while index not in self._done:
+                value = self._message(index)
+                if value is not DONE:
+                    yield value
+
+    def _message(self, index: int) -> Any:
+        """The next thing child `index` sends: a result (decoded), or DONE; raises the exception it sent."""
         child, pipe = self._children[index]
         try:
             ok, value = pipe.recv()
         except EOFError:
             raise RuntimeError(f"a worker process stopped unexpectedly (exit code {child.exitcode})") from None
+        if ok is None:
+            self._done.add(index)
+            return DONE
         if not ok:
             raise value
         return self._decode(value) if self._decode else value
@@ -126,8 +156,50 @@ def map_streamed(
             yield started.receive(index % count)
 
 
-def _start(fn: Callable[[Sequence[T]], R], shares: list[list[Sequence[T]]], codec: Codec[R] | None) -> Started[R]:
-    """One forked child for each share (a list of runs), each sending a result for every run of its share."""
+def share_runs(fn: Callable[[Sequence[T]], R], runs: Sequence[Sequence[T]], workers: int) -> Iterator[R]:
+    """`fn` over every run, in this process and `workers - 1` forked children, each process taking the next run that
+    none has taken yet (so no process waits while work is left, however unequal the runs); the results as they come,
+    in no set order.
+
+    Each child sends a result as soon as it is made; this process takes in those waiting after each run of its own,
+    and the rest when no run is left. An exception raised in a child is raised here. For results much smaller than
+    the work (e.g. what was written where): a child's results wait in its pipe while this process works.
+    """
+    if workers <= 1 or len(runs) <= 1 or not can_fork():
+        for run in runs:
+            yield fn(run)
+        return
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    taken = context.Value("q", 0)
+    take = partial(_take, taken, len(runs))
+    shares = [_taken(runs, take) for _ in range(min(workers, len(runs)) - 1)]
+    with _start(fn, shares, None) as started:
+        while (index := take()) is not None:
+            yield fn(runs[index])
+            yield from started.waiting()
+        yield from started.rest()
+
+
+def _take(taken: Any, count: int) -> int | None:
+    """The index of the next run no process has taken, or None when all are taken."""
+    with taken.get_lock():
+        index = int(taken.value)
+        taken.value = index + 1
+    return index if index < count else None
+
+
+def _taken(runs: Sequence[Sequence[T]], take: Callable[[], int | None]) -> Iterator[Sequence[T]]:
+    """The runs a child of share_runs takes, one at a time as it is ready for the next."""
+    while (index := take()) is not None:
+        yield runs[index]
+
+
+def _start(
+    fn: Callable[[Sequence[T]], R], shares: Sequence[Iterable[Sequence[T]]], codec: Codec[R] | None
+) -> Started[R]:
+    """One forked child for each share (runs), each sending a result for every run of its share, then DONE."""
     import multiprocessing
 
     context = multiprocessing.get_context("fork")
@@ -147,9 +219,10 @@ def _start(fn: Callable[[Sequence[T]], R], shares: list[list[Sequence[T]]], code
 
 
 def _run_child(
-    fn: Callable[[Sequence[T]], R], runs: Sequence[Sequence[T]], send: Connection, codec: Codec[R] | None
+    fn: Callable[[Sequence[T]], R], runs: Iterable[Sequence[T]], send: Connection, codec: Codec[R] | None
 ) -> None:
-    """In a child: `fn` over each run, each result (or the exception it raised, and then no more) sent at once."""
+    """In a child: `fn` over each run, each result (or the exception it raised, and then no more) sent at once;
+    DONE after the last."""
     try:
         for run in runs:
             try:
@@ -164,5 +237,6 @@ def _run_child(
                 return
             if not outcome[0]:
                 return
+        send.send(DONE)
     finally:
         send.close()

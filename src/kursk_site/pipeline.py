@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import gc
-import itertools
 import os
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -124,9 +123,10 @@ def _build_site(
     with _store_articles(cache, loaded) as stored:
         tell(f"rendering {len(site.articles)} article{'s' if len(site.articles) != 1 else ''}")
         compiled = dict(cache.index.templates)
-        rendered, outputs, count = render_site(site, project, cache, loaded, compiled)
+        rendered, others, count = render_site(site, project, cache, loaded, compiled)
         tell(f"writing {count} files")
-        stats = write_site(outputs, project.out_dir, rendered.kept, spare_output(cache, project.out_dir))
+        spare = spare_output(cache, project.out_dir)
+        stats = write_site(others, project.out_dir, rendered.kept, spare, pages=rendered.files)
         left_out = len(selection.drafts) + len(selection.scheduled)
         summary = (len(rendered.pages), stats.files, stats.bytes, len(site.articles), left_out)
         entries = page_entries(rendered, stats.digests)
@@ -183,8 +183,8 @@ def _check(project: Project, options: BuildOptions, progress: Progress | None) -
     cache = open_cache(None, "")
     site, selection, loaded = _load(project, options, cache, "")
     tell(f"rendering {len(site.articles)} article{'s' if len(site.articles) != 1 else ''}")
-    rendered, outputs, _ = render_site(site, project, cache, loaded, {})
-    files = tuple(outputs)
+    rendered, others, _ = render_site(site, project, cache, loaded, {})
+    files = (*rendered.files, *others)
     entities_file = display_path(project.content_dir / "entities.yaml", project.root)
     warnings = find_warnings(site, files, selection.drafts, entities_file=entities_file)
     return CheckReport(len(rendered.pages), len(site.articles), warnings)
@@ -237,9 +237,9 @@ def _silent(stage: str) -> None:
 
 def render_site(
     site: Site, project: Project, cache: Cache, loaded: LoadedArticles, compiled: dict[str, bytes]
-) -> tuple[RenderedPages, Iterator[OutputFile], int]:
-    """The pages (rendered lazily, batch by batch, as the writer takes them) and every other output file; the
-    count is of all files in the output, pages kept from the previous build included."""
+) -> tuple[RenderedPages, tuple[OutputFile, ...], int]:
+    """The pages (rendered when the writer takes them) and every other output file; the count is of all files in
+    the output, pages kept from the previous build included."""
     env = make_env(project.template_dirs, THEME, compiled)
     source_keys = {path: entry.key for path, entry in loaded.entries.items()}
     reusable = reusable_outputs(project.out_dir) if cache.folder is not None else {}
@@ -260,7 +260,7 @@ def render_site(
     )
     search = (render_search_index(site), render_search_script(env, project.root)) if site.config.search else ()
     others = (feed, json_feed, *sitemap, *static, *search)
-    return rendered, itertools.chain(rendered.files, others), len(rendered.pages) + len(others)
+    return rendered, others, len(rendered.pages) + len(others)
 
 
 def _static_dirs(project: Project) -> tuple[Path, ...]:

@@ -17,7 +17,7 @@ import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, NamedTuple, Protocol
 
 from kursk_site.errors import BuildFailed, ContentError, UsageError
 from kursk_site.model import OutputFile
@@ -153,6 +153,7 @@ def write_site(
     kept: Mapping[str, str] | None = None,
     spare: Path | None = None,
     manifest: Manifest | None = None,
+    pages: PageSource | None = None,
 ) -> WriteStats:
     """Write `files` into a folder beside `out_dir` and swap it in for `out_dir` in one step; on failure `out_dir`
     is untouched.
@@ -168,6 +169,8 @@ def write_site(
 
     `manifest`: the output's manifest, when the caller has read it (each file carried over is checked against the
     disk all the same).
+
+    `pages`: pages to render into the folder being filled before `files` are written (see PageSource).
     """
     kept = kept or {}
     out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -183,6 +186,8 @@ def write_site(
         fill = _Fill(tmp, out_dir, old, base)
         try:
             fill.carry_over(kept)
+            if pages is not None:
+                pages.place_in(fill)
             for file in files:
                 fill.write(file)
             fill.finish()
@@ -266,12 +271,30 @@ def _remove(path: Path) -> None:
         shutil.rmtree(path, ignore_errors=True)
 
 
+class PageSource(Protocol):
+    """Pages that put themselves into the folder being filled (e.g. rendered by several processes at once, each
+    writing its own: see incremental.PagesToRender)."""
+
+    def place_in(self, fill: _Fill) -> None: ...
+
+
+class Placed(NamedTuple):
+    """A file put into the output being filled (see _Fill.place)."""
+
+    path: str
+    entry: list[int | str]
+    """What the manifest records of it."""
+    written: bool
+    """Whether its bytes were written (not kept or linked from the previous output)."""
+
+
 class _Fill:
     """Fills the new output folder file by file, checking each path, and keeps its manifest."""
 
     def __init__(self, tmp: Path, out_dir: Path, old: Manifest, base: Manifest) -> None:
         """`old`: the manifest of the output; `base`: that of what `tmp` holds already (a spare folder)."""
         self.tmp, self.root, self.out_dir, self.old, self.base = tmp, tmp.resolve(), out_dir, old, base
+        self.out_root = os.fspath(out_dir)
         self.manifest: Manifest = {}
         self.errors: list[ContentError] = []
         self.written = self.size = 0
@@ -344,34 +367,61 @@ class _Fill:
         target = self._target(file.path, file.origin)
         if target is None or self.errors:
             return  # the build fails: check the remaining paths, write nothing more
-        rel = file.path.as_posix()
+        if self._writer is None and self.written >= INLINE_FILES and file.source is None:
+            self._writer = _Writer()
         try:
-            digest = content_digest(file.data) if file.source is None else file_digest(file.source)
-            recorded = self.old.get(rel)
-            if recorded is not None and recorded[0] == digest and self._holds(rel, target, recorded):
-                self.manifest[rel] = recorded
-                self.size += int(recorded[1])
-                return
-            self._clear(rel, target)
-            if not _reuse(self.out_dir / rel, target, digest, recorded):
-                self.written += 1
-                if file.source is None and self.written > INLINE_FILES:
-                    if self._writer is None:
-                        self._writer = _Writer()
-                    self._writer.put(rel, os.fspath(target), digest, file.data)
-                    return
-                if file.source is None:
-                    target.write_bytes(file.data)
-                else:
-                    shutil.copyfile(file.source, target)  # in the kernel where it can; never whole in memory
+            placed = self.place(file, os.fspath(target), self._writer)
         except OSError as e:
             if file.source is None or not _unreadable(file.source):
                 raise
-            self.errors.append(ContentError(file.origin or rel, 0, f"cannot read: {e.strerror or e}"))
+            self.errors.append(ContentError(file.origin or file.path.as_posix(), 0, f"cannot read: {e.strerror or e}"))
             return
-        stat = target.stat()
-        self.manifest[rel] = [digest, stat.st_size, stat.st_mtime_ns]
-        self.size += stat.st_size
+        if placed is None:
+            self.written += 1  # noted in the manifest when the writer thread has written it (see finish)
+        else:
+            self.record(placed)
+
+    def reserve(self, path: PurePosixPath, origin: str) -> str | None:
+        """The place of a file that another process will put there (see place), its path checked as write checks
+        it; None when it cannot be written (the error is noted: see `failed`)."""
+        target = self._target(path, origin)
+        return None if target is None else os.fspath(target)
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.errors)
+
+    def place(self, file: OutputFile, target: str, writer: _Writer | None = None) -> Placed | None:
+        """Put `file` at `target` (a place checked by write or reserve): kept where the folder holds it already,
+        hard-linked from the output where its bytes are unchanged, else written (by `writer`'s thread when given:
+        then None, the file noted when the thread is done).
+
+        Changes nothing of this object, so that a forked child may place files (see record).
+        """
+        rel = file.path.as_posix()
+        digest = content_digest(file.data) if file.source is None else file_digest(file.source)
+        recorded = self.old.get(rel)
+        if recorded is not None and recorded[0] == digest and self._holds(rel, target, recorded):
+            return Placed(rel, recorded, False)
+        self._clear(rel, target)
+        written = not _reuse(os.path.join(self.out_root, rel), target, digest, recorded)
+        if written:
+            if file.source is not None:
+                shutil.copyfile(file.source, target)  # in the kernel where it can; never whole in memory
+            elif writer is not None:
+                writer.put(rel, target, digest, file.data)
+                return None
+            else:
+                with open(target, "wb") as handle:
+                    handle.write(file.data)
+        stat = os.stat(target)
+        return Placed(rel, [digest, stat.st_size, stat.st_mtime_ns], written)
+
+    def record(self, placed: Placed) -> None:
+        """Note a file placed (see place) in the manifest."""
+        self.manifest[placed.path] = placed.entry
+        self.size += int(placed.entry[1])
+        self.written += placed.written
 
     def finish(self) -> None:
         """Wait for the writer thread to write every file given to it, and note them in the manifest."""

@@ -423,3 +423,75 @@ def test_a_damaged_spool_is_left_aside_and_the_articles_are_packed_again(
     (root / "content" / "articles" / "a0.md").write_text(article_text(rng, 0), encoding="utf-8")
     cached_build(root)
     assert_same_as_cold_serial(root, tmp_path, monkeypatch)
+
+
+def test_pages_rendered_in_worker_processes_keep_the_unchanged_files_of_the_previous_output(
+    make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each process writes the pages it renders (through the spare output folder): a template edit that changes
+    only article pages rewrites those, and every other page keeps its file and time."""
+    rng = random.Random(23)
+    root = make_site({f"content/articles/a{n}.md": article_text(rng, n) for n in range(12)})
+    in_workers(monkeypatch, 3)
+    out = root / "build"
+    layout = Project(root, root / "content", (root / "templates",), out)
+    build(layout, BuildOptions())
+    build(layout, BuildOptions())  # (a nothing-changed build: the next one has a spare folder to bring up to date)
+    before = snapshot(out)
+    (root / "templates").mkdir(exist_ok=True)
+    (root / "templates" / "article.html").write_text(
+        '{% extends "base:article.html" %}{% block head %}<meta name="x-test" content="1">{% endblock %}',
+        encoding="utf-8",
+    )
+    report = build(layout, BuildOptions())
+    after = snapshot(out)
+    changed = {rel for rel in after if rel != MARKER and after[rel] != before.get(rel)}
+    assert changed == {f"articles/a{n}.html" for n in range(12)}
+    assert report.written == 12
+    cold = tmp_path / "cold"
+    build(Project(root, root / "content", (root / "templates",), cold), BuildOptions(cache=False))
+    for rel in after:
+        if rel != MARKER:
+            assert (out / rel).read_bytes() == (cold / rel).read_bytes(), rel
+
+
+def test_a_template_error_met_in_a_worker_process_is_reported_and_the_output_kept(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rng = random.Random(24)
+    root = make_site({f"content/articles/a{n}.md": article_text(rng, n) for n in range(30)})
+    in_workers(monkeypatch, 2)
+    assert main(["build", "--source", str(root)]) == 0
+    before = snapshot(root / "build")
+    (root / "templates").mkdir()
+    (root / "templates" / "article.html").write_text(
+        '{% extends "base:article.html" %}{% block head %}\n'
+        "{% if page.article.slug == 'a29' %}{{ page.article.nope.deeper }}{% endif %}\n{% endblock %}",
+        encoding="utf-8",
+    )
+    capsys.readouterr()
+    assert main(["build", "--source", str(root)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].startswith("templates/article.html:2: template: UndefinedError: ")
+    assert err[-1] == "build failed: 1 error; the previous output is unchanged"
+    assert snapshot(root / "build") == before
+    assert not [p for p in root.iterdir() if p.name.startswith(".kursk-tmp-")]
+
+
+def test_a_page_path_taken_by_a_static_file_is_reported_before_workers_render(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rng = random.Random(25)
+    root = make_site(
+        {
+            **{f"content/articles/a{n}.md": article_text(rng, n) for n in range(8)},
+            "static/articles": "a file where the pages' folder goes\n",
+        }
+    )
+    in_workers(monkeypatch, 2)
+    assert main(["build", "--source", str(root)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[0] == (
+        "static/articles: refusing to write 'articles': it is a folder of the output (article.html is written in it)"
+    )
+    assert not (root / "build").exists()

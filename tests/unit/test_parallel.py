@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Sequence
 
 import pytest
 
-from kursk_site.parallel import map_streamed, split, start_chunks, start_streams
+from kursk_site.parallel import map_streamed, share_runs, split, start_chunks, start_streams
 
 
 def total(run: Sequence[int]) -> int:
@@ -60,3 +61,44 @@ def test_each_stream_is_one_child_that_sends_a_result_per_run_in_order() -> None
     with pytest.raises(ValueError, match="seven"), start_streams(fail_on_seven, [[[1], [7], [8]]]) as failing:
         assert failing.receive(0) == 1
         failing.receive(0)
+
+
+def pid_and_run(run: Sequence[int]) -> tuple[int, tuple[int, ...]]:
+    time.sleep(0.5 if run[0] == 0 else 0.02)  # one slow run: the others are taken meanwhile by the others
+    return os.getpid(), tuple(run)
+
+
+@pytest.mark.parametrize("workers", [1, 2, 3])
+def test_shared_runs_are_each_done_once_by_whichever_process_is_free(workers: int) -> None:
+    runs = [[n, n + 1] for n in range(0, 60, 2)]
+    results = list(share_runs(pid_and_run, runs, workers))
+    assert sorted(run for _, run in results) == [tuple(run) for run in runs]
+    pids = {pid for pid, _ in results}
+    assert len(pids) == workers
+    if workers > 1:
+        slow = next(pid for pid, run in results if run[0] == 0)
+        assert sum(pid == slow for pid, _ in results) < len(runs) / workers  # the others took more while it slept
+
+
+def test_an_error_in_a_shared_run_is_raised_here_wherever_it_is_done() -> None:
+    runs = [[n] for n in range(20)]
+    for workers in (1, 2, 3):
+        with pytest.raises(ValueError, match="seven"):
+            list(share_runs(fail_on_seven, runs, workers))
+
+
+def exit_on_three(run: Sequence[int]) -> int:
+    if 3 in run and os.getpid() != PARENT:
+        os._exit(9)  # a child killed (e.g. out of memory)
+    time.sleep(0.01)
+    return sum(run)
+
+
+PARENT = os.getpid()
+
+
+def test_a_child_that_dies_in_a_shared_run_fails_the_work() -> None:
+    runs = [[n] for n in range(40)]
+    with pytest.raises(RuntimeError, match="stopped unexpectedly"):
+        for _ in range(20):  # until a child takes run 3 (this process may take it first)
+            list(share_runs(exit_on_three, runs, 2))
