@@ -23,6 +23,7 @@ from kursk_site import urls
 from kursk_site.analysis import article_figures, latest_figures, mentioned_entities, notes_for, site_figures
 from kursk_site.entitylinks import MentionLinker
 from kursk_site.errors import BuildFailed, ContentError, Unavailable
+from kursk_site.escaping import Environment
 from kursk_site.feeds import FEED_ITEMS
 from kursk_site.model import (
     Article,
@@ -76,7 +77,7 @@ def make_env(
             jinja2.PrefixLoader({"base": jinja2.FileSystemLoader(str(builtin))}, delimiter=":"),
         ]
     )
-    env = jinja2.Environment(
+    env = Environment(
         loader=loader,
         autoescape=jinja2.select_autoescape(("html", "xml")),
         undefined=jinja2.StrictUndefined,
