@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import math
+import posixpath
 import traceback
 from collections.abc import MutableMapping, Sequence
 from datetime import datetime
@@ -131,14 +132,15 @@ def _repeats_lede(article: Article) -> bool:
 @pass_context
 def _url(context: Any, target: PurePosixPath | str) -> str:
     """A link from the page being rendered to `target` (a site path, optionally with #fragment)."""
-    here = context.get("page_file")  # the page's path as text, given by render_pages (links are made by the million)
-    if here is None:
+    folder = context.parent.get("page_folder")  # given by render_pages (links are made by the million)
+    if folder is None:
         here = context["page"].path.as_posix()
-    if here == NOT_FOUND:  # served at any depth: absolute links when the site's address is known
-        site: Site = context["site"]
-        if site.config.base_url:
-            return urls.absolute_url(site.config.base_url, target)
-    return urls.relative_url(here, target)
+        if here == NOT_FOUND:  # served at any depth: absolute links when the site's address is known
+            site: Site = context["site"]
+            if site.config.base_url:
+                return urls.absolute_url(site.config.base_url, target)
+        folder = posixpath.dirname(here)
+    return urls.link_from(folder, str(target))
 
 
 def target_path(item: object) -> str:
@@ -191,15 +193,18 @@ def _html(context: Any, block: Block | Footnote) -> Markup:
 def _blocks(context: Any, blocks: Sequence[Block], shift: int) -> Markup:
     """A part's blocks as HTML, one per line; a subheading goes `shift` levels down (to h6 at most).
 
-    What the `blocks` macro of _macros.html writes, made in one call (the pages show thousands of blocks).
+    What the `blocks` macro of _macros.html writes, made in one call (the pages show thousands of blocks); the text
+    as _html gives it.
     """
+    linker = context.get("linker")
+    link = linker.link if isinstance(linker, MentionLinker) else None
     out = []
     for block in blocks:
         if block.kind is BlockKind.HEADING:
             level = min(block.level + shift, 6)
-            out.append(f'<h{level} class="subhead">{_html(context, block)}</h{level}>\n')
+            out.append(f'<h{level} class="subhead">{block.html}</h{level}>\n')
         else:
-            out.append(f"{_html(context, block)}\n")
+            out.append(f"{block.html if link is None else link(block.html)}\n")
     return Markup("".join(out))
 
 
@@ -280,7 +285,9 @@ def render_pages(
             extra["linker"] = MentionLinker(
                 tuple(index.entity for index in site.entities), partial(_entity_href, page.path)
             )
-        extra["page_file"] = page.path.as_posix()
+        path = page.path.as_posix()
+        if path != NOT_FOUND:
+            extra["page_folder"] = posixpath.dirname(path)
         html = render_template(env, page.template, root, site=site, page=page, sections=sections, tones=tones, **extra)
         out.append(OutputFile(page.path, html.encode("utf-8"), page.template))
     return tuple(out)

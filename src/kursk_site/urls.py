@@ -61,11 +61,12 @@ def relative_url(from_path: PurePosixPath | str, to_path: PurePosixPath | str) -
 
     `to_path` may carry a `#fragment`. A link to a folder's index.html keeps the file name, so it works from disk.
     """
-    return _relative_url(posixpath.dirname(str(from_path)), str(to_path))
+    return link_from(posixpath.dirname(str(from_path)), str(to_path))
 
 
 @functools.lru_cache(maxsize=1 << 16)  # the pages of one folder link to the same targets; keyed by text, fast to hash
-def _relative_url(folder: str, to_path: str) -> str:
+def link_from(folder: str, to_path: str) -> str:
+    """relative_url from a page in `folder` ("" for the site root)."""
     target, _, fragment = to_path.partition("#")
     rel = _relative(folder, target) if target else ""
     return f"{rel}#{fragment}" if fragment else rel
@@ -77,14 +78,31 @@ _ODD_SEGMENT = re.compile(r"(?:^|/)\.{0,2}(?:/|$)")
 
 def _relative(folder: str, target: str) -> str:
     """posixpath.relpath(target, folder or "."), without its cost per link where both are clean relative paths."""
-    if _ODD_SEGMENT.search(target) or (folder and _ODD_SEGMENT.search(folder)):
+    if _ODD_SEGMENT.search(target):
         return posixpath.relpath(target, folder or ".")
-    start = folder.split("/") if folder else []
+    if not folder:
+        return target
+    up = _up(folder)
+    if up is None:
+        return posixpath.relpath(target, folder)
+    top, prefix = up
+    if target.partition("/")[0] != top:  # no folder in common (most links: from a listing page to an article)
+        return prefix + target
+    start = folder.split("/")
     parts = target.split("/")
     common = 0
     while common < len(start) and common < len(parts) and start[common] == parts[common]:
         common += 1
     return "/".join([".."] * (len(start) - common) + parts[common:]) or "."
+
+
+@functools.lru_cache(maxsize=1024)
+def _up(folder: str) -> tuple[str, str] | None:
+    """For a clean folder: its first segment, and the way up from it to the site root ("../" once for each
+    segment); None for an odd folder."""
+    if _ODD_SEGMENT.search(folder):
+        return None
+    return folder.partition("/")[0], "../" * (folder.count("/") + 1)
 
 
 def absolute_url(base_url: str, path: PurePosixPath | str) -> str:
