@@ -340,7 +340,9 @@ class PagesToRender:
     def place_in(self, sink: PageSink) -> None:
         """Render every page into `sink`. With several workers, this process and forked children each take the
         next run of pages, render it and put each page in its place (checked and made here first): no page travels
-        between processes, only what was written where."""
+        between processes, only what was written where. The runs of each top folder make a lane (see share_runs):
+        the system creates the files of one folder one at a time, and two processes creating files in one folder
+        mostly wait for each other."""
         if self.workers <= 1 or not can_fork():
             for file in self:
                 sink.write(file)
@@ -349,10 +351,17 @@ class PagesToRender:
         if sink.failed:
             return  # the build fails: render nothing
         compile_templates(self.env)  # once here, not again in every worker
-        runs = [places[start : start + RUN_PAGES] for start in range(0, len(places), RUN_PAGES)]
+        folders: dict[str, list[tuple[Page, str | None]]] = {}
+        for place in places:
+            parts = place[0].path.parts
+            folders.setdefault(parts[0] if len(parts) > 1 else "", []).append(place)
+        lanes = [  # a lane for each top folder, the largest first
+            [pages[start : start + RUN_PAGES] for start in range(0, len(pages), RUN_PAGES)]
+            for pages in sorted(folders.values(), key=len, reverse=True)
+        ]
         gc.freeze()  # what is made before the fork is left to the children as it is: no collection of theirs walks it
         render = partial(_render_placing, self.site, self.env, self.root, sink)
-        for placed in share_runs(render, runs, self.workers):
+        for placed in share_runs(render, lanes, self.workers):
             for item in placed:
                 sink.record(item)
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from functools import partial
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 if TYPE_CHECKING:  # multiprocessing is imported when children are started: a rebuild after one edit starts none
@@ -156,44 +155,50 @@ def map_streamed(
             yield started.receive(index % count)
 
 
-def share_runs(fn: Callable[[Sequence[T]], R], runs: Sequence[Sequence[T]], workers: int) -> Iterator[R]:
-    """`fn` over every run, in this process and `workers - 1` forked children, each process taking the next run that
-    none has taken yet (so no process waits while work is left, however unequal the runs); the results as they come,
-    in no set order.
+def share_runs(fn: Callable[[Sequence[T]], R], lanes: Sequence[Sequence[Sequence[T]]], workers: int) -> Iterator[R]:
+    """`fn` over every run of every lane, in this process and `workers - 1` forked children, each process taking the
+    next run that none has taken yet (so no process waits while work is left, however unequal the runs); the results
+    as they come, in no set order.
 
-    Each child sends a result as soon as it is made; this process takes in those waiting after each run of its own,
-    and the rest when no run is left. An exception raised in a child is raised here. For results much smaller than
-    the work (e.g. what was written where): a child's results wait in its pipe while this process works.
+    Process n starts with lane n (modulo their number) and goes on to the next lane when no run is left in its own:
+    runs that had better not be done at the same time (e.g. files made in one folder, which the system makes one at
+    a time) go in one lane. Each child sends a result as soon as it is made; this process takes in those waiting
+    after each run of its own, and the rest when no run is left. An exception raised in a child is raised here.
+    For results much smaller than the work (e.g. what was written where): a child's results wait in its pipe while
+    this process works.
     """
-    if workers <= 1 or len(runs) <= 1 or not can_fork():
-        for run in runs:
-            yield fn(run)
+    lanes = [lane for lane in lanes if lane]
+    count = sum(len(lane) for lane in lanes)
+    if workers <= 1 or count <= 1 or not can_fork():
+        for lane in lanes:
+            for run in lane:
+                yield fn(run)
         return
     import multiprocessing
 
     context = multiprocessing.get_context("fork")
-    taken = context.Value("q", 0)
-    take = partial(_take, taken, len(runs))
-    shares = [_taken(runs, take) for _ in range(min(workers, len(runs)) - 1)]
+    taken = context.Array("q", len(lanes))  # the next run of each lane
+    shares = [_taken(lanes, taken, child) for child in range(1, min(workers, count))]
     with _start(fn, shares, None) as started:
-        while (index := take()) is not None:
-            yield fn(runs[index])
+        for run in _taken(lanes, taken, 0):
+            yield fn(run)
             yield from started.waiting()
         yield from started.rest()
 
 
-def _take(taken: Any, count: int) -> int | None:
-    """The index of the next run no process has taken, or None when all are taken."""
-    with taken.get_lock():
-        index = int(taken.value)
-        taken.value = index + 1
-    return index if index < count else None
-
-
-def _taken(runs: Sequence[Sequence[T]], take: Callable[[], int | None]) -> Iterator[Sequence[T]]:
-    """The runs a child of share_runs takes, one at a time as it is ready for the next."""
-    while (index := take()) is not None:
-        yield runs[index]
+def _taken(lanes: Sequence[Sequence[Sequence[T]]], taken: Any, process: int) -> Iterator[Sequence[T]]:
+    """The runs process number `process` of share_runs takes, one at a time as it is ready for the next: those of
+    its own lane, then of each lane after it."""
+    for step in range(len(lanes)):
+        lane = (process + step) % len(lanes)
+        runs = lanes[lane]
+        while True:
+            with taken.get_lock():
+                index = int(taken[lane])
+                taken[lane] = index + 1
+            if index >= len(runs):
+                break
+            yield runs[index]
 
 
 def _start(

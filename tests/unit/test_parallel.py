@@ -71,7 +71,7 @@ def pid_and_run(run: Sequence[int]) -> tuple[int, tuple[int, ...]]:
 @pytest.mark.parametrize("workers", [1, 2, 3])
 def test_shared_runs_are_each_done_once_by_whichever_process_is_free(workers: int) -> None:
     runs = [[n, n + 1] for n in range(0, 60, 2)]
-    results = list(share_runs(pid_and_run, runs, workers))
+    results = list(share_runs(pid_and_run, [runs], workers))
     assert sorted(run for _, run in results) == [tuple(run) for run in runs]
     pids = {pid for pid, _ in results}
     assert len(pids) == workers
@@ -84,7 +84,7 @@ def test_an_error_in_a_shared_run_is_raised_here_wherever_it_is_done() -> None:
     runs = [[n] for n in range(20)]
     for workers in (1, 2, 3):
         with pytest.raises(ValueError, match="seven"):
-            list(share_runs(fail_on_seven, runs, workers))
+            list(share_runs(fail_on_seven, [runs[:5], runs[5:]], workers))
 
 
 def exit_on_three(run: Sequence[int]) -> int:
@@ -101,4 +101,21 @@ def test_a_child_that_dies_in_a_shared_run_fails_the_work() -> None:
     runs = [[n] for n in range(40)]
     with pytest.raises(RuntimeError, match="stopped unexpectedly"):
         for _ in range(20):  # until a child takes run 3 (this process may take it first)
-            list(share_runs(exit_on_three, runs, 2))
+            list(share_runs(exit_on_three, [runs], 2))
+
+
+def lane_of(run: Sequence[str]) -> tuple[int, str]:
+    time.sleep(0.02)
+    return os.getpid(), run[0]
+
+
+def test_each_process_starts_with_a_lane_of_its_own_and_then_helps_with_the_others() -> None:
+    big = [[f"big{n}"] for n in range(30)]
+    small = [[f"small{n}"] for n in range(6)]
+    results = list(share_runs(lane_of, [big, [], small], 2))
+    assert sorted(name for _, name in results) == sorted(run[0] for run in big + small)
+    here = [name for pid, name in results if pid == os.getpid()]
+    there = [name for pid, name in results if pid != os.getpid()]
+    assert here and all(name.startswith("big") for name in here)  # this process never needed the small lane
+    assert there[: len(small)] == [run[0] for run in small]  # the child's own lane first, in order
+    assert any(name.startswith("big") for name in there)  # then it helped with the big one
