@@ -54,8 +54,10 @@ CODE = frozenset({"fence", "code_block"})
 # Guards: the Rust parser recurses once per level of nesting, with no limit (a body nested some ten thousand
 # levels deep crashes the process), and some constructs take it quadratic time. A body past any of these is read by
 # markdown-it-py, which stops nesting at 20 levels.
-DEEP_LINE = re.compile(r"^(?:[ \t>]|[*+-][ \t]|\d{1,9}[.)][ \t]){24}", re.MULTILINE)
+DEEP_LINE = re.compile(r"(?:[ \t>]|[*+-][ \t]|\d{1,9}[.)][ \t]){24}")
 """A line that opens or continues more than a few dozen quotes and list items."""
+NESTING = tuple(" \t>*+-0123456789")
+"""How a line that DEEP_LINE matches starts (most lines of prose start otherwise: only these are matched)."""
 MAX_DELIMITERS = 600
 """`*`, `_` and `~` in one body: emphasis nests at most half as deep."""
 MAX_IMAGES = 100
@@ -67,16 +69,18 @@ BACKTICK = "`"
 random bodies that have them, none of those without), printing its backtrace; news copy seldom has any."""
 
 SOURCEPOS = re.compile(r' data-sourcepos="[^"]*"')
-ADDRESS = re.compile(r'(?:href|src)="([^"]*)"')
+HREF = re.compile(r'href="([^"]*)"')
+SRC = re.compile(r'src="([^"]*)"')
 RECODED_HOST = re.compile(r"^[a-z][a-z0-9+.-]*:(?://)?[^/?#]*%", re.IGNORECASE)
 """A link whose host was percent-encoded: markdown-it-py writes a non-ASCII host in punycode instead."""
 HEADING = re.compile(r"<h([1-6])>(.*)</h\1>\n", re.DOTALL)
 LINK_TAG = re.compile(r"</?a\b[^>]*>")
 TAG = re.compile(r"<[^>]*>")
 """A tag of the page (`<` and `>` in text and attribute values are escaped)."""
-POSITION = re.compile(r'^(?:<pre>)?<(\w+) data-sourcepos="(\d+):(\d+)-(\d+):(\d+)"', re.MULTILINE)
-"""An element that starts a line of the page, with its source position: first line and column, last line and
-column. (Each top-level block starts a line; a code block as `<pre><code ...>`.)"""
+POSITION = re.compile(r'\n(?:<pre>)?<(\w+) data-sourcepos="(\d+):(\d+)-(\d+):(\d+)"')
+"""An element that starts a line of the page (in the page after a line break: see read_blocks), with its source
+position: first line and column, last line and column. (Each top-level block starts a line; a code block as
+`<pre><code ...>`.)"""
 TAGS = MappingProxyType(
     {
         "p": "paragraph",
@@ -132,8 +136,12 @@ def within_guards(body: str) -> bool:
         and body.count("*") + body.count("_") + body.count("~") <= MAX_DELIMITERS
         and body.count("![") <= MAX_IMAGES
         and body.count("]:") <= MAX_REFERENCES
-        and DEEP_LINE.search(body) is None
+        and not any(_deep(line) for line in body.splitlines() if line.startswith(NESTING))
     )
+
+
+def _deep(line: str) -> bool:
+    return len(line) >= 24 and DEEP_LINE.match(line) is not None
 
 
 def read_blocks(reader: Any, body: str, safe_link: Callable[[str], bool]) -> list[TopBlock] | None:
@@ -152,19 +160,19 @@ def read_blocks(reader: Any, body: str, safe_link: Callable[[str], bool]) -> lis
         return None
     found: list[tuple[str, int, int]] = []  # (node name, first line, where in the page)
     end = (0, 0)
-    for match in POSITION.finditer(page):
+    for match in POSITION.finditer("\n" + page):  # (an expression that starts with a character is found fastest)
         first = (int(match.group(2)), int(match.group(3)))
         if first <= end:
             continue  # inside the block before
         name = TAGS.get(match.group(1))
         if name is None:
             return None
-        found.append((name, first[0], match.start()))
+        found.append((name, first[0], match.start()))  # (the line break before it in the page read)
         end = (int(match.group(4)), int(match.group(5)))
     if (found[0][2] if found else len(page)) != 0:
         return None
     ascii_only = body.isascii()
-    for address in ADDRESS.findall(page):
+    for address in HREF.findall(page) + (SRC.findall(page) if 'src="' in page else []):
         url = html.unescape(address)
         if not safe_link(url) or (not ascii_only and RECODED_HOST.match(url)):
             return None
