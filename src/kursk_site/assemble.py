@@ -30,7 +30,7 @@ RELATED_COUNT = 3
 def make_article(raw: RawArticle, config: SiteConfig) -> Article:
     """Section one article (pure; the unit of caching and of parallel work)."""
     parts = split_parts(raw.blocks, raw.title, config)
-    words = sum(len(block.text.split()) for block in raw.blocks)
+    words = sum(part.words for part in parts)  # (every block is in one part, its words counted there)
     return Article(
         origin=raw.origin,
         slug=raw.slug,
