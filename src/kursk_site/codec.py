@@ -4,6 +4,7 @@ line, the format version, a checksum)."""
 
 from __future__ import annotations
 
+import functools
 import io
 import operator
 import pickle
@@ -58,21 +59,18 @@ class ValuePickler(pickle.Pickler):
 
     def __init__(self, out: io.BytesIO) -> None:
         super().__init__(out, protocol=5)
-        self._getters: dict[type, Callable[[Any], tuple[Any, ...]] | None] = {}
 
     def reducer_override(self, obj: object) -> Any:
         """Called for every object but text, numbers, tuples, lists, dicts and sets (page values hold no sets,
         whose order would change from one run to the next)."""
-        kind = type(obj)
-        try:
-            getter = self._getters[kind]
-        except KeyError:
-            getter = self._getters[kind] = _fields_getter(kind)
+        kind: Any = type(obj)
+        getter = _fields_getter(kind)
         if getter is None:
             return NotImplemented
         return (kind, getter(obj))
 
 
+@functools.lru_cache(maxsize=256)  # a class's fields never change; a build packs values one at a time, by the 10,000
 def _fields_getter(kind: type) -> Callable[[Any], tuple[Any, ...]] | None:
     """A function giving the fields of a kursk-site dataclass (see init_fields) as a tuple, made in C."""
     names = init_fields(kind)
