@@ -36,6 +36,7 @@ LAYERS = MappingProxyType(
         "kursk_site.urls": 3,
         "kursk_site.pages": 3,
         "kursk_site.render": 3,
+        "kursk_site.escaping": 3,
         "kursk_site.feeds": 3,
         "kursk_site.sitemap": 3,
         "kursk_site.entitylinks": 3,
@@ -78,6 +79,7 @@ SAME_LAYER = frozenset(
         ("kursk_site.render", "kursk_site.urls"),
         ("kursk_site.render", "kursk_site.pages"),
         ("kursk_site.render", "kursk_site.feeds"),
+        ("kursk_site.render", "kursk_site.escaping"),
         ("kursk_site.jsonfeed", "kursk_site.feeds"),
         ("kursk_site.render", "kursk_site.entitylinks"),
         ("kursk_site.render", "kursk_site.structured"),
@@ -110,8 +112,8 @@ LIBRARIES = MappingProxyType(
         "markdown_it": ("kursk_site.content.markdown",),
         "mdit_py_plugins": ("kursk_site.content.markdown",),
         "slugify": ("kursk_site.content.*",),
-        "jinja2": ("kursk_site.render",),
-        "markupsafe": ("kursk_site.render",),
+        "jinja2": ("kursk_site.render", "kursk_site.escaping"),
+        "markupsafe": ("kursk_site.render", "kursk_site.escaping"),
     }
 )
 """Third-party packages and the only modules that may import them."""
