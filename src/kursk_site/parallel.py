@@ -67,16 +67,15 @@ class Started(Generic[R]):
 
     def waiting(self) -> Iterator[R]:
         """The results the children have sent and this process has not taken in yet, without waiting for more."""
-        for index, (_, pipe) in enumerate(self._children):
-            while index not in self._done and pipe.poll():
-                value = self._message(index)
-                if value is not DONE:
-                    yield value
+        return self._until_done(wait=False)
 
     def rest(self) -> Iterator[R]:
         """Every result still to come, each child's until it is done."""
-        for index in range(len(self._children)):
-            while index not in self._done:
+        return self._until_done(wait=True)
+
+    def _until_done(self, *, wait: bool) -> Iterator[R]:
+        for index, (_, pipe) in enumerate(self._children):
+            while index not in self._done and (wait or pipe.poll()):
                 value = self._message(index)
                 if value is not DONE:
                     yield value
