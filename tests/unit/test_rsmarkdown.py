@@ -15,7 +15,7 @@ from kursk_site.content.markdown import Body, Parser, _fast_body, is_safe_link, 
 
 REPO = Path(__file__).resolve().parents[2]
 PARSER = make_parser(allow_raw_html=False)
-REFERENCE = Parser(PARSER.md, None)  # markdown-it-py alone
+REFERENCE = Parser(allow_raw_html=False, fast=None)  # markdown-it-py alone
 
 
 def fast(body: str) -> Body | None:

@@ -8,15 +8,16 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
-from mdit_py_plugins.footnote import footnote_plugin
 from slugify import slugify
 
 from kursk_site.content import rsmarkdown
 from kursk_site.model import Block, BlockKind, Footnote
+
+if TYPE_CHECKING:  # markdown-it-py is imported when a body needs it (see Parser.md)
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 # `## Heading {section: economics}`: the editor's explicit section marker.
 MARKER_RE = re.compile(r"\s*\{\s*section\s*[:=]\s*([^{}]*?)\s*\}\s*$", re.IGNORECASE)
@@ -58,13 +59,19 @@ FAST_KINDS = MappingProxyType(
 """The kind of block of each top-level block markdown-it.rs reads (rsmarkdown.TAGS)."""
 
 
-@dataclass(frozen=True, slots=True)
 class Parser:
-    """What reads Markdown bodies: markdown-it-py, and markdown-it.rs (None where it is not installed or raw HTML
-    is allowed) for the bodies it can read (see rsmarkdown), in a fraction of the time."""
+    """What reads Markdown bodies: markdown-it-py, and markdown-it.rs (`fast`: None where it is not installed or raw
+    HTML is allowed) for the bodies it can read (see rsmarkdown), in a fraction of the time."""
 
-    md: MarkdownIt
-    fast: Any | None = None
+    def __init__(self, allow_raw_html: bool, fast: Any | None) -> None:
+        self.allow_raw_html = allow_raw_html
+        self.fast = fast
+
+    @functools.cached_property
+    def md(self) -> MarkdownIt:
+        """markdown-it-py, imported and made when a body needs it (most bodies are read by `fast`: a rebuild after
+        an edit need not import it)."""
+        return _markdown_it(self.allow_raw_html)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,22 +96,28 @@ def is_safe_link(url: str) -> bool:
     return match is None or match.group(1).lower() in SAFE_SCHEMES
 
 
-class _SafeLinksMarkdownIt(MarkdownIt):
-    """markdown-it with an allow-list of link schemes (its default still lets `data:image/...` through)."""
-
-    def validateLink(self, url: str) -> bool:  # noqa: N802 (markdown-it's name)
-        return is_safe_link(url)
-
-
 def make_parser(allow_raw_html: bool) -> Parser:
     """A fresh parser: CommonMark plus tables, strikethrough and footnotes; raw HTML is escaped unless allowed.
 
     A link or image whose scheme is not in SAFE_SCHEMES is not made: its Markdown stays as plain text.
     """
-    md = _SafeLinksMarkdownIt("commonmark", {"html": allow_raw_html, "typographer": False})
+    return Parser(allow_raw_html, None if allow_raw_html else rsmarkdown.make_reader())
+
+
+def _markdown_it(allow_raw_html: bool) -> MarkdownIt:
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.footnote import footnote_plugin
+
+    class SafeLinksMarkdownIt(MarkdownIt):
+        """markdown-it with an allow-list of link schemes (its default still lets `data:image/...` through)."""
+
+        def validateLink(self, url: str) -> bool:  # noqa: N802 (markdown-it's name)
+            return is_safe_link(url)
+
+    md = SafeLinksMarkdownIt("commonmark", {"html": allow_raw_html, "typographer": False})
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin, inline=False, move_to_end=False)
-    return Parser(md, None if allow_raw_html else rsmarkdown.make_reader())
+    return md
 
 
 def parse_markdown(parser: Parser, body: str, first_line: int, doc_id: str = "") -> Body:
