@@ -376,9 +376,7 @@ class _Fill:
                 raise
             self.errors.append(ContentError(file.origin or file.path.as_posix(), 0, f"cannot read: {e.strerror or e}"))
             return
-        if placed is None:
-            self.written += 1  # noted in the manifest when the writer thread has written it (see finish)
-        else:
+        if placed is not None:  # (a file given to the writer thread is noted when it is written: see finish)
             self.record(placed)
 
     def reserve(self, path: PurePosixPath, origin: str) -> str | None:
@@ -429,8 +427,7 @@ class _Fill:
         if writer is None:
             return
         for rel, digest, size, mtime_ns in writer.close():
-            self.manifest[rel] = [digest, size, mtime_ns]
-            self.size += size
+            self.record(Placed(rel, [digest, size, mtime_ns], True))
 
     def close(self) -> None:
         """Stop the writer thread (the files it has not written yet are dropped)."""
