@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import errno
+import os
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
-from typing import IO
 
 import pytest
 
@@ -77,12 +77,14 @@ def test_a_file_the_writer_thread_cannot_write_fails_the_build_and_the_previous_
     write_site([OutputFile(PurePosixPath("index.html"), b"home")], out)
     before = sorted(p.name for p in tmp_path.iterdir())
 
-    def full_disk(path: str, mode: str) -> IO[bytes]:
-        if path.endswith("bad.html"):
-            raise OSError(errno.ENOSPC, "No space left on device")
-        return open(path, mode)
+    real = writer.write_file
 
-    monkeypatch.setattr(writer, "open", full_disk, raising=False)
+    def full_disk(path: str, data: bytes) -> os.stat_result:
+        if str(path).endswith("bad.html"):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(path, data)
+
+    monkeypatch.setattr(writer, "write_file", full_disk)
 
     def files() -> Iterator[OutputFile]:
         for n in range(100):  # more than the writer's queue holds: the error comes back while pages still come
