@@ -78,7 +78,7 @@ _ODD_SEGMENT = re.compile(r"(?:^|/)\.{0,2}(?:/|$)")
 
 def _relative(folder: str, target: str) -> str:
     """posixpath.relpath(target, folder or "."), without its cost per link where both are clean relative paths."""
-    if _ODD_SEGMENT.search(target):
+    if not _plainly_clean(target) and _ODD_SEGMENT.search(target):
         return posixpath.relpath(target, folder or ".")
     if not folder:
         return target
@@ -94,6 +94,12 @@ def _relative(folder: str, target: str) -> str:
     while common < len(start) and common < len(parts) and start[common] == parts[common]:
         common += 1
     return "/".join([".."] * (len(start) - common) + parts[common:]) or "."
+
+
+def _plainly_clean(path: str) -> bool:
+    """True for a path that has no empty, `.` or `..` segment by a look at a few characters (most links: a page
+    name in a folder); False may be either (see _ODD_SEGMENT)."""
+    return path[:1] not in ("", ".", "/") and path[-1:] != "/" and "/." not in path and "//" not in path
 
 
 @functools.lru_cache(maxsize=1024)
