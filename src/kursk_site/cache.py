@@ -13,14 +13,15 @@ import os
 import pickle
 import secrets
 import sys
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, BinaryIO, NamedTuple
+from typing import Any, NamedTuple
 
 from kursk_site import __version__
+from kursk_site.articlestore import DataFile, Location, read_articles, read_table, save_table
+from kursk_site.atomic import write_atomic
 from kursk_site.codec import FORMAT, OtherFormat, decode, encode, pack, unpack
 from kursk_site.model import Article
 from kursk_site.pagestore import LoadedPlan, PagePlan
@@ -34,10 +35,6 @@ HEAD = "head.bin"
 """What a build with nothing to do reads: the tool, the stamp of the inputs and the summary (see CacheHead)."""
 PLAN = "plan.bin"
 """Every page of the last build that planned the site's pages, stored (see pagestore.PagePlan)."""
-SHARDS = "shards"
-"""Stored articles, in 1,024 files named by the first digits of their key (a one-article edit rewrites one)."""
-SPOOL = "parsed.bin"
-"""Articles packed by the worker processes of the build under way, as they sent them (see Spool)."""
 
 
 def tool_fingerprint(package_dir: Path) -> str:
@@ -183,8 +180,14 @@ class Cache:
     folder: Path | None
     index: CacheIndex
     warnings: tuple[str, ...] = ()
-    shards: dict[str, dict[str, bytes]] = field(default_factory=dict, compare=False)
-    """Shard files read so far in this build: shard name -> article key -> the stored article's bytes."""
+    tables: list[dict[str, Location]] = field(default_factory=list, compare=False)
+    """The table of stored articles, once read (see stored)."""
+
+    def stored(self) -> dict[str, Location]:
+        """Where each stored article is (read once per build; {} without a cache)."""
+        if not self.tables:
+            self.tables.append(read_table(self.folder) if self.folder is not None else {})
+        return self.tables[0]
 
 
 def open_cache(folder: Path | None, tool: str) -> Cache:
@@ -257,14 +260,10 @@ def _index_from_plain(value: Any) -> CacheIndex:
 
 def load_article(cache: Cache, key: str) -> Article | None:
     """The Article stored under `key`, or None when it is missing or unreadable (it is parsed again)."""
-    if cache.folder is None:
-        return None
-    return _article(_shard(cache, _shard_name(key)).get(key))
+    return load_articles(cache, (key,)).get(key)
 
 
-def _article(data: bytes | None) -> Article | None:
-    if data is None:
-        return None
+def _article(data: bytes) -> Article | None:
     try:
         article = unpack(data)
     except Exception:
@@ -273,130 +272,74 @@ def _article(data: bytes | None) -> Article | None:
 
 
 def load_articles(cache: Cache, keys: Iterable[str]) -> dict[str, Article]:
-    """The Articles stored under `keys` (those missing or unreadable left out), read a shard at a time: the bytes
-    of one shard file are let go before the next is read (loading every article holds no second copy of them)."""
+    """The Articles stored under `keys` (those missing or unreadable left out)."""
     if cache.folder is None:
         return {}
-    by_shard: dict[str, list[str]] = {}
-    for key in keys:
-        by_shard.setdefault(_shard_name(key), []).append(key)
     found: dict[str, Article] = {}
-    for name, wanted in sorted(by_shard.items()):
-        shard = cache.shards.get(name) or _read_shard(cache.folder, name)
-        for key in wanted:
-            article = _article(shard.get(key))
-            if article is not None:
-                found[key] = article
+    for key, data in read_articles(cache.folder, cache.stored(), keys):
+        article = _article(data)
+        if article is not None:
+            found[key] = article
     return found
 
 
-def _shard_name(key: str) -> str:
-    """The shard of an article key: its first ten bits, as three digits."""
-    return f"{int(key[:3], 16) >> 2:03x}"
-
-
-def _shard(cache: Cache, name: str) -> dict[str, bytes]:
-    """The articles of one shard file, each as the bytes `pack` made of it (read once per build; an article is
-    loaded from its bytes when asked for); a damaged file counts as empty."""
-    if name not in cache.shards:
-        assert cache.folder is not None
-        cache.shards[name] = _read_shard(cache.folder, name)
-    return cache.shards[name]
-
-
-def _read_shard(folder: Path, name: str) -> dict[str, bytes]:
-    try:
-        value = decode((folder / SHARDS / f"{name}.bin").read_bytes())
-    except Exception:
-        return {}
-    ok = isinstance(value, dict) and all(isinstance(data, bytes) for data in value.values())
-    return value if ok else {}
-
-
 def save_articles(
-    cache: Cache, entries: Mapping[str, ArticleEntry], new_articles: Mapping[str, Article], spooled: bool = False
+    cache: Cache,
+    entries: Mapping[str, ArticleEntry],
+    new_articles: Mapping[str, Article],
+    spooled: Mapping[str, Location] | None = None,
 ) -> tuple[str, ...]:
     """Store the newly parsed articles and drop those that `entries` (the next index's) no longer use; returns
     warnings. Call drop_head first: until save_index writes a new head, no build takes the cache as current.
 
-    `spooled`: the cache's Spool holds articles of this build already packed (those it lacks are packed here).
+    `spooled`: where a Spool of this build stored articles already (those it lacks are packed here).
     """
     if cache.folder is None:
         return ()
-    packed = _read_spool(cache.folder) if spooled else {}
-    used = {entry.key for entry in entries.values()}
-    before = {entry.key for entry in cache.index.articles.values()}
-    touched: dict[str, dict[str, bytes]] = {_shard_name(key): {} for key in before - used}
-    for key, article in new_articles.items():
-        data = packed.get(key)
-        touched.setdefault(_shard_name(key), {})[key] = pack(article) if data is None else data
-    carried = {_shard_name(key) for key in (before & used) - new_articles.keys()}  # shards to read again
+    spooled = spooled or {}
+    old = cache.stored() if cache.index.articles else {}
+    table: dict[str, Location] = {}
+    missing: list[str] = []
+    for entry in entries.values():
+        place = spooled.get(entry.key) or (None if entry.key in new_articles else old.get(entry.key))
+        if place is not None:
+            table[entry.key] = place
+        elif entry.key in new_articles:
+            missing.append(entry.key)
     try:
-        for name, new in sorted(touched.items()):
-            shard: dict[str, bytes] = {}
-            if name in carried:
-                old = cache.shards.get(name) or _read_shard(cache.folder, name)
-                shard = {key: data for key, data in old.items() if key in used}
-            shard.update(new)
-            path = cache.folder / SHARDS / f"{name}.bin"
-            if shard:
-                _write_atomic(path, encode(shard))
-            else:
-                path.unlink(missing_ok=True)
+        if missing:
+            with DataFile(cache.folder) as data:
+                data.add((key, pack(new_articles[key])) for key in missing)
+            if data.error is not None:
+                raise data.error
+            table.update(data.locations)
+        save_table(cache.folder, table)
     except OSError as e:
         return (_cannot_write(cache.folder, e),)
     return ()
 
 
 class Spool:
-    """The articles that worker processes packed while a build loads them, appended to a file of the cache as they
-    come, so that storing them (save_articles) need not pack each again, and the build need not hold the bytes."""
+    """The articles that worker processes packed while a build loads them, stored as they come (see
+    articlestore.DataFile), so that storing them (save_articles) need not pack each again, and the build need not
+    hold the bytes."""
 
     def __init__(self, cache: Cache) -> None:
-        self._handle: BinaryIO | None = None
-        self.used = False
-        """Whether the spool holds this build's articles (nothing went wrong writing them)."""
-        if cache.folder is not None:
-            try:
-                (cache.folder / SPOOL).parent.mkdir(parents=True, exist_ok=True)
-                self._handle = open(cache.folder / SPOOL, "wb")  # noqa: SIM115 (closed by close)
-                self.used = True
-            except OSError:
-                self._handle = None
+        self._data = DataFile(cache.folder) if cache.folder is not None else None
 
     def add(self, articles: Sequence[tuple[str, bytes]]) -> None:
-        """Append packed articles: (cache key, bytes as codec.pack makes them)."""
-        if self._handle is None or not articles:
-            return
-        data = pack(list(articles))
-        try:
-            self._handle.write(len(data).to_bytes(8, "little") + data)
-        except OSError:
-            self.close()
-            self.used = False
+        """Store packed articles: (cache key, bytes as codec.pack makes them)."""
+        if self._data is not None and articles:
+            self._data.add(articles)
 
     def close(self) -> None:
-        if self._handle is not None:
-            with contextlib.suppress(OSError):
-                self._handle.close()
-            self._handle = None
+        if self._data is not None:
+            self._data.close()
 
-
-def _read_spool(folder: Path) -> dict[str, bytes]:
-    """The packed articles the spool holds, by key, read a batch at a time; the file is removed ({} when it cannot
-    be read)."""
-    path = folder / SPOOL
-    out: dict[str, bytes] = {}
-    try:
-        with path.open("rb") as handle:
-            while len(head := handle.read(8)) == 8:
-                out.update(unpack(handle.read(int.from_bytes(head, "little"))))
-    except (OSError, ValueError, EOFError, pickle.UnpicklingError):
-        return {}
-    finally:
-        with contextlib.suppress(OSError):
-            path.unlink()
-    return out
+    @property
+    def stored(self) -> Mapping[str, Location]:
+        """Where each article added is stored."""
+        return self._data.locations if self._data is not None else {}
 
 
 def drop_head(cache: Cache) -> None:
@@ -414,7 +357,7 @@ def save_plan(cache: Cache, plan: PagePlan) -> str:
         return ""
     token = secrets.token_hex(16)
     try:
-        _write_atomic(cache.folder / PLAN, encode_plan(token, plan))
+        write_atomic(cache.folder / PLAN, encode_plan(token, plan))
     except OSError:
         return ""
     return token
@@ -427,9 +370,9 @@ def save_index(cache: Cache, index: CacheIndex, output: str) -> tuple[str, ...]:
         return ()
     index = dataclasses.replace(index, output=output)
     try:
-        _write_atomic(cache.folder / INDEX, encode(_plain_index(index)))
+        write_atomic(cache.folder / INDEX, encode(_plain_index(index)))
         head = CacheHead(index.tool, index.inputs, index.summary, index.now_range, output)
-        _write_atomic(cache.folder / HEAD, encode(head))
+        write_atomic(cache.folder / HEAD, encode(head))
     except OSError as e:
         return (_cannot_write(cache.folder, e),)
     return ()
@@ -452,18 +395,3 @@ def load_plan(cache: Cache) -> LoadedPlan | None:
 
 def _cannot_write(folder: Path, error: OSError) -> str:
     return f"cannot write the build cache {folder.name}/: {error.strerror or error}; the next build starts cold"
-
-
-def _write_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:
-    """Write `data` (or its pieces, one after the other) to a new file that then takes the place of `path`."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            for piece in (data,) if isinstance(data, bytes) else data:
-                out.write(piece)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise

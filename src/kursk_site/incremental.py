@@ -5,11 +5,12 @@ from __future__ import annotations
 import gc
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
+from kursk_site.articlestore import Location
 from kursk_site.assemble import make_article
 from kursk_site.cache import (
     ArticleEntry,
@@ -41,7 +42,14 @@ from kursk_site.pagestore import (
     value_digest,
 )
 from kursk_site.parallel import Started, can_fork, map_streamed, share_runs, split, start_chunks, start_streams
-from kursk_site.render import compile_templates, page_context, reads_whole_site, render_pages, template_digest
+from kursk_site.render import (
+    FEED_ENTRY,
+    compile_templates,
+    page_context,
+    reads_whole_site,
+    render_pages,
+    template_digest,
+)
 
 if TYPE_CHECKING:
     import jinja2
@@ -74,8 +82,8 @@ class LoadedArticles:
     """For the next cache index, by the article's path."""
     parsed: Mapping[str, Article]
     """Articles parsed in this build, by cache key (to store)."""
-    spooled: bool = False
-    """Whether the cache's Spool holds the articles worker processes parsed, packed (see save_articles)."""
+    spooled: Mapping[str, Location] = field(default_factory=dict)
+    """Where the cache's Spool stored articles worker processes parsed, by key (see save_articles)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,7 +184,7 @@ def load_articles_cached(
     if errors:
         raise BuildFailed(errors)
     entries = {f.display: found[f.display][1] for f in files}
-    return LoadedArticles(articles, entries, parsed, spool is not None and spool.used)
+    return LoadedArticles(articles, entries, parsed, spool.stored if spool is not None else {})
 
 
 def parse_files(files: Sequence[ArticleFile], *, config: SiteConfig, tool: str, config_key: str) -> list[_Parsed]:
@@ -220,8 +228,8 @@ def render_pages_cached(
     weights = Weights(source_keys, site.topics, site.entities)
     shape = store(site_shape(site), known_refs(site, shared=False))
     context = page_key_context(env, site, weights, shape)
-    reads_site = templates_reading_site(env, cache, context.templates, {p.template for p in plan})
-    reads = {f"{context.templates}:{name}": found for name, found in reads_site.items()}
+    reads_site = templates_reading_site(env, cache, context.templates, {p.template for p in plan} | {FEED_ENTRY})
+    reads = {f"{context.templates}:{name}": found for name, found in reads_site.items()}  # (the feeds' for edits)
     keys_of = partial(_keys_of, known_refs(site), weights, context, reads_site)
     stored: list[StoredPage] = []
     keys: dict[str, str] = {}

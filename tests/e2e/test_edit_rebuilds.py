@@ -19,9 +19,9 @@ from typing import Any, Literal, Protocol
 
 import pytest
 
-from kursk_site import edits, pages
+from kursk_site import articlestore, edits, pages
 from kursk_site.build import PACKAGE
-from kursk_site.cache import CACHE_DIR, PLAN, SHARDS, tool_fingerprint
+from kursk_site.cache import CACHE_DIR, PLAN, tool_fingerprint
 from kursk_site.cli import main
 from kursk_site.feeds import FEED_ITEMS
 from tests.conftest import SITE_YAML, MakeSite
@@ -858,15 +858,31 @@ def damaged_plan(root: Path) -> None:
     path.write_bytes(bytes(data))
 
 
-def garbage_shards(root: Path) -> None:
-    for shard in (root / CACHE_DIR / SHARDS).iterdir():
-        shard.write_bytes(b"\x00not a shard")
+def garbage_articles(root: Path) -> None:
+    for data in (root / CACHE_DIR / articlestore.FOLDER).iterdir():
+        if data.name != articlestore.TABLE:
+            data.write_bytes(b"\x00not an article" * 100)
+
+
+def garbage_article_table(root: Path) -> None:
+    (root / CACHE_DIR / articlestore.FOLDER / articlestore.TABLE).write_bytes(b"\x00not a table")
+
+
+def damaged_articles(root: Path) -> None:
+    for data in (root / CACHE_DIR / articlestore.FOLDER).iterdir():
+        if data.name != articlestore.TABLE:
+            flipped = bytearray(data.read_bytes())
+            for at in range(0, len(flipped), 97):
+                flipped[at] ^= 0xFF
+            data.write_bytes(bytes(flipped))
 
 
 DAMAGE: dict[str, Callable[[Path], None]] = {
     "plan garbage": garbage_plan,
     "plan with a flipped byte": damaged_plan,
-    "shards garbage": garbage_shards,
+    "stored articles garbage": garbage_articles,
+    "stored articles with flipped bytes": damaged_articles,
+    "table of stored articles garbage": garbage_article_table,
 }
 
 
@@ -884,6 +900,27 @@ def test_a_damaged_cache_falls_back_to_the_full_build(new_desk: NewDesk, damage:
     reword(doc, rng)  # the full build stored a good plan again
     desk.write(doc)
     assert desk.build() == "fast", damage
+
+
+def test_many_edit_rebuilds_keep_few_data_files_of_stored_articles(new_desk: NewDesk) -> None:
+    desk = new_desk(newsroom(seed=17))
+    desk.build()
+    rng = random.Random(117)
+    store = desk.root / CACHE_DIR / articlestore.FOLDER
+    counts = []
+    for step in range(3 * articlestore.MAX_FILES):
+        doc = desk.docs[f"a{step % 6}"]
+        add_paragraph(doc, rng)
+        desk.write(doc)
+        assert desk.build() == "fast", step
+        counts.append(len([p for p in store.iterdir() if p.name != articlestore.TABLE]))
+    assert max(counts) <= articlestore.MAX_FILES + 1  # each edit writes one; they are copied into one past the limit
+    assert min(counts) < max(counts)
+    desk.assert_same_as_cold("many edits, stored articles copied together")
+    reword(desk.docs["a3"], rng)  # every stored article is still found
+    desk.write(desk.docs["a3"])
+    assert desk.build() == "fast"
+    desk.assert_same_as_cold("one more edit")
 
 
 def test_the_plan_of_an_earlier_build_is_not_taken_for_the_last_one(new_desk: NewDesk) -> None:

@@ -12,7 +12,8 @@ import pytest
 
 from kursk_site import incremental, pipeline
 from kursk_site.build import PACKAGE, build
-from kursk_site.cache import CACHE_DIR, INDEX, SPOOL, Spool, load_articles, open_cache, tool_fingerprint
+from kursk_site import articlestore
+from kursk_site.cache import CACHE_DIR, INDEX, Spool, load_articles, open_cache, tool_fingerprint
 from kursk_site.cli import main
 from kursk_site.errors import BuildFailed
 from kursk_site.model import BuildOptions, BuildReport, Project
@@ -346,7 +347,7 @@ def test_articles_stored_by_a_worker_process_serve_the_next_build(
 ) -> None:
     root, rng = built_in_workers(make_site, monkeypatch, seed=17, count=8, workers=2)
     cache = root / CACHE_DIR
-    assert (cache / "head.bin").is_file() and any((cache / "shards").iterdir())
+    assert (cache / "head.bin").is_file() and (cache / articlestore.FOLDER / articlestore.TABLE).is_file()
     parsed: list[str] = []
     real = incremental.parse_files
 
@@ -395,12 +396,13 @@ def test_a_build_that_could_not_record_its_head_is_not_taken_for_the_one_before(
     assert_same_as_cold(root, tmp_path)
 
 
-def test_articles_parsed_in_workers_are_stored_as_they_sent_them_and_the_spool_is_removed(
+def test_articles_parsed_in_workers_are_stored_as_they_sent_them_in_one_data_file(
     make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root, rng = built_in_workers(make_site, monkeypatch, seed=31, count=8, workers=2)
     cache = open_cache(root / CACHE_DIR, tool_fingerprint(PACKAGE))
-    assert not (root / CACHE_DIR / SPOOL).exists()
+    store = root / CACHE_DIR / articlestore.FOLDER
+    assert len([p for p in store.iterdir() if p.name != articlestore.TABLE]) == 1
     stored = load_articles(cache, [entry.key for entry in cache.index.articles.values()])
     assert len(stored) == 8
     (root / "content" / "articles" / "a3.md").write_text(article_text(rng, 3), encoding="utf-8")
@@ -408,16 +410,14 @@ def test_articles_parsed_in_workers_are_stored_as_they_sent_them_and_the_spool_i
     assert_same_as_cold_serial(root, tmp_path, monkeypatch)
 
 
-def test_a_damaged_spool_is_left_aside_and_the_articles_are_packed_again(
+def test_articles_the_spool_could_not_store_are_packed_again(
     make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def damaged(spool: Spool, articles: object) -> None:
-        if spool._handle is not None:
-            spool._handle.write(b"\x10\x00\x00\x00\x00\x00\x00\x00not a pickle....")
+    def failing(spool: Spool, articles: object) -> None:
+        pass  # as where its data file could not be written
 
-    monkeypatch.setattr(Spool, "add", damaged)
+    monkeypatch.setattr(Spool, "add", failing)
     root, rng = built_in_workers(make_site, monkeypatch, seed=32, count=6, workers=2)
-    assert not (root / CACHE_DIR / SPOOL).exists()
     cache = open_cache(root / CACHE_DIR, tool_fingerprint(PACKAGE))
     assert len(load_articles(cache, [entry.key for entry in cache.index.articles.values()])) == 6
     (root / "content" / "articles" / "a0.md").write_text(article_text(rng, 0), encoding="utf-8")
