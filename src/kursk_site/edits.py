@@ -75,7 +75,7 @@ from kursk_site.pagestore import (
     load,
 )
 from kursk_site.parallel import worker_count
-from kursk_site.render import FEED_ENTRY, make_env, reads_whole_site, render_feed_bodies
+from kursk_site.render import FEED_ENTRY, make_env, render_feed_bodies
 from kursk_site.schedule import within
 from kursk_site.writer import Manifest, OutputChanged, output_manifest, write_site
 
@@ -265,7 +265,7 @@ def _rebuild(
     source_keys = {path: entry.key for path, entry in entries.items()}
     weights = Weights(source_keys, site.topics, site.entities)
     context = page_key_context(env, site, weights, plan.shape)
-    whole = templates_reading_site(env, cache, context.templates, set(plan.templates))
+    whole = templates_reading_site(env, cache, context.templates, {*plan.templates, FEED_ENTRY})
     keys = {path: entry.key for path, entry in index.pages.items()}
     again = {number for path in edited for number in plan.shown_on.get(path, ())}
     again.update(number for number, name in enumerate(plan.templates) if whole[name])
@@ -278,7 +278,7 @@ def _rebuild(
         load(plan.value(number), resolve) for number, path in enumerate(plan.paths) if path not in kept_pages
     ]
     progress(f"rendering {len(todo)} page{'s' if len(todo) != 1 else ''}")
-    feeds = bool(_feed_paths(site) & edited.keys()) or (bool(edited) and reads_whole_site(env, FEED_ENTRY))
+    feeds = bool(_feed_paths(site) & edited.keys()) or (bool(edited) and whole[FEED_ENTRY])
     files = _outputs(site, env, project.root, todo, feeds)
     drop_head(cache)  # first: a build that fails from now on leaves no head behind
     replaced = {p.path.as_posix() for p in todo} | (set(FEED_FILES) if feeds else set())
