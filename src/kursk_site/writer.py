@@ -12,8 +12,6 @@ import os
 import queue
 import re
 import shutil
-import struct
-import sys
 import tempfile
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -30,8 +28,6 @@ TEMP_PREFIX = ".kursk-tmp-"
 VCS_FOLDERS = (".git", ".hg", ".svn")
 """Never replaced, even in a folder a previous build made."""
 RENAME_EXCHANGE = 2
-FS_TOPDIR_FL = 0x00020000
-"""The 'T' attribute of ext2/3/4 folders (see _new_tree)."""
 QUEUED = 32
 """Files rendered and waiting for the writer thread (see _Writer): bounds the memory they take."""
 INLINE_FILES = 64
@@ -183,10 +179,9 @@ def write_site(
         old = _read_manifest(out_dir) if manifest is None else manifest
         spare = spare if spare is not None and _can_keep(spare, out_dir) else None
         tmp, base = _take_spare(spare) if spare is not None else (None, {})
-        holder: Path | None = None
         if tmp is None:
-            holder = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX + out_dir.name + "-", dir=out_dir.parent))
-            tmp = _new_tree(holder)
+            tmp = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX + out_dir.name + "-", dir=out_dir.parent))
+            os.chmod(tmp, 0o755)
         previous: Path | None = None
         fill = _Fill(tmp, out_dir, old, base)
         try:
@@ -205,51 +200,11 @@ def write_site(
         finally:
             fill.close()  # first: the writer thread writes no more into a folder about to be removed
             if previous is None and tmp != spare:  # (a spare half brought up to date has no manifest: _take_spare)
-                shutil.rmtree(holder or tmp, ignore_errors=True)
+                shutil.rmtree(tmp, ignore_errors=True)
         if previous is not None:
             _keep(previous, spare)
-        if holder is not None:
-            shutil.rmtree(holder, ignore_errors=True)  # (empty by now, or the previous output that could not be kept)
     digests = {rel: str(entry[0]) for rel, entry in fill.manifest.items()}
     return WriteStats(len(fill.manifest), fill.written, fill.size, digests, content_digest(data))
-
-
-def _new_tree(holder: Path) -> Path:
-    """A new, empty folder to fill with the output, in `holder` (a new folder of our own), marked as the top of a
-    folder tree where the filesystem allows it.
-
-    On ext2/3/4 (the 'T' attribute, as `chattr +T` sets it), the folder then goes to a block group of its own,
-    picked by its name, and the files made in it go there too. Otherwise it goes where the folder beside it
-    went, and there, where the disk has no journal, the system looks past every file deleted in the last
-    minute before it finds room for a new one: filling a new output right after a previous one was deleted
-    (a cold build after `rm -rf build`) spent several times as long making the files as writing them.
-    """
-    _mark_top(holder)
-    tree = holder / "site"
-    tree.mkdir()
-    os.chmod(tree, 0o755)
-    return tree
-
-
-def _mark_top(folder: Path) -> None:
-    """Set the filesystem's top-of-tree attribute on `folder` (FS_TOPDIR_FL, Linux ext2/3/4); nothing where the
-    system or the filesystem has no such attribute."""
-    if not sys.platform.startswith("linux"):
-        return
-    word = struct.calcsize("l")  # the ioctls are declared with a long; the kernel reads an int at its start
-    get_flags = (2 << 30) | (word << 16) | (ord("f") << 8) | 1  # _IOR('f', 1, long)
-    set_flags = (1 << 30) | (word << 16) | (ord("f") << 8) | 2  # _IOW('f', 2, long)
-    try:
-        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    except OSError:
-        return
-    try:
-        flags = struct.unpack_from("i", fcntl.ioctl(fd, get_flags, bytes(word)))[0]
-        fcntl.ioctl(fd, set_flags, struct.pack("i", flags | FS_TOPDIR_FL).ljust(word, b"\0"))
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def _can_keep(spare: Path, out_dir: Path) -> bool:

@@ -73,14 +73,14 @@ def test_a_path_outside_the_output_folder_is_refused_and_nothing_is_written(tmp_
 def test_a_symlinked_folder_in_a_path_cannot_lead_outside(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     outside = tmp_path / "outside"
     outside.mkdir()
-    real_new_tree = writer._new_tree
+    real_mkdtemp = writer.tempfile.mkdtemp
 
-    def new_tree_with_link(holder: Path) -> Path:
-        made = real_new_tree(holder)
-        (made / "link").symlink_to(outside, target_is_directory=True)
+    def mkdtemp_with_link(**kwargs: str) -> str:
+        made = real_mkdtemp(**kwargs)
+        (Path(made) / "link").symlink_to(outside, target_is_directory=True)
         return made
 
-    monkeypatch.setattr(writer, "_new_tree", new_tree_with_link)
+    monkeypatch.setattr(writer.tempfile, "mkdtemp", mkdtemp_with_link)
     with pytest.raises(BuildFailed, match="outside the output"):
         write_site([out_file("link/escape.html")], tmp_path / "build")
     assert list(outside.iterdir()) == []
@@ -199,40 +199,3 @@ def test_a_second_build_writing_the_same_output_at_once_is_refused(tmp_path: Pat
     finally:
         os.close(fd)
     assert not (tmp_path / "build").exists()
-
-
-def test_the_output_is_filled_in_a_folder_marked_as_a_tree_top_and_nothing_is_left_beside_it(tmp_path: Path) -> None:
-    made: list[Path] = []
-    real_new_tree = writer._new_tree
-
-    def watching(holder: Path) -> Path:
-        tree = real_new_tree(holder)
-        made.append(holder)
-        assert (tree.stat().st_mode & 0o777) == 0o755
-        flags = _fs_flags(holder)
-        assert flags is None or flags & writer.FS_TOPDIR_FL  # set wherever the filesystem has attributes
-        return tree
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(writer, "_new_tree", watching)
-        write_site([out_file("a/b.html")], tmp_path / "build")
-        write_site([out_file("a/c.html")], tmp_path / "build")  # the previous output swapped out and removed
-    assert len(made) == 2
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["build"]
-    assert (tmp_path / "build/a/c.html").is_file() and not (tmp_path / "build/a/b.html").exists()
-
-
-def _fs_flags(folder: Path) -> int | None:
-    """The folder's filesystem attributes (as lsattr shows them), or None where there are none."""
-    import fcntl
-    import struct
-
-    word = struct.calcsize("l")
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        data = fcntl.ioctl(fd, (2 << 30) | (word << 16) | (ord("f") << 8) | 1, bytes(word))
-        return int(struct.unpack_from("i", data)[0])
-    except OSError:
-        return None
-    finally:
-        os.close(fd)

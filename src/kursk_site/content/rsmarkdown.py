@@ -102,8 +102,6 @@ TAGS = MappingProxyType(
 BLOCK_TAG = re.compile(r"</?(?:p|li|ul|ol|blockquote|table|thead|tbody|tr|th|td|h[1-6]|hr)\b[^>]*>")
 """Tags that end a run of inline content."""
 CODE_BLOCK = re.compile(r"<pre><code[^>]*>(.*)</code></pre>\n", re.DOTALL)
-SEPARATOR = "\x00"
-"""Joins the pieces of a page read in one pass (see _pieces); a page that has one is read piece by piece."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,19 +176,17 @@ def read_blocks(reader: Any, body: str, safe_link: Callable[[str], bool]) -> lis
         url = html.unescape(address)
         if not safe_link(url) or (not ascii_only and RECODED_HOST.match(url)):
             return None
-    pieces = _pieces(page, [start for _, _, start in found])
-    texts = _paragraph_texts(pieces, found)
     blocks: list[TopBlock] = []
     nodes: list[Any] | None = None
-    for index, (name, line, _) in enumerate(found):
-        piece = pieces[index]
+    for index, (name, line, start) in enumerate(found):
+        piece = SOURCEPOS.sub("", page[start : found[index + 1][2] if index + 1 < len(found) else len(page)])
         level = 0
         if name == "heading":
             heading = HEADING.fullmatch(piece)
             if heading is None:
                 return None
             piece, level = LINK_TAG.sub("", heading.group(2)), int(heading.group(1))
-        text = texts[index] if index in texts else _page_text(name, piece)
+        text = _page_text(name, piece)
         if text is None:
             nodes = nodes if nodes is not None else _top_nodes(reader, body, [f[1] for f in found])
             if nodes is None:
@@ -198,30 +194,6 @@ def read_blocks(reader: Any, body: str, safe_link: Callable[[str], bool]) -> lis
             text = _inline_text(nodes[index].children) if name == "heading" else _plain_text(nodes[index])
         blocks.append(TopBlock(name, line, piece, text, level))
     return blocks
-
-
-def _pieces(page: str, starts: Sequence[int]) -> list[str]:
-    """The page cut at `starts` (the first at 0), each piece without source positions: one pass over the page for
-    all of them (a body has dozens of blocks)."""
-    spans = list(zip(starts, [*starts[1:], len(page)], strict=True))
-    if SEPARATOR not in page:
-        pieces = SOURCEPOS.sub("", SEPARATOR.join(page[start:end] for start, end in spans)).split(SEPARATOR)
-        if len(pieces) == len(spans):
-            return pieces
-    return [SOURCEPOS.sub("", page[start:end]) for start, end in spans]
-
-
-def _paragraph_texts(pieces: Sequence[str], found: Sequence[tuple[str, int, int]]) -> dict[int, str]:
-    """The plain text of each paragraph without images, by block number, as _html_text gives it: one pass over
-    all of them."""
-    numbers = [n for n, (name, _, _) in enumerate(found) if name == "paragraph" and "<img" not in pieces[n]]
-    joined = SEPARATOR.join(pieces[n] for n in numbers)
-    if not numbers or joined.count(SEPARATOR) != len(numbers) - 1:
-        return {}
-    texts = html.unescape(TAG.sub("", joined)).replace("\n", " ").split(SEPARATOR)
-    if len(texts) != len(numbers):
-        return {}
-    return {n: text.strip() for n, text in zip(numbers, texts, strict=True)}
 
 
 def _page_text(name: str, piece: str) -> str | None:
