@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from kursk_site import incremental, pipeline
+from kursk_site import articlestore, incremental, pipeline
 from kursk_site.build import PACKAGE, build
-from kursk_site import articlestore
 from kursk_site.cache import CACHE_DIR, INDEX, Spool, load_articles, open_cache, tool_fingerprint
 from kursk_site.cli import main
 from kursk_site.errors import BuildFailed
