@@ -12,6 +12,7 @@ import hashlib
 import os
 import pickle
 import secrets
+import shutil
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -35,6 +36,8 @@ HEAD = "head.bin"
 """What a build with nothing to do reads: the tool, the stamp of the inputs and the summary (see CacheHead)."""
 PLAN = "plan.bin"
 """Every page of the last build that planned the site's pages, stored (see pagestore.PagePlan)."""
+FORMER = ("shards", "parsed.bin")
+"""Where earlier versions stored articles: removed when articles are stored (see articlestore)."""
 
 
 def tool_fingerprint(package_dir: Path) -> str:
@@ -314,6 +317,8 @@ def save_articles(
                 raise data.error
             table.update(data.locations)
         save_table(cache.folder, table)
+        for name in FORMER:
+            _remove(cache.folder / name)
     except OSError as e:
         return (_cannot_write(cache.folder, e),)
     return ()
@@ -391,6 +396,13 @@ def load_plan(cache: Cache) -> LoadedPlan | None:
     if cache.folder is None or not cache.index.plan:
         return None
     return read_plan(cache.folder / PLAN, cache.index.plan)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink(missing_ok=True)
 
 
 def _cannot_write(folder: Path, error: OSError) -> str:

@@ -352,10 +352,10 @@ def _build_date() -> datetime:
 
 
 def _base_url(value: str | None) -> str | None:
-    from kursk_site.config import base_url_problem
-
     if value is None:
         return None
+    from kursk_site.config import base_url_problem  # (with the YAML reader: not for a build with nothing to do)
+
     problem = base_url_problem(value)
     if problem:
         raise UsageError(f"--base-url: {problem}")

@@ -395,6 +395,22 @@ def test_a_build_that_could_not_record_its_head_is_not_taken_for_the_one_before(
     assert_same_as_cold(root, tmp_path)
 
 
+def test_articles_stored_the_way_earlier_versions_did_are_removed(make_site: MakeSite, tmp_path: Path) -> None:
+    root = make_site({"content/articles/a.md": article_text(random.Random(33), 1)})
+    former = root / CACHE_DIR / "shards"
+    former.mkdir(parents=True)
+    (former / "000.bin").write_bytes(b"an article stored by an earlier version")
+    (root / CACHE_DIR / "parsed.bin").write_bytes(b"a spool left by an earlier version")
+    cached_build(root)
+    assert sorted(p.name for p in (root / CACHE_DIR).iterdir() if not p.name.startswith("output-")) == [
+        "articles",
+        "head.bin",
+        "index.bin",
+        "plan.bin",
+    ]
+    assert_same_as_cold(root, tmp_path)
+
+
 def test_articles_parsed_in_workers_are_stored_as_they_sent_them_in_one_data_file(
     make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
