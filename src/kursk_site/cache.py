@@ -304,11 +304,12 @@ def save_articles(
     table: dict[str, Location] = {}
     missing: list[str] = []
     for entry in entries.values():
-        place = spooled.get(entry.key) or (None if entry.key in new_articles else old.get(entry.key))
-        if place is not None:
-            table[entry.key] = place
+        if entry.key in spooled:
+            table[entry.key] = spooled[entry.key]
         elif entry.key in new_articles:
             missing.append(entry.key)
+        elif entry.key in old:
+            table[entry.key] = old[entry.key]
     try:
         if missing:
             with DataFile(cache.folder) as data:
