@@ -96,6 +96,7 @@ SAME_LAYER = frozenset(
         ("kursk_site.cache", "kursk_site.articlestore"),
         ("kursk_site.cache", "kursk_site.atomic"),
         ("kursk_site.articlestore", "kursk_site.atomic"),
+        ("kursk_site.articlestore", "kursk_site.writer"),
         ("kursk_site.pipeline", "kursk_site.incremental"),
         ("kursk_site.pipeline", "kursk_site.edits"),
         ("kursk_site.edits", "kursk_site.incremental"),

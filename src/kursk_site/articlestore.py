@@ -19,6 +19,7 @@ from typing import NamedTuple
 
 from kursk_site.atomic import write_atomic
 from kursk_site.codec import decode, encode
+from kursk_site.writer import write_all
 
 FOLDER = "articles"
 """In the cache folder."""
@@ -114,9 +115,7 @@ class DataFile:
             pieces.append(data)
             at += len(data)
         try:
-            view = memoryview(b"".join(pieces))
-            while view:
-                view = view[os.write(self._handle, view) :]
+            write_all(self._handle, b"".join(pieces))
         except OSError as e:
             self.close()
             self.error = e

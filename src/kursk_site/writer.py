@@ -566,12 +566,17 @@ def write_file(target: str | Path, data: bytes) -> os.stat_result:
     makes two more, and an object per file; the output has thousands of files)."""
     fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC | getattr(os, "O_BINARY", 0), 0o666)
     try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
+        write_all(fd, data)
         return os.fstat(fd)
     finally:
         os.close(fd)
+
+
+def write_all(fd: int, data: bytes) -> None:
+    """Write all of `data` to the open file `fd` (os.write may write less than it is given)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
 
 
 def _reuse(previous: Path | str, target: Path | str, digest: str, recorded: list[int | str] | None) -> bool:
