@@ -14,6 +14,7 @@ import os
 import secrets
 import zlib
 from collections.abc import Iterable, Iterator, Mapping
+from functools import partial
 from pathlib import Path
 from typing import NamedTuple
 
@@ -52,10 +53,11 @@ def read_table(cache_folder: Path) -> dict[str, Location]:
     """The table of the stored articles ({} when there is none or it is damaged: they are parsed again)."""
     try:
         value = decode((cache_folder / FOLDER / TABLE).read_bytes())
-        table = {key: Location(*place) for key, place in value.items()}
+        if not set(map(len, value.values())) <= {len(Location._fields)}:
+            return {}
     except Exception:
         return {}
-    return table
+    return dict(zip(value, map(partial(tuple.__new__, Location), value.values())))  # made in C: 10,000 of them
 
 
 def read_articles(cache_folder: Path, table: Table, keys: Iterable[str]) -> Iterator[tuple[str, bytes]]:

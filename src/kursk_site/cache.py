@@ -17,6 +17,7 @@ import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -96,9 +97,10 @@ def stamp_inputs(folders: Iterable[Path], articles: Path, *values: object) -> In
         every.append(os.fspath(folder))
         others.append(os.fspath(folder))
         for dirpath, _dirnames, filenames in walk_once(folder):
-            article_folder = os.path.join(dirpath, "").startswith(below)
+            inside = os.path.join(dirpath, "")
+            article_folder = inside.startswith(below)
             for name in filenames:  # sorted by walk_once
-                path = os.path.join(dirpath, name)
+                path = inside + name  # (os.path.join's result: a loop over every input file)
                 try:
                     stat = os.stat(path)
                 except OSError:
@@ -241,17 +243,18 @@ def _plain_index(index: CacheIndex) -> tuple[object, ...]:
 def _index_from_plain(value: Any) -> CacheIndex:
     """The CacheIndex `_plain_index` made `value` from; raises ValueError (or TypeError) for anything else."""
     tool, inputs, summary, articles, pages, templates, now_range, whole_site, others, plan, output = value
-    if not isinstance(articles, dict) or not isinstance(pages, dict):
+    if not isinstance(articles, dict) or not isinstance(pages, dict) or not set(map(len, pages.values())) <= {2}:
         raise ValueError("not an index")
+    made = tuple.__new__  # each entry made in C (a named tuple's own constructor is a Python call, 24,000 of them)
     return CacheIndex(
         tool,
         inputs,
         tuple(summary),
         {
-            path: ArticleEntry(FileStamp(size, mtime, inode), content, key)
+            path: made(ArticleEntry, (made(FileStamp, (size, mtime, inode)), content, key))
             for path, (size, mtime, inode, content, key) in articles.items()
         },
-        {rel: PageEntry(key, output) for rel, (key, output) in pages.items()},
+        dict(zip(pages, map(partial(made, PageEntry), pages.values()))),
         templates,
         now_range,
         whole_site,

@@ -14,8 +14,9 @@ from __future__ import annotations
 import dataclasses
 import os
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING
@@ -74,10 +75,10 @@ from kursk_site.pagestore import (
     Weights,
     load,
 )
-from kursk_site.parallel import worker_count
+from kursk_site.parallel import call_aside, worker_count
 from kursk_site.render import FEED_ENTRY, make_env, render_feed_bodies
 from kursk_site.schedule import within
-from kursk_site.writer import Manifest, OutputChanged, output_manifest, write_site
+from kursk_site.writer import Manifest, OutputChanged, SpareState, look_at_spare, output_manifest, write_site
 
 if TYPE_CHECKING:
     import jinja2
@@ -95,6 +96,17 @@ def outline(article: Article, entities: Sequence[Entity]) -> bytes:
     )
     rest = dataclasses.replace(article, parts=(), words=0, footnotes=(), corrections=())
     return pack((rest, parts))
+
+
+@dataclass(frozen=True, slots=True)
+class _Output:
+    """The output folder as the previous build left it."""
+
+    manifest: Manifest
+    spare: Path
+    """The cache's spare folder (see writer.write_site)."""
+    looked: Callable[[], SpareState | None]
+    """Waits for what writer.look_at_spare found in the spare folder (looking on another core meanwhile)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,22 +129,26 @@ def rebuild(
     index = cache.index
     if not index.plan or index.others != inputs.others or not within(options, index.now_range):
         return None
-    manifest = output_manifest(project.out_dir)
-    if manifest is None or manifest[0] != index.output:
-        return None  # the output is not the one that build wrote
-    plan = load_plan(cache)
-    settings = _settings(project, options)
-    if plan is None or settings is None or settings.config.search:
-        return None  # the search index shows every article's text
-    progress("reading content")
-    edited = _edited(project, settings, cache, tool, inputs.articles)
-    if edited is None:
-        return None
-    entries, articles = edited
-    try:
-        return _rebuild(project, cache, plan, settings, entries, articles, manifest[1], inputs, start, progress)
-    except (Unavailable, OutputChanged):  # OutputChanged: a file of the output changed by hand, and the spare
-        return None  # folder does not hold it as the previous build wrote it: the full build writes it again
+    spare = spare_output(cache, project.out_dir)
+    assert spare is not None  # (a rebuild is tried only with a cache)
+    with call_aside(partial(look_at_spare, spare)) as looked:  # on the other core, while this process works on
+        manifest = output_manifest(project.out_dir)
+        if manifest is None or manifest[0] != index.output:
+            return None  # the output is not the one that build wrote
+        plan = load_plan(cache)
+        settings = _settings(project, options)
+        if plan is None or settings is None or settings.config.search:
+            return None  # the search index shows every article's text
+        progress("reading content")
+        edited = _edited(project, settings, cache, tool, inputs.articles)
+        if edited is None:
+            return None
+        entries, articles = edited
+        output = _Output(manifest[1], spare, looked)
+        try:
+            return _rebuild(project, cache, plan, settings, entries, articles, output, inputs, start, progress)
+        except (Unavailable, OutputChanged):  # OutputChanged: a file of the output changed by hand, and the spare
+            return None  # folder does not hold it as the previous build wrote it: the full build writes it again
 
 
 def _settings(project: Project, options: BuildOptions) -> _Settings | None:
@@ -251,13 +267,13 @@ def _rebuild(
     settings: _Settings,
     entries: dict[str, ArticleEntry],
     edited: dict[str, Article],
-    manifest: Manifest,
+    output: _Output,
     inputs: InputStamps,
     start: float,
     progress: Progress,
 ) -> BuildReport:
     index = cache.index
-    previous = {path: str(entry[0]) for path, entry in manifest.items()}  # digest of each file of the output
+    previous = {path: str(entry[0]) for path, entry in output.manifest.items()}  # digest of each file of the output
     articles = _Articles(cache, entries, edited)
     site = _lazy_site(plan, settings, articles)
     compiled = dict(index.templates)
@@ -283,7 +299,7 @@ def _rebuild(
     drop_head(cache)  # first: a build that fails from now on leaves no head behind
     replaced = {p.path.as_posix() for p in todo} | (set(FEED_FILES) if feeds else set())
     kept = {path: digest for path, digest in previous.items() if path not in replaced}
-    stats = write_site(files, project.out_dir, kept, spare_output(cache, project.out_dir), manifest)
+    stats = write_site(files, project.out_dir, kept, output.spare, output.manifest, looked=output.looked())
     pages = {path: PageEntry(keys[path], stats.digests[path]) for path in keys if path in stats.digests}
     summary = (len(plan.paths), stats.files, stats.bytes, index.summary[3], index.summary[4])
     new_index = dataclasses.replace(

@@ -7,7 +7,9 @@ in this process (so errors stay data with positions).
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
@@ -111,6 +113,58 @@ class Started(Generic[R]):
             if child.is_alive():
                 child.terminate()
             child.join()
+
+
+@contextlib.contextmanager
+def call_aside(fn: Callable[[], R]) -> Iterator[Callable[[], R | None]]:
+    """Call `fn()` in a forked child at once, while this process goes on; the value given is a call that waits for
+    the child and returns fn's result, or None when there is none (the child failed, or the system cannot fork:
+    then nothing is called). On leaving, a child still running is stopped.
+
+    For a quick look at something on another core (e.g. the files of a folder): the child is forked by hand,
+    without multiprocessing, whose import takes as long as such a look; its result is pickled through a pipe.
+    """
+    if not can_fork():
+        yield lambda: None
+        return
+    import pickle
+
+    readable, writable = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns
+        code = 1
+        try:
+            os.close(readable)
+            data = memoryview(pickle.dumps(fn(), protocol=5))
+            while data:
+                data = data[os.write(writable, data) :]
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(writable)
+    done = False
+
+    def result() -> R | None:
+        nonlocal done
+        chunks: list[bytes] = []
+        with contextlib.suppress(OSError):
+            while chunk := os.read(readable, 1 << 16):
+                chunks.append(chunk)
+        done = True
+        status = os.waitpid(pid, 0)[1]
+        try:
+            return pickle.loads(b"".join(chunks)) if status == 0 and chunks else None  # (from our own child)
+        except Exception:
+            return None
+
+    try:
+        yield result
+    finally:
+        os.close(readable)
+        if not done:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
 
 
 def start_chunks(

@@ -154,6 +154,7 @@ def write_site(
     spare: Path | None = None,
     manifest: Manifest | None = None,
     pages: PageSource | None = None,
+    looked: SpareState | None = None,
 ) -> WriteStats:
     """Write `files` into a folder beside `out_dir` and swap it in for `out_dir` in one step; on failure `out_dir`
     is untouched.
@@ -171,6 +172,9 @@ def write_site(
     disk all the same).
 
     `pages`: pages to render into the folder being filled before `files` are written (see PageSource).
+
+    `looked`: what look_at_spare found in `spare` while this process worked: where the spare's manifest is still
+    the one it looked at, the files it found as listed are not looked at again.
     """
     kept = kept or {}
     out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -178,12 +182,12 @@ def write_site(
         _remove_stale_temps(out_dir)
         old = _read_manifest(out_dir) if manifest is None else manifest
         spare = spare if spare is not None and _can_keep(spare, out_dir) else None
-        tmp, base = _take_spare(spare) if spare is not None else (None, {})
+        tmp, base, changed = _take_spare(spare, looked) if spare is not None else (None, {}, None)
         if tmp is None:
             tmp = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX + out_dir.name + "-", dir=out_dir.parent))
             os.chmod(tmp, 0o755)
         previous: Path | None = None
-        fill = _Fill(tmp, out_dir, old, base)
+        fill = _Fill(tmp, out_dir, old, base, changed)
         try:
             fill.carry_over(kept)
             if pages is not None:
@@ -215,21 +219,83 @@ def _can_keep(spare: Path, out_dir: Path) -> bool:
         return False
 
 
-def _take_spare(spare: Path) -> tuple[Path | None, Manifest]:
-    """The spare folder and the manifest of what it holds, its manifest removed first (so that a build stopped
-    while it is being brought up to date leaves a folder no build trusts); (None, {}) without a usable one."""
-    manifest = _read_manifest(spare) if spare.is_dir() and not spare.is_symlink() else {}
+def _take_spare(spare: Path, looked: SpareState | None) -> tuple[Path | None, Manifest, frozenset[str] | None]:
+    """The spare folder, the manifest of what it holds, and the files it lists that the folder may not hold as
+    listed (None: any may not; see look_at_spare); the manifest is removed first (so that a build stopped while
+    the folder is being brought up to date leaves a folder no build trusts). (None, {}, None) without a usable one.
+    """
+    try:
+        data = (spare / MARKER).read_bytes() if spare.is_dir() and not spare.is_symlink() else b""
+    except OSError:
+        data = b""
+    manifest = _parse_manifest(data)
     if not manifest:
         if spare.exists() or spare.is_symlink():
             _remove(spare)
-        return None, {}
+        return None, {}, None
+    same = looked is not None and looked.tidy and looked.marker == content_digest(data)
     try:
         (spare / MARKER).unlink()
-        _tidy(os.fspath(spare), "", manifest)
+        if not same:
+            _tidy(os.fspath(spare), "", manifest)
     except OSError:
         _remove(spare)
-        return None, {}
-    return spare, manifest
+        return None, {}, None
+    return spare, manifest, looked.changed if same and looked is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class SpareState:
+    """What a spare folder (see write_site) held when look_at_spare looked at it."""
+
+    marker: str
+    """Digest of its manifest."""
+    changed: frozenset[str]
+    """Files its manifest lists that it does not hold as listed (another size or time, gone, not a plain file)."""
+    tidy: bool
+    """Whether it held nothing else: no file its manifest does not list, no link."""
+
+
+def look_at_spare(spare: Path) -> SpareState | None:
+    """What the spare folder holds, against its manifest (None without one). Looks and changes nothing, so that
+    a forked child can do it while a rebuild after an edit works out what to write (see write_site's `looked`)."""
+    try:
+        data = (spare / MARKER).read_bytes()
+    except OSError:
+        return None
+    manifest = _parse_manifest(data)
+    if not manifest:
+        return None
+    held: set[str] = set()
+    tidy = _look(os.fspath(spare), "", manifest, held)
+    changed = frozenset(rel for rel in manifest if rel not in held)
+    return SpareState(content_digest(data), changed, tidy)
+
+
+def _look(folder: str, prefix: str, manifest: Manifest, held: set[str]) -> bool:
+    """Note in `held` each file below `folder` that is as the manifest lists it; whether there is nothing else."""
+    tidy, empty = True, True
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            empty = False
+            rel = prefix + entry.name
+            if entry.is_symlink():
+                tidy = False
+            elif entry.is_dir(follow_symlinks=False):
+                tidy = _look(entry.path, rel + "/", manifest, held) and tidy
+            elif rel not in manifest:
+                tidy = tidy and (not prefix and rel == MARKER)
+            elif _is_entry(entry, manifest[rel]):
+                held.add(rel)
+    return tidy and not empty  # (an empty folder is one the build did not make)
+
+
+def _is_entry(entry: os.DirEntry[str], recorded: list[int | str]) -> bool:
+    try:
+        stat = entry.stat(follow_symlinks=False)
+    except OSError:
+        return False
+    return stat.st_size == recorded[1] and stat.st_mtime_ns == recorded[2]
 
 
 def _tidy(folder: str, prefix: str, manifest: Mapping[str, object]) -> None:
@@ -291,9 +357,13 @@ class Placed(NamedTuple):
 class _Fill:
     """Fills the new output folder file by file, checking each path, and keeps its manifest."""
 
-    def __init__(self, tmp: Path, out_dir: Path, old: Manifest, base: Manifest) -> None:
-        """`old`: the manifest of the output; `base`: that of what `tmp` holds already (a spare folder)."""
+    def __init__(
+        self, tmp: Path, out_dir: Path, old: Manifest, base: Manifest, changed: frozenset[str] | None = None
+    ) -> None:
+        """`old`: the manifest of the output; `base`: that of what `tmp` holds already (a spare folder);
+        `changed`: the files of `base` that `tmp` may not hold as listed, when known (None: any may not)."""
         self.tmp, self.root, self.out_dir, self.old, self.base = tmp, tmp.resolve(), out_dir, old, base
+        self.changed = changed
         self.out_root = os.fspath(out_dir)
         self.manifest: Manifest = {}
         self.errors: list[ContentError] = []
@@ -441,15 +511,22 @@ class _Fill:
         `_target` checks those of new files.
         """
         old_root, new_root = os.fspath(self.out_dir), os.fspath(self.tmp)
-        seen, old, manifest = self._seen, self.old, self.manifest
+        seen, old, base, manifest, holding = self._seen, self.old, self.base, self.manifest, self._holding
+        changed = self.changed
         for rel, digest in kept.items():
             key = rel.casefold()
             recorded = old.get(rel)
-            if recorded is not None and key not in seen and self._holds(rel, f"{new_root}/{rel}", recorded):
+            if (
+                recorded is not None
+                and key not in seen
+                and base.get(rel) == recorded
+                and (_is(f"{new_root}/{rel}", recorded) if changed is None else rel not in changed)
+            ):
                 # the spare folder holds it as the output does (most files of a rebuild after an edit): nothing is
                 # written, and the path is one the previous build wrote (checked then)
                 seen[key] = rel
-                self._hold(rel, rel)
+                if key.rpartition("/")[0] not in holding:
+                    self._hold(rel, rel)
                 manifest[rel] = recorded
                 self.size += int(recorded[1])
                 continue
@@ -479,13 +556,7 @@ class _Fill:
     def _holds(self, rel: str, target: Path | str, recorded: list[int | str]) -> bool:
         """Whether the folder being filled holds the file `recorded` at `rel` already (a spare folder does, where
         the file is the same in its build and in the previous one)."""
-        if self.base.get(rel) != recorded:  # digest, size and time: the same file in both builds
-            return False
-        try:
-            stat = os.stat(target)
-        except OSError:
-            return False
-        return stat.st_size == recorded[1] and stat.st_mtime_ns == recorded[2]
+        return self.base.get(rel) == recorded and _is(target, recorded)  # (the same file in both builds)
 
     def _clear(self, rel: str, target: Path | str) -> None:
         """Remove what a spare folder holds at `rel` before a file is put there: never written in place, since
@@ -577,6 +648,15 @@ def write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
         view = view[os.write(fd, view) :]
+
+
+def _is(path: Path | str, recorded: list[int | str]) -> bool:
+    """Whether the file at `path` has the size and modification time a manifest `recorded` of it."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return False
+    return stat.st_size == recorded[1] and stat.st_mtime_ns == recorded[2]
 
 
 def _reuse(previous: Path | str, target: Path | str, digest: str, recorded: list[int | str] | None) -> bool:

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from kursk_site.parallel import map_streamed, share_runs, split, start_chunks, start_streams
+from kursk_site.parallel import call_aside, map_streamed, share_runs, split, start_chunks, start_streams
 
 
 def total(run: Sequence[int]) -> int:
@@ -119,3 +119,37 @@ def test_each_process_starts_with_a_lane_of_its_own_and_then_helps_with_the_othe
     assert here and all(name.startswith("big") for name in here)  # this process never needed the small lane
     assert there[: len(small)] == [run[0] for run in small]  # the child's own lane first, in order
     assert any(name.startswith("big") for name in there)  # then it helped with the big one
+
+
+def answer() -> dict[str, int]:
+    return {"pid": os.getpid()}
+
+
+def fail() -> int:
+    raise ValueError("no answer")
+
+
+def wait_long() -> int:
+    time.sleep(60)
+    return 1
+
+
+def test_a_call_aside_runs_in_another_process_and_gives_its_result() -> None:
+    with call_aside(answer) as result:
+        found = result()
+    assert found is not None and found["pid"] != os.getpid()
+
+
+def test_a_call_aside_that_fails_gives_none() -> None:
+    with call_aside(fail) as result:
+        assert result() is None
+
+
+def test_leaving_stops_a_call_aside_still_running() -> None:
+    start = time.perf_counter()
+    with call_aside(wait_long) as result:
+        pass
+    assert time.perf_counter() - start < 10
+    with pytest.raises(ChildProcessError):  # stopped and reaped: no child of this process is left
+        os.waitpid(-1, os.WNOHANG)
+    assert result is not None

@@ -29,12 +29,20 @@ def folders(folder: Path) -> list[str]:
     return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_dir())
 
 
-def build(out: Path, spare: Path, files: dict[str, bytes]) -> writer.WriteStats:
-    """What a build does: files whose bytes equal the previous output's are carried over, the others written."""
+def build(out: Path, spare: Path, files: dict[str, bytes], look: bool = False) -> writer.WriteStats:
+    """What a build does: files whose bytes equal the previous output's are carried over, the others written.
+    `look`: as a rebuild after an edit does, with what look_at_spare finds in the spare first."""
     previous = writer.output_manifest(out)
     old = {rel: str(entry[0]) for rel, entry in previous[1].items()} if previous else {}
     kept = {rel: old[rel] for rel, data in files.items() if old.get(rel) == writer.content_digest(data)}
-    return write_site([out_file(rel, data) for rel, data in files.items() if rel not in kept], out, kept, spare)
+    looked = writer.look_at_spare(spare) if look else None
+    files_out = [out_file(rel, data) for rel, data in files.items() if rel not in kept]
+    return write_site(files_out, out, kept, spare, looked=looked)
+
+
+@pytest.fixture(params=[False, True], ids=["checked-here", "looked-at-first"])
+def look(request: pytest.FixtureRequest) -> bool:
+    return bool(request.param)
 
 
 @pytest.fixture
@@ -45,15 +53,15 @@ def places(tmp_path: Path) -> tuple[Path, Path]:
 
 
 def test_the_previous_output_becomes_the_spare_and_the_next_build_swaps_it_in_up_to_date(
-    places: tuple[Path, Path],
+    places: tuple[Path, Path], look: bool
 ) -> None:
     out, spare = places
-    build(out, spare, {"index.html": b"1", "a/x.html": b"x", "gone.html": b"g"})
+    build(out, spare, {"index.html": b"1", "a/x.html": b"x", "gone.html": b"g"}, look)
     assert not spare.exists()
-    build(out, spare, {"index.html": b"2", "a/x.html": b"x", "gone.html": b"g"})
+    build(out, spare, {"index.html": b"2", "a/x.html": b"x", "gone.html": b"g"}, look)
     assert listing(spare) == {"index.html": b"1", "a/x.html": b"x", "gone.html": b"g"}  # the output before
     x_inode = (out / "a/x.html").stat().st_ino
-    stats = build(out, spare, {"index.html": b"3", "a/x.html": b"x", "b/new.html": b"n"})
+    stats = build(out, spare, {"index.html": b"3", "a/x.html": b"x", "b/new.html": b"n"}, look)
     assert listing(out) == {"index.html": b"3", "a/x.html": b"x", "b/new.html": b"n"}
     assert (out / "a/x.html").stat().st_ino == x_inode  # kept, not written
     assert stats.written == 2
@@ -61,47 +69,82 @@ def test_the_previous_output_becomes_the_spare_and_the_next_build_swaps_it_in_up
     assert sorted(p.name for p in out.parent.iterdir()) == [".kursk-cache", "build"]
 
 
-def test_a_file_the_spare_holds_unchanged_keeps_the_output_s_modification_time(places: tuple[Path, Path]) -> None:
+def test_a_file_the_spare_holds_unchanged_keeps_the_output_s_modification_time(
+    places: tuple[Path, Path], look: bool
+) -> None:
     out, spare = places
     for number in range(3):
-        build(out, spare, {"same.html": b"s", "index.html": str(number).encode()})
+        build(out, spare, {"same.html": b"s", "index.html": str(number).encode()}, look)
     stamp = (out / "same.html").stat().st_mtime_ns
-    build(out, spare, {"same.html": b"s", "index.html": b"last"})
+    build(out, spare, {"same.html": b"s", "index.html": b"last"}, look)
     assert (out / "same.html").stat().st_mtime_ns == stamp
 
 
-def test_files_put_into_the_output_by_hand_do_not_come_back_from_the_spare(places: tuple[Path, Path]) -> None:
+def test_files_put_into_the_output_by_hand_do_not_come_back_from_the_spare(
+    places: tuple[Path, Path], look: bool
+) -> None:
     out, spare = places
-    build(out, spare, {"index.html": b"1"})
+    build(out, spare, {"index.html": b"1"}, look)
     (out / "stray.html").write_bytes(b"stray")
     (out / "odd").mkdir()
     (out / "odd" / "x.txt").write_bytes(b"x")
     os.symlink("/", out / "root-link")
     for number in range(2, 5):
-        build(out, spare, {"index.html": str(number).encode()})
+        build(out, spare, {"index.html": str(number).encode()}, look)
         assert listing(out) == {"index.html": str(number).encode()}
         assert folders(out) == []
         assert not (out / "root-link").is_symlink()
 
 
-def test_a_page_changed_in_place_by_hand_is_not_kept_from_the_spare(places: tuple[Path, Path]) -> None:
+def test_a_page_changed_in_place_by_hand_is_not_kept_from_the_spare(places: tuple[Path, Path], look: bool) -> None:
     out, spare = places
-    build(out, spare, {"index.html": b"1", "page.html": b"page"})
-    build(out, spare, {"index.html": b"2", "page.html": b"page"})
+    build(out, spare, {"index.html": b"1", "page.html": b"page"}, look)
+    build(out, spare, {"index.html": b"2", "page.html": b"page"}, look)
     with (out / "page.html").open("ab") as handle:  # the same file (a hard link) as the spare's
         handle.write(b" changed")
     with pytest.raises(writer.OutputChanged):  # the build that keeps it finds it changed
-        build(out, spare, {"index.html": b"3", "page.html": b"page"})
+        build(out, spare, {"index.html": b"3", "page.html": b"page"}, look)
     write_site([out_file("index.html", b"3"), out_file("page.html", b"page")], out, {}, spare)
     assert listing(out) == {"index.html": b"3", "page.html": b"page"}
 
 
-def test_a_file_where_a_folder_now_goes_and_a_folder_where_a_file_goes(places: tuple[Path, Path]) -> None:
+def test_a_file_where_a_folder_now_goes_and_a_folder_where_a_file_goes(places: tuple[Path, Path], look: bool) -> None:
     out, spare = places
-    build(out, spare, {"img": b"file", "data/a.json": b"a"})
-    build(out, spare, {"img/logo.svg": b"svg", "data": b"file now"})
-    build(out, spare, {"img/logo.svg": b"svg2", "data": b"file again"})
+    build(out, spare, {"img": b"file", "data/a.json": b"a"}, look)
+    build(out, spare, {"img/logo.svg": b"svg", "data": b"file now"}, look)
+    build(out, spare, {"img/logo.svg": b"svg2", "data": b"file again"}, look)
     assert listing(out) == {"img/logo.svg": b"svg2", "data": b"file again"}
+
+
+def test_what_was_seen_of_a_spare_that_changed_since_is_not_trusted(places: tuple[Path, Path]) -> None:
+    out, spare = places
+    build(out, spare, {"index.html": b"1", "a.html": b"a"})
+    build(out, spare, {"index.html": b"2", "a.html": b"a"})
+    stale = writer.look_at_spare(spare)
+    assert stale is not None and stale.tidy and not stale.changed
+    build(out, spare, {"index.html": b"3", "a.html": b"a2"})  # the spare is another folder's output now
+    (spare / "stray.html").write_bytes(b"stray")
+    write_site([out_file("index.html", b"4")], out, {"a.html": writer.content_digest(b"a2")}, spare, looked=stale)
+    assert listing(out) == {"index.html": b"4", "a.html": b"a2"}
+
+
+def test_looking_at_a_spare_finds_what_differs_from_its_manifest(places: tuple[Path, Path]) -> None:
+    out, spare = places
+    assert writer.look_at_spare(spare) is None  # none yet
+    build(out, spare, {"index.html": b"1", "a/x.html": b"x", "a/y.html": b"y"})
+    build(out, spare, {"index.html": b"2", "a/x.html": b"x", "a/y.html": b"y"})
+    seen = writer.look_at_spare(spare)
+    assert seen is not None and seen.tidy and seen.changed == frozenset()
+    (spare / "a" / "y.html").unlink()
+    with (spare / "a" / "x.html").open("ab") as handle:
+        handle.write(b"more")
+    seen = writer.look_at_spare(spare)
+    assert seen is not None and seen.tidy and seen.changed == {"a/x.html", "a/y.html"}
+    (spare / "empty").mkdir()
+    assert not writer.look_at_spare(spare).tidy  # type: ignore[union-attr]
+    (spare / "empty").rmdir()
+    os.symlink("index.html", spare / "link.html")
+    assert not writer.look_at_spare(spare).tidy  # type: ignore[union-attr]
 
 
 def test_a_build_stopped_while_the_spare_is_brought_up_to_date_leaves_a_spare_no_build_trusts(

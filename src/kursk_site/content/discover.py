@@ -48,22 +48,27 @@ def article_listing(
         return
     known = known or {}
     prefix = display_path(articles_dir, root)
+    suffixes, is_file = SUFFIXES, stat.S_ISREG  # (a loop over every article file: a rebuild after an edit runs it)
     for folder, dirnames, filenames in walk_once(articles_dir):
         dirnames[:] = sorted(d for d in dirnames if not _hidden(d))
         rel = os.path.relpath(folder, articles_dir)
         shown = f"{prefix}/" if rel == "." else f"{prefix}/{Path(rel).as_posix()}/"
+        inside = os.path.join(folder, "")
         for name in filenames:
-            kind = SUFFIXES.get(os.path.splitext(name)[1].lower())
-            if kind is None or _hidden(name):
+            if _hidden(name):
                 continue
-            path = os.path.join(folder, name)
+            dot = name.rfind(".")  # (the name does not start with one: the suffix os.path.splitext gives)
+            kind = suffixes.get(name[dot:].lower()) if dot > 0 else None
+            if kind is None:
+                continue
+            path = inside + name
             status = known.get(path)
             if status is None:
                 try:
                     status = os.stat(path)
                 except OSError:
                     continue
-            if stat.S_ISREG(status.st_mode):
+            if is_file(status.st_mode):
                 yield shown + name, folder, name, kind, status
 
 
