@@ -14,8 +14,9 @@ ATOM = "http://www.w3.org/2005/Atom"
 FEED_ITEMS = 50
 """The feed carries the newest articles only, so it does not grow with the archive."""
 GENERATOR = "kursk-site"
-NOT_XML_RE = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-"""Characters XML 1.0 cannot carry; HTML can (Markdown turns `&#12;` into a form feed)."""
+NOT_XML_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+"""Characters XML 1.0 cannot carry; HTML can (Markdown turns `&#12;` into a form feed). Named one by one: the
+class of every character but those XML allows compiles in ten times as long, at every start."""
 
 
 def render_feed(site: Site, bodies: Mapping[str, str]) -> OutputFile:
