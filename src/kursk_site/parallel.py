@@ -135,9 +135,8 @@ def call_aside(fn: Callable[[], R]) -> Iterator[Callable[[], R | None]]:
         code = 1
         try:
             os.close(readable)
-            data = memoryview(pickle.dumps(fn(), protocol=5))
-            while data:
-                data = data[os.write(writable, data) :]
+            with os.fdopen(writable, "wb") as pipe:  # (a pipe to this process: nothing on disk)
+                pipe.write(pickle.dumps(fn(), protocol=5))
             code = 0
         finally:
             os._exit(code)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Sequence
+from functools import partial
+from pathlib import Path
 
 import pytest
 
@@ -129,7 +131,8 @@ def fail() -> int:
     raise ValueError("no answer")
 
 
-def wait_long() -> int:
+def wait_long(note: Path) -> int:
+    note.write_text(str(os.getpid()))
     time.sleep(60)
     return 1
 
@@ -145,11 +148,13 @@ def test_a_call_aside_that_fails_gives_none() -> None:
         assert result() is None
 
 
-def test_leaving_stops_a_call_aside_still_running() -> None:
+def test_leaving_stops_a_call_aside_still_running(tmp_path: Path) -> None:
+    note = tmp_path / "pid"
     start = time.perf_counter()
-    with call_aside(wait_long) as result:
-        pass
+    with call_aside(partial(wait_long, note)):
+        while not note.exists() or not note.read_text():
+            assert time.perf_counter() - start < 10
+            time.sleep(0.01)
+    with pytest.raises(ProcessLookupError):  # stopped and reaped
+        os.kill(int(note.read_text()), 0)
     assert time.perf_counter() - start < 10
-    with pytest.raises(ChildProcessError):  # stopped and reaped: no child of this process is left
-        os.waitpid(-1, os.WNOHANG)
-    assert result is not None
