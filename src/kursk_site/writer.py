@@ -293,11 +293,11 @@ def _look(folder: str, prefix: str, manifest: Manifest, held: set[str]) -> bool:
 
 
 def _is_entry(entry: os.DirEntry[str], recorded: list[int | str]) -> bool:
+    """_is for a file found in a folder."""
     try:
-        stat = entry.stat(follow_symlinks=False)
+        return _as_recorded(entry.stat(follow_symlinks=False), recorded)
     except OSError:
         return False
-    return stat.st_size == recorded[1] and stat.st_mtime_ns == recorded[2]
 
 
 def _tidy(folder: str, prefix: str, manifest: Mapping[str, object]) -> None:
@@ -676,9 +676,12 @@ def write_all(fd: int, data: bytes) -> None:
 def _is(path: Path | str, recorded: list[int | str]) -> bool:
     """Whether the file at `path` has the size and modification time a manifest `recorded` of it."""
     try:
-        stat = os.stat(path)
+        return _as_recorded(os.stat(path), recorded)
     except OSError:
         return False
+
+
+def _as_recorded(stat: os.stat_result, recorded: list[int | str]) -> bool:
     return stat.st_size == recorded[1] and stat.st_mtime_ns == recorded[2]
 
 
