@@ -123,10 +123,8 @@ def call_aside(fn: Callable[[], R]) -> Iterator[Callable[[], R | None]]:
 
     For a quick look at something on another core (e.g. the files of a folder): the child is forked by hand,
     without multiprocessing, whose import takes as long as such a look; its result is pickled through a pipe.
-    Not from a process running other threads (the preview server): a child forked there may find a lock taken
-    by one of them, held for ever, and never answer.
     """
-    if not can_fork() or _threaded():
+    if not can_fork():
         yield lambda: None
         return
     import pickle
@@ -166,12 +164,6 @@ def call_aside(fn: Callable[[], R]) -> Iterator[Callable[[], R | None]]:
             with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
                 os.waitpid(pid, 0)
-
-
-def _threaded() -> bool:
-    import threading
-
-    return threading.active_count() > 1
 
 
 def start_chunks(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import threading
 import time
 from collections.abc import Sequence
 from functools import partial
@@ -159,15 +158,3 @@ def test_leaving_stops_a_call_aside_still_running(tmp_path: Path) -> None:
     with pytest.raises(ProcessLookupError):  # stopped and reaped
         os.kill(int(note.read_text()), 0)
     assert time.perf_counter() - start < 10
-
-
-def test_no_call_aside_from_a_process_running_other_threads() -> None:
-    stop = threading.Event()
-    other = threading.Thread(target=stop.wait)
-    other.start()
-    try:
-        with call_aside(answer) as result:
-            assert result() is None  # nothing forked: the caller does the work itself
-    finally:
-        stop.set()
-        other.join()
