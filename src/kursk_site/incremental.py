@@ -237,13 +237,13 @@ def render_pages_cached(
     if cache.folder is None:
         files = PagesToRender(site, env, root, plan, workers if len(plan) >= PARALLEL_PAGES else 1)
         return RenderedPages(plan, files, {}, {}, {})
-    plan_keys = partial(_plan_keys, site, env, cache, source_keys, plan)
+    keys_of = partial(_plan_keys, site, env, cache, source_keys, plan)
     if not cache.index.pages and workers > 1 and len(plan) >= PARALLEL_PAGES and can_fork():
         # no page of a previous build to keep (a cold build): every page is rendered at once, while a child works
         # out the page keys and stores the page plan, which only the next build uses
-        later = start_chunks(lambda _: plan_keys(1), [()])
+        later = start_chunks(lambda _: keys_of(1), [()])
         return RenderedPages(plan, PagesToRender(site, env, root, plan, workers), {}, {}, {}, "", later)
-    keys, reads, token = plan_keys(workers)
+    keys, reads, token = keys_of(workers)
     kept = reusable_pages(cache, keys, reusable)
     todo = [page for page in plan if page.path.as_posix() not in kept]
     files = PagesToRender(site, env, root, todo, workers if len(todo) >= PARALLEL_PAGES else 1)
