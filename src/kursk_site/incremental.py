@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -100,6 +101,17 @@ class RenderedPages:
     """Which templates read the whole site, by template digest and name (for the next build)."""
     plan: str = ""
     """Names the page plan stored for a later rebuild to reuse (see cache.save_plan; empty for none)."""
+    later: Started[PlanKeys] | None = None
+    """A child working out `keys`, `whole_site` and `plan` while the pages are rendered (see settled); leaving it
+    as a context manager stops it."""
+
+    def settled(self) -> RenderedPages:
+        """These pages with their keys, the templates' reading of the site and the plan's token: when a child works
+        them out (see `later`), once it is done."""
+        if self.later is None:
+            return self
+        keys, reads, token = self.later.results()[0]
+        return dataclasses.replace(self, keys=keys, whole_site=reads, plan=token, later=None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,6 +237,33 @@ def render_pages_cached(
     if cache.folder is None:
         files = PagesToRender(site, env, root, plan, workers if len(plan) >= PARALLEL_PAGES else 1)
         return RenderedPages(plan, files, {}, {}, {})
+    plan_keys = partial(_plan_keys, site, env, cache, source_keys, plan)
+    if not cache.index.pages and workers > 1 and len(plan) >= PARALLEL_PAGES and can_fork():
+        # no page of a previous build to keep (a cold build): every page is rendered at once, while a child works
+        # out the page keys and stores the page plan, which only the next build uses
+        later = start_chunks(lambda _: plan_keys(1), [()])
+        return RenderedPages(plan, PagesToRender(site, env, root, plan, workers), {}, {}, {}, "", later)
+    keys, reads, token = plan_keys(workers)
+    kept = reusable_pages(cache, keys, reusable)
+    todo = [page for page in plan if page.path.as_posix() not in kept]
+    files = PagesToRender(site, env, root, todo, workers if len(todo) >= PARALLEL_PAGES else 1)
+    return RenderedPages(plan, files, kept, keys, reads, token)
+
+
+PlanKeys = tuple[dict[str, str], dict[str, bool], str]
+"""The key of every page by path, whether each template reads the whole site (by template digest and name), and
+the token of the page plan stored (see RenderedPages)."""
+
+
+def _plan_keys(
+    site: Site,
+    env: jinja2.Environment,
+    cache: Cache,
+    source_keys: Mapping[str, str],
+    plan: Sequence[Page],
+    workers: int,
+) -> PlanKeys:
+    """Work out the key of every page of `plan` (on `workers` cores) and store the plan for a later rebuild."""
     weights = Weights(source_keys, site.topics, site.entities)
     shape = store(site_shape(site), known_refs(site, shared=False))
     context = page_key_context(env, site, weights, shape)
@@ -237,12 +276,7 @@ def render_pages_cached(
     for path, template, data, refs, page_key in _all_keys(keys_of, plan, workers):
         stored.append(StoredPage(path, template, Stored(data, tuple(same.setdefault(ref, ref) for ref in refs))))
         keys[path] = page_key
-    kept = reusable_pages(cache, keys, reusable)
-    todo = [page for page in plan if page.path.as_posix() not in kept]
-    token = save_plan(cache, PagePlan(shape, tuple(stored)))  # now: the rendering children need not hold it
-    del stored
-    files = PagesToRender(site, env, root, todo, workers if len(todo) >= PARALLEL_PAGES else 1)
-    return RenderedPages(plan, files, kept, keys, reads, token)
+    return keys, reads, save_plan(cache, PagePlan(shape, tuple(stored)))  # (the rendering children never hold it)
 
 
 @dataclass(frozen=True, slots=True)

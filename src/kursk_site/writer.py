@@ -207,6 +207,8 @@ def write_site(
                 shutil.rmtree(tmp, ignore_errors=True)
         if previous is not None:
             _keep(previous, spare)
+        elif spare is not None:  # no output before this one (a first or cold build)
+            _link_spare(out_dir, spare, fill.manifest, data)
     digests = {rel: str(entry[0]) for rel, entry in fill.manifest.items()}
     return WriteStats(len(fill.manifest), fill.written, fill.size, digests, content_digest(data))
 
@@ -327,6 +329,27 @@ def _keep(previous: Path, spare: Path | None) -> None:
         except OSError:
             pass
     shutil.rmtree(previous, ignore_errors=True)
+
+
+def _link_spare(out_dir: Path, spare: Path, manifest: Manifest, marker: bytes) -> None:
+    """Make the spare folder of hard links to the files of `out_dir` (just swapped in, with no output before it),
+    so that the next build (most often a rebuild after an edit) brings a spare up to date, not a new folder filled
+    with a link to every file. The manifest goes in last; where links cannot be made, there is no spare."""
+    source, target = os.fspath(out_dir), os.fspath(spare)
+    try:
+        if spare.exists() or spare.is_symlink():
+            _remove(spare)
+        spare.mkdir(parents=True)
+        made: set[str] = set()
+        for rel in manifest:
+            folder = rel.rpartition("/")[0]
+            if folder and folder not in made:
+                os.makedirs(f"{target}/{folder}", exist_ok=True)
+                made.add(folder)
+            os.link(f"{source}/{rel}", f"{target}/{rel}")
+        (spare / MARKER).write_bytes(marker)
+    except OSError:
+        _remove(spare)
 
 
 def _remove(path: Path) -> None:

@@ -12,7 +12,7 @@ import pytest
 
 from kursk_site import articlestore, incremental, pipeline
 from kursk_site.build import PACKAGE, build
-from kursk_site.cache import CACHE_DIR, INDEX, Spool, load_articles, open_cache, tool_fingerprint
+from kursk_site.cache import CACHE_DIR, INDEX, Spool, load_articles, load_plan, open_cache, tool_fingerprint
 from kursk_site.cli import main
 from kursk_site.errors import BuildFailed
 from kursk_site.model import BuildOptions, BuildReport, Project
@@ -263,6 +263,29 @@ def test_page_keys_worked_out_in_worker_processes_are_those_of_one_process(
     (root / CACHE_DIR / "head.bin").unlink()  # nothing changed, but the build works out every page key again
     assert cached_build(root).written == 0
     assert open_cache(root / CACHE_DIR, tool).index.pages == before
+
+
+def test_a_cold_build_renders_every_page_while_a_child_works_out_the_keys_and_stores_the_plan(
+    make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started: list[object] = []
+    real = incremental.start_chunks
+
+    def noted(fn: object, chunks: object, *rest: object) -> object:
+        started.append(chunks)
+        return real(fn, chunks, *rest)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(incremental, "start_chunks", noted)
+    root, _ = built_in_workers(make_site, monkeypatch, seed=22, count=10, workers=2)
+    assert started == [[()]]  # one child, for the keys and the plan (none of them split over children)
+    cache = open_cache(root / CACHE_DIR, tool_fingerprint(PACKAGE))
+    pages = {p.relative_to(root / "build").as_posix() for p in (root / "build").rglob("*.html")}
+    assert cache.index.plan and load_plan(cache) is not None
+    assert set(cache.index.pages) == pages  # a key for every page
+    article = root / "content" / "articles" / "a3.md"
+    article.write_text(article.read_text("utf-8") + "\nOne more line.\n", "utf-8")
+    assert 0 < cached_build(root).written < 6  # a rebuild after an edit, with that plan and those keys
+    assert_same_as_cold(root, tmp_path)
 
 
 def built_in_workers(
