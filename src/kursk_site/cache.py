@@ -392,7 +392,19 @@ def spare_output(cache: Cache, out_dir: Path) -> Path | None:
     writer.write_site); None without a cache."""
     if cache.folder is None:
         return None
-    return cache.folder / f"output-{digest_bytes(os.fsencode(out_dir.resolve()))[:16]}"
+    return _spare_in(cache.folder, out_dir)
+
+
+def drop_spare(root: Path, out_dir: Path) -> None:
+    """Remove the spare output that the cache of the source folder `root` keeps for `out_dir`: for an output that
+    is gone for good (a preview's temporary folder), whose spare no build will take again."""
+    spare = _spare_in(root / CACHE_DIR, out_dir)
+    with contextlib.suppress(OSError):
+        _remove(spare)
+
+
+def _spare_in(folder: Path, out_dir: Path) -> Path:
+    return folder / f"output-{digest_bytes(os.fsencode(out_dir.resolve()))[:16]}"
 
 
 def load_plan(cache: Cache) -> LoadedPlan | None:

@@ -25,6 +25,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from kursk_site.build import build
+from kursk_site.cache import drop_spare
 from kursk_site.errors import BuildFailed, UsageError
 from kursk_site.model import BuildOptions, Project
 from kursk_site.walk import walk_once
@@ -239,6 +240,8 @@ class DevServer:
         for thread in self._threads:
             thread.join(timeout=5)
         if self._temp is not None:
+            if self.options.cache:
+                drop_spare(self.project.root, self.out_dir)
             shutil.rmtree(self._temp, ignore_errors=True)
 
     def __enter__(self) -> DevServer:

@@ -211,14 +211,16 @@ def test_a_folder_address_without_its_slash_redirects(server: DevServer) -> None
     assert "<h1" in page
 
 
-def test_closing_the_server_removes_its_temporary_output(site: Path) -> None:
+def test_closing_the_server_removes_its_temporary_output_and_its_spare(site: Path) -> None:
     project = Project(site, site / "content", (), site / "build")
     dev = DevServer(project, BuildOptions(), host="127.0.0.1", port=0, notify=lambda m, error: None)
     with dev:
         out = dev.out_dir
         assert (out / "index.html").is_file()
+        assert list((site / ".kursk-cache").glob("output-*"))  # the spare output the next rebuild brings up to date
     assert not out.exists()
     assert not (site / "build").exists()
+    assert not list((site / ".kursk-cache").glob("output-*"))  # no spare left behind for an output that is gone
 
 
 def test_the_serve_command_stops_cleanly_on_ctrl_c(site: Path) -> None:
