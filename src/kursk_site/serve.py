@@ -227,9 +227,11 @@ class DevServer:
             self._threads.append(thread)
 
     def wait(self) -> None:
-        """Block until `close()` is called from another thread (or Ctrl-C raises KeyboardInterrupt here)."""
-        while not self._stop.wait(0.5):
-            pass
+        """Block until `close()` is called from another thread (or Ctrl-C raises KeyboardInterrupt here). It sleeps
+        and looks rather than waiting on the event: a KeyboardInterrupt raised inside Event.wait, just after it took
+        the event's lock, can leave the lock taken, and close() would then wait for it forever."""
+        while not self._stop.is_set():
+            time.sleep(POLL_SECONDS)
 
     def close(self) -> None:
         self._stop.set()

@@ -229,7 +229,7 @@ def test_the_serve_command_stops_cleanly_on_ctrl_c(site: Path) -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        env={**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONFAULTHANDLER": "1"},
     )
     try:
         assert process.stdout is not None
@@ -240,7 +240,12 @@ def test_the_serve_command_stops_cleanly_on_ctrl_c(site: Path) -> None:
         url = serving.split()[1]
         assert "The first lede." in fetch(url + "articles/a.html")[2]
         process.send_signal(signal.SIGINT)
-        out, err = process.communicate(timeout=WAIT)
+        try:
+            out, err = process.communicate(timeout=WAIT)
+        except subprocess.TimeoutExpired:  # show where it hangs: SIGABRT makes faulthandler print every thread's stack
+            process.send_signal(signal.SIGABRT)
+            out, err = process.communicate(timeout=WAIT)
+            raise AssertionError(f"serve did not stop within {WAIT} s of Ctrl-C:\n{out}\n{err}") from None
     finally:
         if process.poll() is None:
             process.kill()
