@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 if TYPE_CHECKING:  # multiprocessing is imported when children are started: a rebuild after one edit starts none
+    import queue
+    import threading
     from multiprocessing.connection import Connection
 
 T = TypeVar("T")
@@ -265,7 +267,8 @@ def _start(
     try:
         for share in shares:
             receive, send = context.Pipe(duplex=False)
-            child = context.Process(target=_run_child, args=(fn, share, send, codec), daemon=True)
+            readers = [*(reader for _, reader in children), receive]  # the child closes its copies of these
+            child = context.Process(target=_run_child, args=(fn, share, send, codec, readers), daemon=True)
             child.start()
             send.close()
             children.append((child, receive))
@@ -276,24 +279,65 @@ def _start(
 
 
 def _run_child(
-    fn: Callable[[Sequence[T]], R], runs: Iterable[Sequence[T]], send: Connection, codec: Codec[R] | None
+    fn: Callable[[Sequence[T]], R],
+    runs: Iterable[Sequence[T]],
+    send: Connection,
+    codec: Codec[R] | None,
+    readers: Sequence[Connection],
 ) -> None:
-    """In a child: `fn` over each run, each result (or the exception it raised, and then no more) sent at once;
-    DONE after the last."""
+    """In a child: `fn` over each run, each result (or the exception it raised, and then no more) sent as soon as
+    it is made; DONE after the last.
+
+    The child first closes its copies of the pipes' reading ends (`readers`, its own and those of the children
+    started before it): once this process is gone (killed), nothing reads the pipe any more, sending fails, and
+    the child stops instead of waiting forever for a reader.
+
+    A thread of the child sends while it works on the next run, and at most one result waits for it: the reader
+    takes the results of several children in turn, and a child that sent its results itself would stand idle
+    until the others' before its own were taken in."""
+    import queue
+    import threading
+
+    for reader in readers:
+        reader.close()
+    outbox: queue.Queue[object] = queue.Queue(maxsize=1)
+    failed = threading.Event()
+    sender = threading.Thread(target=_send_each, args=(outbox, send, failed), daemon=True)
+    sender.start()
     try:
         for run in runs:
+            if failed.is_set():
+                return  # nothing more can be sent
             try:
                 result = fn(run)
                 outcome: tuple[bool, object] = (True, codec[0](result) if codec else result)
             except BaseException as e:
                 outcome = (False, e)
-            try:
-                send.send(outcome)
-            except Exception as e:  # an exception that cannot be pickled
-                send.send((False, RuntimeError(f"a worker process failed: {type(e).__name__}: {e}")))
-                return
+            outbox.put(outcome)
             if not outcome[0]:
                 return
-        send.send(DONE)
+        outbox.put(DONE)
     finally:
+        outbox.put(_END)
+        sender.join()
         send.close()
+
+
+_END = object()
+"""Tells a child's sending thread that nothing more comes."""
+
+
+def _send_each(outbox: queue.Queue[object], send: Connection, failed: threading.Event) -> None:
+    """Send what `outbox` holds until _END. After a failure to send, set `failed` and take the rest without
+    sending it (the child must never wait to put a result that nobody takes)."""
+    while (item := outbox.get()) is not _END:
+        if failed.is_set():
+            continue
+        try:
+            send.send(item)
+        except OSError:  # the reader is gone (the build stopped or was killed)
+            failed.set()
+        except Exception as e:  # an exception that cannot be pickled
+            with contextlib.suppress(OSError):
+                send.send((False, RuntimeError(f"a worker process failed: {type(e).__name__}: {e}")))
+            failed.set()

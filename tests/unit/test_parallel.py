@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import time
 from collections.abc import Sequence
 from functools import partial
@@ -68,6 +69,22 @@ def test_each_stream_is_one_child_that_sends_a_result_per_run_in_order() -> None
 def pid_and_run(run: Sequence[int]) -> tuple[int, tuple[int, ...]]:
     time.sleep(0.5 if run[0] == 0 else 0.02)  # one slow run: the others are taken meanwhile by the others
     return os.getpid(), tuple(run)
+
+
+def note_start_and_send_much(notes: Path, run: Sequence[int]) -> bytes:
+    with notes.open("a") as out:
+        out.write(f"{run[0]}\n")
+    return bytes(1 << 20)  # more than a pipe holds: sending it waits for the reader
+
+
+def test_a_child_works_on_its_next_run_while_its_result_waits_for_the_reader(tmp_path: Path) -> None:
+    notes = tmp_path / "started"
+    with start_streams(partial(note_start_and_send_much, notes), [[[1], [2], [3]]]) as started:
+        deadline = time.monotonic() + 10
+        while (not notes.exists() or len(notes.read_text().split()) < 2) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert notes.read_text().split()[:2] == ["1", "2"]  # the second run began before the first result was read
+        assert [len(started.receive(0)) for _ in range(3)] == [1 << 20] * 3
 
 
 @pytest.mark.parametrize("workers", [1, 2, 3])
@@ -158,3 +175,38 @@ def test_leaving_stops_a_call_aside_still_running(tmp_path: Path) -> None:
     with pytest.raises(ProcessLookupError):  # stopped and reaped
         os.kill(int(note.read_text()), 0)
     assert time.perf_counter() - start < 10
+
+
+def note_pid_and_send_much(note: Path, run: Sequence[int]) -> bytes:
+    note.write_text(str(os.getpid()))
+    return bytes(1 << 20)  # more than a pipe holds: sending it waits for a reader
+
+
+def running(pid: int) -> bool:
+    """Whether process `pid` is there and not a zombie (one that ended, not yet reaped by its new parent)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+    return "\nState:\tZ" not in status
+
+
+def test_a_child_stops_when_the_process_that_started_it_is_killed(tmp_path: Path) -> None:
+    note = tmp_path / "pid"
+    starter = os.fork()
+    if starter == 0:  # a build that starts a child, never reads what it sends, and is killed
+        try:
+            with start_streams(partial(note_pid_and_send_much, note), [[[1]] * 100]):
+                time.sleep(60)
+        finally:
+            os._exit(0)
+    start = time.perf_counter()
+    while not note.exists() or not note.read_text():
+        assert time.perf_counter() - start < 10
+        time.sleep(0.01)
+    os.kill(starter, signal.SIGKILL)
+    os.waitpid(starter, 0)
+    child = int(note.read_text())
+    while running(child) and time.perf_counter() - start < 20:
+        time.sleep(0.05)
+    assert not running(child)  # sending failed once nobody could read: the child stopped
