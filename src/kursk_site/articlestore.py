@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from kursk_site.atomic import write_atomic
-from kursk_site.codec import decode, encode
+from kursk_site.codec import OtherFormat, decode, encode
 from kursk_site.writer import write_all
 
 FOLDER = "articles"
@@ -49,14 +49,20 @@ Table = Mapping[str, Location]
 """By article key."""
 
 
-def read_table(cache_folder: Path) -> dict[str, Location]:
-    """The table of the stored articles ({} when there is none or it is damaged: they are parsed again)."""
+def read_table(cache_folder: Path) -> dict[str, Location] | None:
+    """The table of the stored articles: {} when there is none, None when it is damaged (the articles are parsed
+    again either way)."""
     try:
         value = decode((cache_folder / FOLDER / TABLE).read_bytes())
-        if not set(map(len, value.values())) <= {len(Location._fields)}:
-            return {}
-    except Exception:
+    except (FileNotFoundError, OtherFormat):  # none, or one another version of kursk-site wrote
         return {}
+    except Exception:
+        return None
+    try:
+        if not set(map(len, value.values())) <= {len(Location._fields)}:
+            return None
+    except Exception:
+        return None
     return dict(zip(value, map(partial(tuple.__new__, Location), value.values())))  # made in C: 10,000 of them
 
 

@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from kursk_site import __version__
-from kursk_site.articlestore import DataFile, Location, read_articles, read_table, save_table
+from kursk_site.articlestore import FOLDER as ARTICLES
+from kursk_site.articlestore import TABLE, DataFile, Location, read_articles, read_table, save_table
 from kursk_site.atomic import write_atomic
 from kursk_site.codec import FORMAT, OtherFormat, decode, encode, pack, unpack
 from kursk_site.model import Article
@@ -187,12 +188,26 @@ class Cache:
     warnings: tuple[str, ...] = ()
     tables: list[dict[str, Location]] = field(default_factory=list, compare=False)
     """The table of stored articles, once read (see stored)."""
+    damage: list[str] = field(default_factory=list, compare=False)
+    """What the build found damaged in the cache as it read it (see damaged)."""
 
     def stored(self) -> dict[str, Location]:
         """Where each stored article is (read once per build; {} without a cache)."""
         if not self.tables:
-            self.tables.append(read_table(self.folder) if self.folder is not None else {})
+            table = read_table(self.folder) if self.folder is not None else {}
+            if table is None:
+                self.note(f"{ARTICLES}/{TABLE} is damaged; the articles it names are parsed again")
+            self.tables.append(table or {})
         return self.tables[0]
+
+    def note(self, what: str) -> None:
+        """Note damage found in the cache (`what`: a file of the cache, what is wrong, what the build does)."""
+        if self.folder is not None:
+            self.damage.append(f"the build cache {self.folder.name}/{what}")
+
+    def damaged(self) -> tuple[str, ...]:
+        """The warnings of the cache: why its index was not usable, and the damage noted since, each once."""
+        return tuple(dict.fromkeys((*self.warnings, *self.damage)))
 
 
 def open_cache(folder: Path | None, tool: str) -> Cache:
@@ -216,7 +231,19 @@ def open_cache(folder: Path | None, tool: str) -> Cache:
         return Cache(folder, empty, (f"the build cache {shown} is damaged or not kursk-site's; building from scratch",))
     if index.tool != tool:  # another version of kursk-site: stale, not damaged
         return Cache(folder, empty)
-    return Cache(folder, index)
+    cache = Cache(folder, index)
+    if _head_damaged(folder):  # (a damaged head only made this build go past the check for nothing changed)
+        cache.note(f"{HEAD} is damaged; it is written again")
+    return cache
+
+
+def _head_damaged(folder: Path) -> bool:
+    try:
+        return not isinstance(decode((folder / HEAD).read_bytes()), CacheHead)
+    except (FileNotFoundError, OtherFormat):  # none (a build removes it first), or another version's
+        return False
+    except Exception:
+        return True
 
 
 def _plain_index(index: CacheIndex) -> tuple[object, ...]:
@@ -281,11 +308,18 @@ def load_articles(cache: Cache, keys: Iterable[str]) -> dict[str, Article]:
     """The Articles stored under `keys` (those missing or unreadable left out)."""
     if cache.folder is None:
         return {}
+    table = cache.stored()
+    wanted = [key for key in keys if key in table]
     found: dict[str, Article] = {}
-    for key, data in read_articles(cache.folder, cache.stored(), keys):
+    for key, data in read_articles(cache.folder, table, wanted):
         article = _article(data)
         if article is not None:
             found[key] = article
+    if len(found) < len(wanted):
+        lost = len(wanted) - len(found)
+        cache.note(
+            f"{ARTICLES}/ is damaged: {lost} stored article{'s' if lost != 1 else ''} cannot be read; parsed again"
+        )
     return found
 
 
@@ -411,7 +445,11 @@ def load_plan(cache: Cache) -> LoadedPlan | None:
     """The stored page plan the index names, or None (missing, damaged, or of another build)."""
     if cache.folder is None or not cache.index.plan:
         return None
-    return read_plan(cache.folder / PLAN, cache.index.plan)
+    try:
+        return read_plan(cache.folder / PLAN, cache.index.plan)
+    except ValueError as e:
+        cache.note(f"{PLAN} is damaged ({e}); the pages are planned again")
+        return None
 
 
 def _remove(path: Path) -> None:
@@ -422,4 +460,17 @@ def _remove(path: Path) -> None:
 
 
 def _cannot_write(folder: Path, error: OSError) -> str:
-    return f"cannot write the build cache {folder.name}/: {error.strerror or error}; the next build starts cold"
+    """The warning for a cache that could not be written; the cache is cleared first, so that what stood in the
+    way (e.g. a file where the cache keeps a folder) is gone and the next build starts cold and writes it anew."""
+    where = f"{folder.name}/"
+    if isinstance(error.filename, str) and Path(error.filename).is_relative_to(folder):
+        where = f"{folder.name}/{Path(error.filename).relative_to(folder).as_posix()}".rstrip("/.")
+    try:
+        if folder.is_symlink() or not folder.is_dir():
+            folder.unlink(missing_ok=True)  # (a link: the link alone, never what it points to)
+        else:
+            for entry in folder.iterdir():
+                _remove(entry)
+    except OSError:
+        return f"cannot write the build cache {where}: {error.strerror or error}; nor clear it: delete it by hand"
+    return f"cannot write the build cache {where}: {error.strerror or error}; cleared, the next build starts cold"

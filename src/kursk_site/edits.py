@@ -306,7 +306,7 @@ def _rebuild(
         index, inputs=inputs.every, summary=summary, articles=entries, pages=pages, templates=compiled, output=""
     )
     warnings = save_articles(cache, entries, {entries[path].key: a for path, a in edited.items()})
-    warnings = warnings or save_index(cache, new_index, stats.manifest)
+    warnings = (*cache.damaged(), *(warnings or save_index(cache, new_index, stats.manifest)))
     seconds = time.perf_counter() - start
     return BuildReport(summary[0], stats.files, stats.written, stats.bytes, seconds, summary[3], warnings, summary[4])
 

@@ -146,7 +146,7 @@ def _build_site(
             rendered.plan,
         )
         article_warnings = stored()
-    warnings = (*cache.warnings, *(article_warnings or save_index(cache, index, stats.manifest)))
+    warnings = (*cache.damaged(), *(article_warnings or save_index(cache, index, stats.manifest)))
     seconds = time.perf_counter() - start
     return BuildReport(
         summary[0], summary[1], stats.written, stats.bytes, seconds, summary[3], warnings, left_out=left_out

@@ -6,7 +6,7 @@ import mmap
 import zlib
 from pathlib import Path
 
-from kursk_site.codec import decode, encode, pack, unpack
+from kursk_site.codec import OtherFormat, decode, encode, pack, unpack
 from kursk_site.errors import Unavailable
 from kursk_site.pagestore import LoadedPlan, PagePlan, Stored
 
@@ -27,18 +27,27 @@ def encode_plan(token: str, plan: PagePlan) -> list[bytes]:
 
 
 def read_plan(path: Path, token: str) -> LoadedPlan | None:
-    """The plan stored at `path` by the build named `token`, or None (missing, damaged, or of another build); a
-    page's value that cannot be read raises Unavailable when asked for."""
+    """The plan stored at `path` by the build named `token`, or None (missing, or of another build); raises
+    ValueError when it is damaged. A page's value that cannot be read raises Unavailable when asked for."""
     try:
         with path.open("rb") as handle:
             view = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)  # stays open once the file is closed
+    except FileNotFoundError:
+        return None
+    except Exception as e:
+        raise ValueError(f"cannot be read: {e}") from None
+    try:
         size = int.from_bytes(view[:8], "little")
         stored_token, shape, shape_refs, paths, templates, starts, sums, shown_on = decode(view[8 : 8 + size])
-        if stored_token != token or not len(paths) == len(templates) == len(sums) == len(starts) - 1:
-            return None
-    except Exception:  # any problem: the build plans the pages again
+        if stored_token != token:
+            return None  # (a later build stored its plan and failed before it stored its index)
+        base = 8 + size
+        if not len(paths) == len(templates) == len(sums) == len(starts) - 1 or len(view) != base + starts[-1]:
+            raise ValueError("its parts do not agree, or it was cut short")
+    except OtherFormat:  # written by another version of kursk-site: stale, not damaged
         return None
-    base = 8 + size
+    except Exception as e:  # any problem: the build plans the pages again
+        raise ValueError(str(e) or type(e).__name__) from None
 
     def value(number: int) -> Stored:
         data = view[base + starts[number] : base + starts[number + 1]]

@@ -6,6 +6,7 @@ import os
 import pickle
 import random
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -201,6 +202,46 @@ def test_a_damaged_cache_falls_back_to_a_cold_build_with_a_warning(make_site: Ma
     assert cached_build(root).warnings == ()  # the next build has a good cache again
 
 
+def garbage(path: Path) -> None:
+    path.write_bytes(b"\x00garbage " * 20)
+
+
+def cut_short(path: Path) -> None:
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+
+
+def data_file(cache: Path) -> Path:
+    return next(p for p in (cache / "articles").iterdir() if p.name != "table.bin")
+
+
+@pytest.mark.parametrize(
+    ("damage", "named"),
+    [
+        (lambda cache: garbage(cache / "head.bin"), "head.bin is damaged"),
+        (lambda cache: garbage(cache / "plan.bin"), "plan.bin is damaged"),
+        (lambda cache: cut_short(cache / "plan.bin"), "plan.bin is damaged"),
+        (lambda cache: garbage(cache / "articles" / "table.bin"), "articles/table.bin is damaged"),
+        (lambda cache: cut_short(data_file(cache)), "articles/ is damaged"),
+    ],
+    ids=["head", "plan", "plan-cut", "table", "data-cut"],
+)
+def test_damage_to_any_file_of_the_cache_is_reported_and_the_output_stays_right(
+    make_site: MakeSite, tmp_path: Path, damage: Callable[[Path], None], named: str
+) -> None:
+    rng = random.Random(17)
+    root = make_site({f"content/articles/a{n}.md": article_text(rng, n) for n in range(3)})
+    cached_build(root)
+    damage(root / CACHE_DIR)
+    path = root / "content" / "articles" / "a1.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("Lede 1", "Lede one"), encoding="utf-8")
+    report = cached_build(root)
+    assert [w for w in report.warnings if named in w], report.warnings
+    assert all(w.startswith(f"the build cache {CACHE_DIR}/") for w in report.warnings)
+    assert_same_as_cold(root, tmp_path)
+    (root / "content" / "articles" / "a2.md").write_text(article_text(rng, 12), encoding="utf-8")
+    assert cached_build(root).warnings == ()  # the cache is whole again
+
+
 def test_a_foreign_pickle_in_the_cache_is_refused_not_loaded(make_site: MakeSite, tmp_path: Path) -> None:
     root = make_site({"content/articles/a.md": article_text(random.Random(11), 1)})
     cache = root / CACHE_DIR
@@ -360,7 +401,29 @@ def test_a_cache_that_cannot_be_written_only_warns(make_site: MakeSite, tmp_path
     report = cached_build(root)
     assert report.pages > 0
     assert any(w.startswith(f"cannot read the build cache {CACHE_DIR}/{INDEX}") for w in report.warnings)
-    assert any(w.startswith(f"cannot write the build cache {CACHE_DIR}/") for w in report.warnings)
+    assert any(w.startswith(f"cannot write the build cache {CACHE_DIR}") for w in report.warnings)
+    assert_same_as_cold(root, tmp_path)
+    assert cached_build(root).warnings == ()  # what stood in the way was cleared: the next build writes the cache
+
+
+@pytest.mark.parametrize("blocked", ["articles", "head.bin", "index.bin"])
+def test_a_file_or_folder_in_the_way_of_the_cache_is_cleared_once(
+    make_site: MakeSite, tmp_path: Path, blocked: str
+) -> None:
+    rng = random.Random(19)
+    root = make_site({f"content/articles/a{n}.md": article_text(rng, n) for n in range(3)})
+    cached_build(root)
+    shutil.rmtree(root / CACHE_DIR)
+    (root / CACHE_DIR).mkdir()
+    if blocked == "articles":
+        (root / CACHE_DIR / blocked).write_text("a file where a folder goes", encoding="utf-8")
+    else:
+        (root / CACHE_DIR / blocked / "inside").mkdir(parents=True)  # a folder where a file goes
+    report = cached_build(root)
+    assert any(w.startswith(f"cannot write the build cache {CACHE_DIR}/") for w in report.warnings), report.warnings
+    assert_same_as_cold(root, tmp_path)
+    (root / "content" / "articles" / "a1.md").write_text(article_text(rng, 11), encoding="utf-8")
+    assert cached_build(root).warnings == ()
     assert_same_as_cold(root, tmp_path)
 
 
