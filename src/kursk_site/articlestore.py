@@ -54,13 +54,10 @@ def read_table(cache_folder: Path) -> dict[str, Location] | None:
     again either way)."""
     try:
         value = decode((cache_folder / FOLDER / TABLE).read_bytes())
-    except (FileNotFoundError, OtherFormat):  # none, or one another version of kursk-site wrote
-        return {}
-    except Exception:
-        return None
-    try:
         if not set(map(len, value.values())) <= {len(Location._fields)}:
             return None
+    except (FileNotFoundError, OtherFormat):  # none, or one another version of kursk-site wrote
+        return {}
     except Exception:
         return None
     return dict(zip(value, map(partial(tuple.__new__, Location), value.values())))  # made in C: 10,000 of them
