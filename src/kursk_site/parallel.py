@@ -182,8 +182,9 @@ def start_streams(
     fn: Callable[[Sequence[T]], R], shares: Sequence[Sequence[Sequence[T]]], codec: Codec[R] | None = None
 ) -> Started[R]:
     """Start one forked child for each share (a list of runs) and return at once; each child sends `fn(run)` for
-    every run of its share as soon as it is made, and waits while its pipe is full, so that a child is at most a
-    run or two ahead of this process, which takes the results in with `receive(child)`.
+    every run of its share as soon as it is made, and waits while its pipe is full and one more result waits to be
+    sent, so that a child is at most two or three runs ahead of this process, which takes the results in with
+    `receive(child)`.
 
     One fork for a whole build's work: forking again for each batch would copy the pages of this process's
     memory that it touches after every fork. Use the result as a context manager.
