@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kursk_site.config import load_config
+from kursk_site.config import load_config, read_bytes
 from kursk_site.errors import BuildFailed
 from kursk_site.model import SiteConfig
 from tests.conftest import REPO, SITE_YAML
@@ -128,3 +128,21 @@ def test_a_byte_order_mark_and_windows_line_ends_are_accepted(tmp_path: Path) ->
     path = tmp_path / "site.yaml"
     path.write_bytes(b"\xef\xbb\xbf" + SITE_YAML.replace("\n", "\r\n").encode("utf-8"))
     assert load_config(path, "content/site.yaml").title == "Test Desk"
+
+
+def test_read_bytes_reads_a_file_whole_up_to_the_limit(tmp_path: Path) -> None:
+    path = tmp_path / "a.md"
+    for size in (0, 1, 99, 100):
+        path.write_bytes(b"x" * size)
+        assert read_bytes(path, "a.md", limit=100) == b"x" * size
+    path.write_bytes(b"x" * 101)
+    with pytest.raises(BuildFailed, match="larger than"):
+        read_bytes(path, "a.md", limit=100)
+
+
+def test_read_bytes_reads_a_file_whose_size_is_not_known_ahead() -> None:
+    status = Path("/proc/self/status")  # (Linux) its size shows as 0
+    assert status.stat().st_size == 0
+    assert read_bytes(status, "status").startswith(b"Name:")
+    with pytest.raises(BuildFailed, match="larger than"):
+        read_bytes(status, "status", limit=10)
