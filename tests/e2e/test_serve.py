@@ -12,6 +12,7 @@ import subprocess
 import sys
 import threading
 import time
+import traceback
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -94,7 +95,14 @@ class EventStream:
             pass
 
     def next_event(self) -> tuple[str, str]:
-        return self.events.get(timeout=WAIT)
+        try:
+            return self.events.get(timeout=WAIT)
+        except queue.Empty:  # show where the server's threads are: the watcher, a rebuild, the stream
+            stacks = "\n".join(
+                f"thread {ident}:\n{''.join(traceback.format_stack(frame))}"
+                for ident, frame in sys._current_frames().items()
+            )
+            raise AssertionError(f"no event from the server within {WAIT} s; its threads:\n{stacks}") from None
 
     def close(self) -> None:
         self.sock.shutdown(socket.SHUT_RDWR)
