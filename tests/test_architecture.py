@@ -50,6 +50,7 @@ LAYERS = MappingProxyType(
         "kursk_site.cache": 4,
         "kursk_site.articlestore": 4,
         "kursk_site.atomic": 4,
+        "kursk_site.placement": 4,
         "kursk_site.planfile": 4,
         # L5: the pipeline (build, and its incremental load and render),
         # and the import command's (wire copy -> content/articles/*.md)
@@ -95,6 +96,7 @@ SAME_LAYER = frozenset(
         ("kursk_site.cache", "kursk_site.planfile"),
         ("kursk_site.cache", "kursk_site.articlestore"),
         ("kursk_site.cache", "kursk_site.atomic"),
+        ("kursk_site.writer", "kursk_site.placement"),
         ("kursk_site.articlestore", "kursk_site.atomic"),
         ("kursk_site.articlestore", "kursk_site.writer"),
         ("kursk_site.pipeline", "kursk_site.incremental"),
@@ -155,7 +157,9 @@ WRITE_CALLS = frozenset(
 """Calls that change the disk (`os.replace`, not `str.replace`)."""
 
 
-CACHE_WRITERS = frozenset({"kursk_site.writer", "kursk_site.cache", "kursk_site.articlestore", "kursk_site.atomic"})
+CACHE_WRITERS = frozenset(
+    {"kursk_site.writer", "kursk_site.cache", "kursk_site.articlestore", "kursk_site.atomic", "kursk_site.placement"}
+)
 """The modules that write: the output folder's writer, and the build cache's."""
 
 
@@ -263,7 +267,7 @@ def test_the_vocabulary_and_the_writer_use_the_standard_library_only() -> None:
             assert top in (PACKAGE, "__future__") or top in stdlib_names(), f"{module}:{line}: imports {name}"
         if module == "kursk_site.writer":
             inside = {n for _, n in imports(module) if n.startswith(PACKAGE)}
-            assert inside <= {"kursk_site.errors", "kursk_site.model"}
+            assert inside <= {"kursk_site.errors", "kursk_site.model", "kursk_site.placement"}
 
 
 def stdlib_names() -> frozenset[str]:

@@ -21,6 +21,7 @@ from typing import Any, NamedTuple, Protocol
 
 from kursk_site.errors import BuildFailed, ContentError, UsageError
 from kursk_site.model import OutputFile
+from kursk_site.placement import make_spread, spread_below
 
 MARKER = ".kursk-site-build"
 """Written into every output folder: marks it as ours (so we may replace it) and lists what we wrote."""
@@ -186,6 +187,7 @@ def write_site(
         if tmp is None:
             tmp = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX + out_dir.name + "-", dir=out_dir.parent))
             os.chmod(tmp, 0o755)
+            spread_below(tmp)
         previous: Path | None = None
         fill = _Fill(tmp, out_dir, old, base, changed)
         try:
@@ -444,7 +446,10 @@ class _Fill:
     def _inside(self, folder: Path) -> bool:
         """Make `folder` and check that it resolves inside the new output folder (once per folder)."""
         if folder not in self._made:
+            top = folder.parts[len(self.tmp.parts)] if len(folder.parts) > len(self.tmp.parts) else ""
             try:
+                if top and not os.path.lexists(self.tmp / top):
+                    make_spread(self.tmp, top)  # (see placement)
                 folder.mkdir(parents=True, exist_ok=True)
             except FileExistsError:  # a spare folder holds a file where this build has a folder
                 if not self.base:
