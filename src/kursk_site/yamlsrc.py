@@ -64,12 +64,85 @@ class YamlDoc:
 
 def load_yaml(text: str, path: str, first_line: int = 1) -> YamlDoc:
     """Parse `text` (which starts at `first_line` of file `path`) into data and key lines."""
+    simple = _load_simple(text, first_line)
+    if simple is not None:
+        return simple
     if _FastLoader is not None:
         try:
             return _load(_FastLoader, text, path, first_line)
         except ContentError:
             pass  # report it as the pure loader words it, so messages do not depend on libyaml
     return _load(_Loader, text, path, first_line)
+
+
+STR_TAG = "tag:yaml.org,2002:str"
+BOOL_TAG = "tag:yaml.org,2002:bool"
+SIMPLE_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*): +(.*?) *")
+"""`key: value` at the start of a line."""
+QUOTED = re.compile(r""""([^"\\]*)"|'([^']*)'""")
+"""A quoted scalar with no escape or quote inside (its text is as written)."""
+QUOTED_LIST = re.compile(r"""\[ *(?:(?:"[^"\\]*"|'[^']*') *(?:, *(?:"[^"\\]*"|'[^']*') *)*)?\]""")
+"""A list of such quoted scalars in brackets, on one line."""
+PLAIN = re.compile(r"[^\W_][^\t]*")
+"""A plain scalar that starts with a letter or digit (no YAML indicator)."""
+SAFE_TEXT = re.compile("[\x20-\x7e\n\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]*")
+"""Text with no character YAML reads specially (tabs, line breaks other than `\\n`, the byte order mark) or
+refuses."""
+
+
+def _load_simple(text: str, first_line: int) -> YamlDoc | None:
+    """The front matter most articles have, read without a YAML parser: `key: value` lines whose values are a
+    quoted text without escapes, a list of such texts in brackets, or a plain word or phrase that reads as text or
+    as true/false; blank and comment lines between. None for anything else (the YAML parser reads it): the result
+    is always what the parser would give."""
+    if not SAFE_TEXT.fullmatch(text):
+        return None
+    data: dict[str, Any] = {}
+    lines: dict[Path_, int] = {}
+    for number, line in enumerate(text.split("\n"), first_line):
+        if not line or line.startswith("#"):
+            continue
+        match = SIMPLE_LINE.fullmatch(line)
+        if match is None:
+            return None
+        key, written = match.groups()
+        if key in data or _plain_tag(key) != STR_TAG or not written:
+            return None
+        value: Any
+        if quoted := QUOTED.fullmatch(written):
+            value = _quoted(quoted)
+        elif written.startswith("["):
+            if not QUOTED_LIST.fullmatch(written):
+                return None
+            value = [_quoted(item) for item in QUOTED.finditer(written)]
+            for index in range(len(value)):
+                lines[(key, index)] = number
+        elif PLAIN.fullmatch(written) and ": " not in written and " #" not in written and written[-1] != ":":
+            tag = _plain_tag(written)
+            if tag == BOOL_TAG:
+                value = yaml.constructor.SafeConstructor.bool_values[written.lower()]
+            elif tag == STR_TAG:
+                value = written
+            else:
+                return None
+        else:
+            return None
+        data[key] = value
+        lines[(key,)] = number
+    return YamlDoc(data, lines, first_line) if data else None
+
+
+def _quoted(match: re.Match[str]) -> str:
+    double = match.group(1)
+    return double if double is not None else match.group(2)
+
+
+def _plain_tag(value: str) -> str:
+    """The type a plain scalar reads as (as the resolver of the loaders finds it)."""
+    for tag, pattern in _Loader.yaml_implicit_resolvers.get(value[:1], ()):
+        if pattern.match(value):
+            return str(tag)
+    return STR_TAG
 
 
 def _load(loader_class: type[Any], text: str, path: str, first_line: int) -> YamlDoc:

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+from typing import Any
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kursk_site import yamlsrc
 from kursk_site.errors import ContentError
 from kursk_site.yamlsrc import Fields, load_yaml
 
@@ -100,3 +105,77 @@ def test_nesting_too_deep_for_the_parser_is_an_error_not_a_crash() -> None:
         load_yaml("tags: " + "[" * 20000 + "]" * 20000 + "\n", "a.md", first_line=2)
     assert (caught.value.path, caught.value.line) == ("a.md", 2)
     assert caught.value.message.startswith("invalid YAML: lists or mappings nested")
+
+
+# The plain front matter of most articles is read without the YAML parser (yamlsrc._load_simple): whatever it
+# reads must come out as the parser reads it, data, types and lines alike.
+
+KEYS = st.sampled_from(["title", "date", "tags", "draft", "summary", "no", "on", "null", "y", "Title", "a_b", "x1"])
+WORDS = st.one_of(
+    st.text(alphabet=st.sampled_from(list("abcXYZ019 .,:#-'\"é/")), max_size=12),  # (mostly read without the parser)
+    st.text(
+        alphabet=st.sampled_from([*"abcXYZ019 .,:#-'\"[]{}&*!|>%@`\\/\t~=<?", "é", "\u00a0", "\u2028", "\ufeff"]),
+        max_size=12,
+    ),
+)
+PLAIN_WORDS = st.sampled_from(
+    ["true", "False", "yes", "off", "null", "~", "12", "1_000", "0x1f", "1.5", ".inf", "1:30", "2024-05-01", "-5", "<<"]
+)
+VALUES = st.one_of(
+    WORDS,
+    PLAIN_WORDS,
+    WORDS.map(lambda w: f'"{w}"'),
+    WORDS.map(lambda w: f"'{w}'"),
+    st.lists(st.one_of(WORDS.map(lambda w: f'"{w}"'), WORDS.map(lambda w: f"'{w}'"), WORDS), max_size=3).map(
+        lambda items: "[" + ", ".join(items) + "]"
+    ),
+)
+LINES = st.one_of(
+    st.tuples(KEYS, st.sampled_from([": ", ":  ", ":", ": \t"]), VALUES, st.sampled_from(["", " ", " # note"])).map(
+        "".join
+    ),
+    st.tuples(KEYS, VALUES).map(": ".join),
+    st.sampled_from(["", "# a comment", "  - item", "  indented: 1", "---", "- x", "key:\n  - a"]),
+)
+
+
+def _parsed(loader: type[Any], text: str) -> tuple[Any, ...] | None:
+    try:
+        doc = yamlsrc._load(loader, text, "f.md", 2)
+    except ContentError:
+        return None
+    return doc.data, doc.lines, [type(v) for v in (doc.data.values() if isinstance(doc.data, dict) else ())]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    st.one_of(
+        st.lists(LINES, min_size=1, max_size=6).map("\n".join),
+        st.lists(st.tuples(KEYS, VALUES), min_size=1, max_size=4, unique_by=lambda pair: pair[0]).map(
+            lambda pairs: "\n".join(f"{key}: {value}" for key, value in pairs)
+        ),
+    )
+)
+def test_front_matter_read_without_the_parser_is_what_the_parser_reads(text: str) -> None:
+    simple = yamlsrc._load_simple(text, 2)
+    if simple is None:
+        return  # the parser reads it
+    expected = _parsed(yamlsrc._Loader, text)
+    assert expected is not None, "read without the parser, but the parser refuses it"
+    assert (simple.data, simple.lines, [type(v) for v in simple.data.values()]) == expected
+    if yamlsrc._FastLoader is not None:
+        assert _parsed(yamlsrc._FastLoader, text) == expected
+
+
+def test_the_front_matter_of_the_shipped_articles_and_a_generated_archive_is_read_without_the_parser() -> None:
+    text = 'title: "A title: with a colon"\ndate: 2024-11-02T08:00:00Z\ntags: ["Kursk", \'Seoul\']\ndraft: false'
+    doc = yamlsrc._load_simple(text, 2)
+    assert doc is not None
+    assert doc.data == {
+        "title": "A title: with a colon",
+        "date": "2024-11-02T08:00:00Z",
+        "tags": ["Kursk", "Seoul"],
+        "draft": False,
+    }
+    assert doc.lines == {("title",): 2, ("date",): 3, ("tags", 0): 4, ("tags", 1): 4, ("tags",): 4, ("draft",): 5}
+    assert load_yaml(text, "f.md", 2) == doc
