@@ -34,7 +34,13 @@ def worker_count() -> int:
 
 
 def can_fork() -> bool:
-    return hasattr(os, "fork")  # where multiprocessing offers its "fork" start method
+    """Whether work may go to forked children: where the system offers fork (multiprocessing's "fork" start
+    method), and only from the main thread. A build that runs in another thread is part of a program whose other
+    threads go on meanwhile (the preview server's), and a child forked there gets a copy of every lock those
+    threads hold at that moment, never to be released: it could wait forever, and the build with it."""
+    import threading
+
+    return hasattr(os, "fork") and threading.current_thread() is threading.main_thread()
 
 
 def split(items: Sequence[T], chunks: int, first: float | None = None) -> list[Sequence[T]]:

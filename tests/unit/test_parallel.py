@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
 
 import pytest
 
-from kursk_site.parallel import call_aside, map_streamed, share_runs, split, start_chunks, start_streams
+from kursk_site.parallel import call_aside, can_fork, map_streamed, share_runs, split, start_chunks, start_streams
 
 
 def total(run: Sequence[int]) -> int:
@@ -210,3 +211,26 @@ def test_a_child_stops_when_the_process_that_started_it_is_killed(tmp_path: Path
     while running(child) and time.perf_counter() - start < 20:
         time.sleep(0.05)
     assert not running(child)  # sending failed once nobody could read: the child stopped
+
+
+def in_a_thread(fn: Callable[[], object]) -> object:
+    found: list[object] = []
+    thread = threading.Thread(target=lambda: found.append(fn()))
+    thread.start()
+    thread.join(timeout=30)
+    assert found, "the thread did not finish"
+    return found[0]
+
+
+def test_nothing_is_forked_from_a_thread_other_than_the_main_one() -> None:
+    # a build in another thread (the preview server's rebuilds) runs in a program whose other threads may hold
+    # locks at the moment of a fork: its children could wait for them forever
+    assert can_fork() is (hasattr(os, "fork"))
+    assert in_a_thread(can_fork) is False
+
+    def aside() -> object:
+        with call_aside(answer) as result:
+            return result()
+
+    assert in_a_thread(aside) is None  # nothing was called: the caller does the work itself
+    assert in_a_thread(lambda: list(share_runs(total, [[[1, 2], [3]], [[4]]], 2))) == [3, 3, 4]
