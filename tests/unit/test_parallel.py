@@ -202,12 +202,14 @@ def test_a_child_stops_when_the_process_that_started_it_is_killed(tmp_path: Path
         finally:
             os._exit(0)
     start = time.perf_counter()
-    while not note.exists() or not note.read_text():
+    written = ""
+    while not written:  # (read once: the child writes the note again for every run, and may be at it now)
         assert time.perf_counter() - start < 10
         time.sleep(0.01)
+        written = note.read_text() if note.exists() else ""
     os.kill(starter, signal.SIGKILL)
     os.waitpid(starter, 0)
-    child = int(note.read_text())
+    child = int(written)
     while running(child) and time.perf_counter() - start < 20:
         time.sleep(0.05)
     assert not running(child)  # sending failed once nobody could read: the child stopped
