@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -67,7 +68,7 @@ def parse_article(
         blocks, keywords, title = wire.blocks, wire.keywords, wire.title
         date_hint = WIRE_DATE_HINT if split.meta is None else ""
     else:
-        body = parse_markdown(md, split.body, split.body_line, article_slug(meta, file.path.stem))
+        body = parse_markdown(md, split.body, split.body_line, partial(article_slug, meta, file.path.stem))
         blocks, keywords, footnotes, problems = body.blocks, body.keywords, body.footnotes, body.problems
     return make_raw_article(
         origin=SourcePos(file.display, 1),

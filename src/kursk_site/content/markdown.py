@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -120,17 +120,18 @@ def _markdown_it(allow_raw_html: bool) -> MarkdownIt:
     return md
 
 
-def parse_markdown(parser: Parser, body: str, first_line: int, doc_id: str = "") -> Body:
+def parse_markdown(parser: Parser, body: str, first_line: int, doc_id: str | Callable[[], str] = "") -> Body:
     """Split the body into top-level blocks; `first_line` is the body's first line in its file.
 
-    `doc_id` (the article slug) goes into footnote ids, so that notes of several articles can share a page.
+    `doc_id` (the article slug, or a call that makes it: only a body with footnotes needs it) goes into footnote
+    ids, so that notes of several articles can share a page.
     """
     if parser.fast is not None:
         fast = _fast_body(parser.fast, body, first_line)
         if fast is not None:
             return fast
     md = parser.md
-    env: dict[str, object] = {"docId": doc_id or "note"}
+    env: dict[str, object] = {"docId": (doc_id() if callable(doc_id) else doc_id) or "note"}
     tokens = md.parse(body, env)
     blocks: list[Block] = []
     keywords: list[str] = []
