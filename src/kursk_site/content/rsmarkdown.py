@@ -16,9 +16,8 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 RULES = (
     "blockquote",
@@ -104,9 +103,9 @@ BLOCK_TAG = re.compile(r"</?(?:p|li|ul|ol|blockquote|table|thead|tbody|tr|th|td|
 CODE_BLOCK = re.compile(r"<pre><code[^>]*>(.*)</code></pre>\n", re.DOTALL)
 
 
-@dataclass(frozen=True, slots=True)
-class TopBlock:
-    """One top-level block as markdown-it-py would make it."""
+class TopBlock(NamedTuple):
+    """One top-level block as markdown-it-py would make it (a named tuple: made about twenty times an article, in a
+    third of a frozen dataclass's time)."""
 
     name: str
     """The node's name: paragraph, heading, bullet_list, fence..."""
