@@ -400,6 +400,9 @@ class _Fill:
         self._holding: dict[str, str] = {}
         """Every folder of the output, casefolded, with a file written in it (see _collides)."""
         self._writer: _Writer | None = None
+        self._reserved_in: set[str] = set()
+        """Folders (as written) where reserve has placed a file, its checks passed."""
+        self._tmp_text = os.fspath(tmp)
 
     def _target(self, path: PurePosixPath, origin: str) -> Path | None:
         """Where `path` goes, or None (with an error noted) when it is outside the folder, written twice, or a file
@@ -479,9 +482,24 @@ class _Fill:
 
     def reserve(self, path: PurePosixPath, origin: str) -> str | None:
         """The place of a file that another process will put there (see place), its path checked as write checks
-        it; None when it cannot be written (the error is noted: see `failed`)."""
+        it; None when it cannot be written (the error is noted: see `failed`).
+
+        A build reserves every page at once, most of them in a few folders: in a folder reserved in already, which
+        was made and checked then, only what can differ from one file to the next is checked again (see
+        carry_over), on the path's text."""
+        rel = path.as_posix()
+        folder = rel.rpartition("/")[0]
+        if folder in self._reserved_in and not _ODD_PATH.search(rel):
+            key = rel.casefold()
+            if key not in self._seen and key not in self._holding:  # else _target reports it
+                self._seen[key] = origin or rel
+                return f"{self._tmp_text}/{rel}"
         target = self._target(path, origin)
-        return None if target is None else os.fspath(target)
+        if target is None:
+            return None
+        if folder:
+            self._reserved_in.add(folder)
+        return os.fspath(target)
 
     @property
     def failed(self) -> bool:

@@ -199,3 +199,46 @@ def test_a_second_build_writing_the_same_output_at_once_is_refused(tmp_path: Pat
     finally:
         os.close(fd)
     assert not (tmp_path / "build").exists()
+
+
+PATHS_TO_CHECK = (
+    "articles/a.html",
+    "articles/b.html",
+    "articles/A.html",  # one file with a.html on a case-insensitive disk
+    "articles/b.html",  # twice
+    "articles",  # a file where the output has a folder
+    "articles/a.html/inside.html",  # inside a file of the output
+    "articles/../outside.html",
+    "articles/./c.html",  # (a PurePosixPath drops `.` and empty segments)
+    "articles//d.html",
+    "articles/sub/e.html",
+    "sections/s.html",
+    "top.html",
+    MARKER,
+    "articles/f.html",
+    "Articles/g.html",
+)
+
+
+def test_reserving_places_for_other_processes_checks_each_path_as_writing_does(tmp_path: Path) -> None:
+    def fill_with(method: str) -> tuple[list[str], list[str | None]]:
+        folder = tmp_path / method
+        folder.mkdir()
+        fill = writer._Fill(folder, tmp_path / "out", {}, {})
+        placed: list[str | None] = []
+        for number, path in enumerate(PATHS_TO_CHECK):
+            origin = f"page {number}"
+            if method == "reserve":
+                target = fill.reserve(PurePosixPath(path), origin)
+                placed.append(None if target is None else os.path.relpath(target, folder))
+            else:
+                before = len(fill.errors)
+                fill.write(OutputFile(PurePosixPath(path), b"x", origin))
+                placed.append(None if len(fill.errors) > before else os.path.normpath(path))
+        return [str(e) for e in fill.errors], placed
+
+    reserved, written = fill_with("reserve"), fill_with("write")
+    assert reserved == written
+    errors, placed = reserved
+    assert placed[:2] == ["articles/a.html", "articles/b.html"] and placed[2:7] == [None] * 5
+    assert len(errors) == sum(p is None for p in placed) == 6
