@@ -105,13 +105,19 @@ def reusable_outputs(out_dir: Path, manifest: Mapping[str, object] | None = None
     """Files of the previous build still as it wrote them: output path -> digest of their bytes (`manifest`, when
     given, is the output's, already read)."""
     out: dict[str, str] = {}
-    root = os.fspath(out_dir)
+    prefix = os.fspath(out_dir) + "/"  # (joined as text: a no-op build looks at every file)
+    stat = os.stat
     for rel, recorded in (_read_manifest(out_dir) if manifest is None else manifest).items():
         try:
-            stat = os.stat(os.path.join(root, rel))
+            found = stat(prefix + rel)
         except (OSError, ValueError):
             continue
-        if isinstance(recorded, list) and len(recorded) == 3 and recorded[1:] == [stat.st_size, stat.st_mtime_ns]:
+        if (
+            isinstance(recorded, list)
+            and len(recorded) == 3
+            and recorded[1] == found.st_size
+            and recorded[2] == found.st_mtime_ns
+        ):
             out[rel] = str(recorded[0])
     return out
 
