@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from datetime import UTC, datetime
 from typing import Any
@@ -11,6 +10,7 @@ from slugify import slugify
 
 from kursk_site.content.analysis import parse_corrections, parse_figures
 from kursk_site.content.markdown import EMPTY_MARKER
+from kursk_site.content.slugs import slug as cached_slug
 from kursk_site.errors import BuildFailed, ContentError, SourcePos
 from kursk_site.model import Block, BlockKind, Footnote, RawArticle, SiteConfig, Source, SourceKind, Topic
 from kursk_site.yamlsrc import Fields, YamlDoc
@@ -176,18 +176,12 @@ def _date(fields: Fields, key: str, *, required: bool, hint: str = "") -> dateti
 def _topics(fields: Fields, keywords: tuple[str, ...]) -> tuple[Topic, ...]:
     out: dict[str, Topic] = {}
     for name, line in (*fields.lined_texts("tags"), *((k, 0) for k in keywords)):
-        slug = _name_slug(name)
+        slug = cached_slug(name, MAX_SLUG)
         if not slug:
             fields.error(f"tags: {name!r} has no letters or digits to make a page name from", "tags")
         elif slug not in out:
             out[slug] = Topic(name, slug, line)
     return tuple(out.values())
-
-
-@functools.lru_cache(maxsize=4096)  # a desk's articles share their topics and sources; slugify takes a while
-def _name_slug(name: str, max_length: int = MAX_SLUG) -> str:
-    """The page name of a topic or a source."""
-    return str(slugify(name, max_length=max_length))
 
 
 def _sources(fields: Fields, value: object) -> tuple[Source, ...]:
@@ -199,7 +193,7 @@ def _sources(fields: Fields, value: object) -> tuple[Source, ...]:
     out: list[Source] = []
     for index, item in enumerate(value):
         if isinstance(item, str) and item.strip():
-            out.append(Source(item.strip(), _name_slug(item, 0) or "source"))
+            out.append(Source(item.strip(), cached_slug(item) or "source"))
             continue
         sub = Fields(fields.doc, fields.path, item, ("sources", index))
         if not isinstance(item, dict):
@@ -215,7 +209,7 @@ def _sources(fields: Fields, value: object) -> tuple[Source, ...]:
             if date and not re.match(r"^\d{4}(-\d{2}(-\d{2})?)?$", date):
                 sub.error(f"date: expected YYYY, YYYY-MM or YYYY-MM-DD, got {date!r}", "date")
             if name:
-                out.append(Source(name, _name_slug(name, 0) or "source", url, date))
+                out.append(Source(name, cached_slug(name) or "source", url, date))
         fields.errors.extend(sub.errors)
     return tuple(out)
 

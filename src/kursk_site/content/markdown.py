@@ -10,9 +10,8 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from slugify import slugify
-
 from kursk_site.content import rsmarkdown
+from kursk_site.content.slugs import heading_slug
 from kursk_site.model import Block, BlockKind, Footnote
 
 if TYPE_CHECKING:  # markdown-it-py is imported when a body needs it (see Parser.md)
@@ -157,7 +156,7 @@ def parse_markdown(parser: Parser, body: str, first_line: int, doc_id: str | Cal
         elif kind is BlockKind.PARAGRAPH and (match := _keyword_line(group)):
             keywords.append(match)
             html = md.renderer.render(md.parseInline(match, env)[0].children or [], md.options, env)
-            blocks.append(Block(BlockKind.HEADING, html, match, line, KEYWORD_LEVEL, "", _slug(match)))
+            blocks.append(Block(BlockKind.HEADING, html, match, line, KEYWORD_LEVEL, "", heading_slug(match)))
         else:
             html = md.renderer.render(group, md.options, env)
             blocks.append(Block(kind, html, plain_text(group), line, notes=_note_refs(group, env["docId"])))
@@ -182,7 +181,7 @@ def _fast_body(reader: Any, body: str, first_line: int) -> Body | None:
         if kind is BlockKind.HEADING:
             if "{" in top.text:
                 return None
-            blocks.append(Block(kind, top.html, top.text, line, top.level, "", _slug(top.text)))
+            blocks.append(Block(kind, top.html, top.text, line, top.level, "", heading_slug(top.text)))
         elif kind is BlockKind.PARAGRAPH and "keyword" in top.text.casefold():
             return None
         else:
@@ -269,7 +268,7 @@ def _heading(md: MarkdownIt, env: dict[str, object], group: Sequence[Token], lin
     inline = [t for t in inline if t.type not in ("link_open", "link_close")]
     html = md.renderer.render(inline, md.options, env)
     text = _inline_text(inline)
-    return Block(BlockKind.HEADING, html, text, line, level, section or "", _slug(text))
+    return Block(BlockKind.HEADING, html, text, line, level, section or "", heading_slug(text))
 
 
 def _keyword_line(group: Sequence[Token]) -> str:
@@ -277,11 +276,6 @@ def _keyword_line(group: Sequence[Token]) -> str:
         return ""
     match = KEYWORD_RE.match(group[1].content)
     return match.group(1) if match else ""
-
-
-@functools.lru_cache(maxsize=4096)  # a desk's articles share many subheadings; slugify takes a while
-def _slug(text: str) -> str:
-    return slugify(text, max_length=60, word_boundary=True) or "section"
 
 
 def plain_text(tokens: Sequence[Token]) -> str:

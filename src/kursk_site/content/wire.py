@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from slugify import slugify
 
 from kursk_site.content.markdown import KEYWORD_LEVEL, KEYWORD_RE, MARKER_RE
+from kursk_site.content.slugs import heading_slug
 from kursk_site.model import Block, BlockKind
 
 HEADING_LEVEL = 2
@@ -143,10 +144,6 @@ def clean_line(text: str) -> str:
 def heading_text(text: str) -> str:
     """A heading line as shown: a closing colon (`Background:`) is dropped."""
     return text.strip().removesuffix(":").rstrip()
-
-
-def heading_slug(text: str) -> str:
-    return slugify(text, max_length=60, word_boundary=True) or "section"
 
 
 def headline_slug(title: str, length: int = 60) -> str:
