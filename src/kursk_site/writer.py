@@ -406,14 +406,24 @@ class _Fill:
         self._holding: dict[str, str] = {}
         """Every folder of the output, casefolded, with a file written in it (see _collides)."""
         self._writer: _Writer | None = None
-        self._reserved_in: set[str] = set()
-        """Folders (as written) where reserve has placed a file, its checks passed."""
+        self._checked_in: set[str] = set()
+        """Folders (as written) where a file was placed, its checks passed (see _target)."""
         self._tmp_text = os.fspath(tmp)
 
-    def _target(self, path: PurePosixPath, origin: str) -> Path | None:
+    def _target(self, path: PurePosixPath, origin: str) -> str | None:
         """Where `path` goes, or None (with an error noted) when it is outside the folder, written twice, or a file
-        where the output has a folder (or inside a file of the output)."""
+        where the output has a folder (or inside a file of the output).
+
+        A build places thousands of pages in a few folders: in a folder a file was placed in already, which was made
+        and checked then, only what can differ from one file to the next is checked again (as in carry_over), on
+        the path's text."""
         rel = path.as_posix()
+        folder = rel.rpartition("/")[0]
+        if folder in self._checked_in and not _ODD_PATH.search(rel):
+            key = rel.casefold()
+            if key not in self._seen and key not in self._holding:  # else the checks below report it
+                self._seen[key] = origin or rel
+                return f"{self._tmp_text}/{rel}"
         target = self.tmp / rel
         outside = f"refusing to write {rel!r}: outside the output folder"
         if path.is_absolute() or ".." in path.parts or rel in ("", ".", MARKER):
@@ -429,7 +439,9 @@ class _Fill:
             return None
         self._seen[key] = origin or rel
         self._hold(rel, origin or rel)
-        return target
+        if folder:
+            self._checked_in.add(folder)
+        return os.fspath(target)
 
     def _collides(self, rel: str, key: str) -> str:
         """Why `rel` cannot be a file where other files are written (a folder of theirs, or inside a file of
@@ -477,7 +489,7 @@ class _Fill:
         if self._writer is None and self.written >= INLINE_FILES and file.source is None:
             self._writer = _Writer()
         try:
-            placed = self.place(file, os.fspath(target), self._writer)
+            placed = self.place(file, target, self._writer)
         except OSError as e:
             if file.source is None or not _unreadable(file.source):
                 raise
@@ -488,24 +500,8 @@ class _Fill:
 
     def reserve(self, path: PurePosixPath, origin: str) -> str | None:
         """The place of a file that another process will put there (see place), its path checked as write checks
-        it; None when it cannot be written (the error is noted: see `failed`).
-
-        A build reserves every page at once, most of them in a few folders: in a folder reserved in already, which
-        was made and checked then, only what can differ from one file to the next is checked again (see
-        carry_over), on the path's text."""
-        rel = path.as_posix()
-        folder = rel.rpartition("/")[0]
-        if folder in self._reserved_in and not _ODD_PATH.search(rel):
-            key = rel.casefold()
-            if key not in self._seen and key not in self._holding:  # else _target reports it
-                self._seen[key] = origin or rel
-                return f"{self._tmp_text}/{rel}"
-        target = self._target(path, origin)
-        if target is None:
-            return None
-        if folder:
-            self._reserved_in.add(folder)
-        return os.fspath(target)
+        it; None when it cannot be written (the error is noted: see `failed`)."""
+        return self._target(path, origin)
 
     @property
     def failed(self) -> bool:
@@ -587,7 +583,7 @@ class _Fill:
                 checked = self._target(PurePosixPath(rel), rel)
                 if checked is None:
                     continue
-                target = os.fspath(checked)
+                target = checked
             else:
                 if folder and folder not in self._folders:
                     if not self._inside(self.tmp / folder):
