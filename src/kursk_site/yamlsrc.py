@@ -81,7 +81,8 @@ SIMPLE_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*): +(.*?) *")
 """`key: value` at the start of a line."""
 QUOTED = re.compile(r""""([^"\\]*)"|'([^']*)'""")
 """A quoted scalar with no escape or quote inside (its text is as written)."""
-QUOTED_LIST = re.compile(r"""\[ *(?:(?:"[^"\\]*"|'[^']*') *(?:, *(?:"[^"\\]*"|'[^']*') *)*)?\]""")
+_ITEM = f"(?:{QUOTED.pattern}) *"
+QUOTED_LIST = re.compile(rf"\[ *(?:{_ITEM}(?:, *{_ITEM})*)?\]")
 """A list of such quoted scalars in brackets, on one line."""
 PLAIN = re.compile(r"[^\W_][^\t]*")
 """A plain scalar that starts with a letter or digit (no YAML indicator)."""
