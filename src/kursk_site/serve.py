@@ -12,6 +12,7 @@ import html
 import mimetypes
 import os
 import shutil
+import signal
 import socket
 import tempfile
 import threading
@@ -36,6 +37,8 @@ POLL_SECONDS = 0.1
 SETTLE_SECONDS = 0.03
 """After a change is seen, wait this long for the rest of a save (editors write in several steps)."""
 KEEPALIVE_SECONDS = 15.0
+STOP_SIGNALS = frozenset({signal.SIGINT, signal.SIGTERM})
+"""Ctrl-C and a plain kill: taken only by the thread in `wait` (see DevServer.start)."""
 RELOAD_SCRIPT = (
     "<script>/* added by kursk-site serve, not part of the site */"
     '(function(){var built="%s",s=new EventSource("' + EVENTS_PATH + '");'
@@ -221,17 +224,36 @@ class DevServer:
     def start(self) -> None:
         """Build once (a usage problem such as a refused output folder is raised), then serve and watch."""
         self._rebuild(first=True)
-        for name, target in (("http", self._serve), ("watch", self._watch)):
-            thread = threading.Thread(target=target, name=f"kursk-site-{name}", daemon=True)
-            thread.start()
-            self._threads.append(thread)
+        # The server's threads start with the stop signals blocked (threads keep the mask they start with), so the
+        # system hands those signals to the waiting thread alone. A signal taken by another thread can go unhandled
+        # for good: the interpreter (3.11) marks it pending, and the other thread, which may not handle it, clears the
+        # mark that makes the main thread look.
+        before = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+        try:
+            for name, target in (("http", self._serve), ("watch", self._watch)):
+                thread = threading.Thread(target=target, name=f"kursk-site-{name}", daemon=True)
+                thread.start()
+                self._threads.append(thread)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
     def wait(self) -> None:
-        """Block until `close()` is called from another thread (or Ctrl-C raises KeyboardInterrupt here). It sleeps
-        and looks rather than waiting on the event: a KeyboardInterrupt raised inside Event.wait, just after it took
-        the event's lock, can leave the lock taken, and close() would then wait for it forever."""
-        while not self._stop.is_set():
-            time.sleep(POLL_SECONDS)
+        """Block until `close()` is called from another thread, or, in the main thread, until Ctrl-C or SIGTERM
+        (raised here as KeyboardInterrupt). The main thread takes those signals itself (sigtimedwait, with them
+        blocked meanwhile) rather than through the interpreter's handlers, which may miss one (see start). Elsewhere
+        it sleeps and looks rather than waiting on the event: a KeyboardInterrupt raised inside Event.wait, just
+        after it took the event's lock, can leave the lock taken, and close() would then wait for it forever."""
+        if threading.current_thread() is not threading.main_thread():
+            while not self._stop.is_set():
+                time.sleep(POLL_SECONDS)
+            return
+        before = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+        try:
+            while not self._stop.is_set():
+                if signal.sigtimedwait(STOP_SIGNALS, POLL_SECONDS) is not None:
+                    raise KeyboardInterrupt
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
     def close(self) -> None:
         self._stop.set()

@@ -231,7 +231,33 @@ def test_closing_the_server_removes_its_temporary_output_and_its_spare(site: Pat
     assert not list((site / ".kursk-cache").glob("output-*"))  # no spare left behind for an output that is gone
 
 
-def test_the_serve_command_stops_cleanly_on_ctrl_c(site: Path) -> None:
+def blocked_signals(thread: threading.Thread) -> set[int]:
+    """The signals a running thread of this process blocks (from the system's view of it)."""
+    status = Path(f"/proc/self/task/{thread.native_id}/status").read_text(encoding="ascii")
+    mask = int(next(line.split()[1] for line in status.splitlines() if line.startswith("SigBlk:")), 16)
+    return {number for number in range(1, 65) if mask >> (number - 1) & 1}
+
+
+def test_only_the_waiting_thread_takes_ctrl_c_and_sigterm(server: DevServer) -> None:
+    # a stop signal taken by one of the server's threads could go unhandled (see DevServer.start)
+    threads = [t for t in threading.enumerate() if t.name.startswith("kursk-site-")]
+    assert len(threads) == 2
+    for thread in threads:
+        assert {signal.SIGINT, signal.SIGTERM} <= blocked_signals(thread)
+    assert not {signal.SIGINT, signal.SIGTERM} & blocked_signals(threading.main_thread())
+    main_thread = threading.main_thread().ident
+    assert main_thread is not None
+    for number in (signal.SIGINT, signal.SIGTERM):
+        sender = threading.Timer(0.2, signal.pthread_kill, (main_thread, number))
+        sender.start()
+        with pytest.raises(KeyboardInterrupt):
+            server.wait()
+        sender.join()
+    assert not {signal.SIGINT, signal.SIGTERM} & blocked_signals(threading.main_thread())  # as before the wait
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_the_serve_command_stops_cleanly_on_ctrl_c(site: Path, stop: signal.Signals) -> None:
     process = subprocess.Popen(
         [sys.executable, "-m", "kursk_site", "serve", "--port", "0", "--source", str(site)],
         stdout=subprocess.PIPE,
@@ -247,13 +273,13 @@ def test_the_serve_command_stops_cleanly_on_ctrl_c(site: Path) -> None:
         assert serving.startswith("Serving http://127.0.0.1:")
         url = serving.split()[1]
         assert "The first lede." in fetch(url + "articles/a.html")[2]
-        process.send_signal(signal.SIGINT)
+        process.send_signal(stop)
         try:
             out, err = process.communicate(timeout=WAIT)
         except subprocess.TimeoutExpired:  # show where it hangs: SIGABRT makes faulthandler print every thread's stack
             process.send_signal(signal.SIGABRT)
             out, err = process.communicate(timeout=WAIT)
-            raise AssertionError(f"serve did not stop within {WAIT} s of Ctrl-C:\n{out}\n{err}") from None
+            raise AssertionError(f"serve did not stop within {WAIT} s of {stop.name}:\n{out}\n{err}") from None
     finally:
         if process.poll() is None:
             process.kill()
