@@ -23,14 +23,18 @@ ENTITY_TYPES = MappingProxyType(
     }
 )
 """The schema.org type of each kind of entity."""
-_SCRIPT_SAFE = MappingProxyType(
-    str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"})
-)
+_SCRIPT_SAFE = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
+"""What script_json escapes, and how (one `str.replace` each: `str.translate` with a table of longer replacements
+looks each character up, five times slower on a page's JSON-LD)."""
 
 
 def script_json(data: Any) -> str:
     """JSON that cannot end or confuse its <script> element: <, >, & and line separators become \\u escapes."""
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_SCRIPT_SAFE)  # C encoder: no indent
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))  # (the C encoder: no indent)
+    for char, escaped in _SCRIPT_SAFE:
+        if char in text:
+            text = text.replace(char, escaped)
+    return text
 
 
 def structured_data(config: SiteConfig, page: Page) -> tuple[dict[str, Any], ...]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import posixpath
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -69,3 +70,14 @@ def test_relative_links_are_those_posixpath_relpath_gives() -> None:
     ]
     for source, target in itertools.product(paths, repeat=2):
         assert relative_url(source, target) == posixpath.relpath(target, posixpath.dirname(source) or ".")
+
+
+def test_the_date_filters_show_equal_instants_in_their_own_time_zones() -> None:
+    """The filters remember each date shown; 10:00 UTC equals 11:00 at +01:00 but is shown otherwise."""
+    env = make_env((), THEME)
+    utc = datetime(2024, 11, 5, 23, 30, tzinfo=UTC)
+    east = utc.astimezone(timezone(timedelta(hours=1)))
+    assert utc == east
+    shown = env.from_string("{{ a | isodate }} {{ b | isodate }} {{ a | date }} {{ b | date }} {{ a | isodate }}")
+    text = shown.render(a=utc, b=east)
+    assert text == "2024-11-05T23:30:00Z 2024-11-06T00:30:00+01:00 5 November 2024 6 November 2024 2024-11-05T23:30:00Z"
