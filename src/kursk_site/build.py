@@ -3,13 +3,16 @@ else the pipeline runs (imported only then: a build with nothing to do starts an
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from kursk_site.cache import CACHE_DIR, read_head, stamp_inputs, tool_fingerprint
 from kursk_site.model import BuildOptions, BuildReport, CheckReport, Project, Site
+from kursk_site.parallel import call_aside
 from kursk_site.schedule import within
 from kursk_site.writer import check_out_dir, output_state
 
@@ -26,28 +29,36 @@ def build(project: Project, options: BuildOptions, progress: Progress | None = N
     start = time.perf_counter()
     check_out_dir(project.out_dir, (project.root,), inputs=(project.content_dir, *project.template_dirs))
     tool = tool_fingerprint(PACKAGE)
-    # the options (future, drafts, search, base_url; the build date is checked against the range of dates that
-    # select the same articles) and every file of the content folder (site.yaml, timeline.yaml, entities.yaml,
-    # the articles), the templates and the theme take part in this key
-    inputs = stamp_inputs(
-        input_folders(project),
-        project.content_dir / "articles",
-        tool,
-        dataclasses.replace(options, now=None),
-        project.out_dir,
-    )
     head = read_head(project.root / CACHE_DIR, tool) if options.cache else None
-    if (
-        head is not None
-        and head.inputs == inputs.every
-        and within(options, head.now_range)
-        and head.output == output_state(project.out_dir)
-    ):
-        pages, files, size, articles, left_out = head.summary  # nothing changed: nothing to read or write
-        return BuildReport(pages, files, 0, size, time.perf_counter() - start, articles, left_out=left_out)
+    # with a previous build to compare with, its output is looked at on another core while the inputs are stamped
+    with call_aside(partial(_output_state, project.out_dir)) if head else contextlib.nullcontext(_none) as looked:
+        # the options (future, drafts, search, base_url; the build date is checked against the range of dates that
+        # select the same articles) and every file of the content folder (site.yaml, timeline.yaml, entities.yaml,
+        # the articles), the templates and the theme take part in this key
+        inputs = stamp_inputs(
+            input_folders(project),
+            project.content_dir / "articles",
+            tool,
+            dataclasses.replace(options, now=None),
+            project.out_dir,
+        )
+        if head is not None and head.inputs == inputs.every and within(options, head.now_range):
+            output = looked() or _output_state(project.out_dir)  # (None: the child could not tell)
+            if head.output == output[0]:
+                pages, files, size, articles, left_out = head.summary  # nothing changed: nothing to read or write
+                return BuildReport(pages, files, 0, size, time.perf_counter() - start, articles, left_out=left_out)
     from kursk_site import pipeline  # imported when there is work to do: see the module text
 
     return pipeline.build_site(project, options, tool, inputs, start, progress)
+
+
+def _output_state(out_dir: Path) -> tuple[str | None]:
+    """writer.output_state, in a tuple (call_aside gives None for no answer)."""
+    return (output_state(out_dir),)
+
+
+def _none() -> None:
+    return None
 
 
 def check(project: Project, options: BuildOptions, progress: Progress | None = None) -> CheckReport:
