@@ -15,7 +15,7 @@ from dataclasses import fields, is_dataclass
 from typing import Any
 
 MAGIC = b"kursk-site cache\n"
-FORMAT = 9
+FORMAT = 10
 """Changes whenever what a cache file holds changes: a file of another format is stale, not damaged."""
 
 
@@ -31,10 +31,21 @@ def unpack(data: bytes | memoryview) -> Any:
     return SafeUnpickler(io.BytesIO(data)).load()
 
 
-def encode(value: object) -> bytes:
-    payload = pack(value)
+def encode(value: object, *, plain: bool = False) -> bytes:
+    """`value` framed as a cache file. `plain`: a value of text, numbers, bytes and containers of them, with no
+    part met twice (e.g. the index's columns), pickled without pickle's memo of every object met: some five times
+    faster for a hundred thousand strings."""
+    payload = _pack_plain(value) if plain else pack(value)
     header = MAGIC + FORMAT.to_bytes(4, "little") + zlib.crc32(payload).to_bytes(4, "little")
     return header + payload
+
+
+def _pack_plain(value: object) -> bytes:
+    out = io.BytesIO()
+    pickler = pickle.Pickler(out, protocol=5)
+    pickler.fast = True  # no memo (deprecated for values with shared or recursive parts, which `plain` rules out)
+    pickler.dump(value)
+    return out.getvalue()
 
 
 def decode(data: bytes) -> Any:
