@@ -13,8 +13,23 @@ import pytest
 
 from kursk_site import articlestore, incremental, pipeline
 from kursk_site.build import PACKAGE, build
-from kursk_site.cache import CACHE_DIR, INDEX, Spool, load_articles, load_plan, open_cache, tool_fingerprint
+from kursk_site.cache import (
+    CACHE_DIR,
+    INDEX,
+    ArticleEntry,
+    CacheIndex,
+    FileStamp,
+    PageEntry,
+    Spool,
+    _index_from_plain,
+    _plain_index,
+    load_articles,
+    load_plan,
+    open_cache,
+    tool_fingerprint,
+)
 from kursk_site.cli import main
+from kursk_site.codec import encode
 from kursk_site.errors import BuildFailed
 from kursk_site.model import BuildOptions, BuildReport, Project
 from tests.conftest import SITE_YAML, MakeSite
@@ -200,6 +215,25 @@ def test_a_damaged_cache_falls_back_to_a_cold_build_with_a_warning(make_site: Ma
     assert "is damaged or not kursk-site's; building from scratch" in report.warnings[0]
     assert_same_as_cold(root, tmp_path)
     assert cached_build(root).warnings == ()  # the next build has a good cache again
+
+
+def test_an_index_whose_columns_disagree_is_damaged_and_the_build_goes_cold(tmp_path: Path) -> None:
+    index = CacheIndex(
+        "tool",
+        articles={"content/articles/a.md": ArticleEntry(FileStamp(1, 2, 3), "c", "k")},
+        pages={"index.html": PageEntry("k", "o")},
+    )
+    plain = _plain_index(index)
+    assert _index_from_plain(plain) == index
+    (tmp_path / INDEX).write_bytes(encode(plain, plain=True))
+    assert open_cache(tmp_path, "tool").index == index
+    articles = plain[3]
+    assert isinstance(articles, tuple)
+    broken = (*plain[:3], (articles[0], [], *articles[2:]), *plain[4:])
+    (tmp_path / INDEX).write_bytes(encode(broken, plain=True))
+    cache = open_cache(tmp_path, "tool")
+    assert cache.index == CacheIndex("tool")
+    assert any("damaged" in warning for warning in cache.damaged())
 
 
 def garbage(path: Path) -> None:

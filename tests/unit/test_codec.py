@@ -4,20 +4,10 @@ from __future__ import annotations
 
 import pickle
 from datetime import UTC, datetime
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
 import pytest
 
-from kursk_site.cache import (
-    INDEX,
-    ArticleEntry,
-    CacheIndex,
-    FileStamp,
-    PageEntry,
-    _index_from_plain,
-    _plain_index,
-    open_cache,
-)
 from kursk_site.codec import decode, encode, pack, unpack
 from kursk_site.model import Block, BlockKind, Topic
 
@@ -74,22 +64,3 @@ def test_nothing_but_kursk_sites_own_classes_and_plain_types_is_loaded(module: s
 def test_plain_values_framed_without_the_memo_come_back_equal() -> None:
     value = (["a", "b", "a"], [1, 2**40, -3], {"k": b"bytes"}, (datetime(2024, 11, 2, 8, tzinfo=UTC), None))
     assert decode(encode(value, plain=True)) == value
-
-
-def test_an_index_whose_columns_disagree_is_damaged_and_the_build_goes_cold(tmp_path: Path) -> None:
-    index = CacheIndex(
-        "tool",
-        articles={"content/articles/a.md": ArticleEntry(FileStamp(1, 2, 3), "c", "k")},
-        pages={"index.html": PageEntry("k", "o")},
-    )
-    plain = _plain_index(index)
-    assert _index_from_plain(plain) == index
-    (tmp_path / INDEX).write_bytes(encode(plain, plain=True))
-    assert open_cache(tmp_path, "tool").index == index
-    articles = plain[3]
-    assert isinstance(articles, tuple)
-    broken = (*plain[:3], (articles[0], [], *articles[2:]), *plain[4:])
-    (tmp_path / INDEX).write_bytes(encode(broken, plain=True))
-    cache = open_cache(tmp_path, "tool")
-    assert cache.index == CacheIndex("tool")
-    assert any("damaged" in warning for warning in cache.damaged())
