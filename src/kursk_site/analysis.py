@@ -6,10 +6,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from kursk_site.model import Article, EntityIndex, Footnote, KeyFigure, Part, Site
+from kursk_site.values import Value
 
 
-@dataclass(frozen=True, slots=True)
-class ShownNote:
+@dataclass(frozen=True, slots=True, repr=False)
+class ShownNote(Value):
     """A footnote as one page shows it, with links back only to the citations on that page."""
 
     note: Footnote

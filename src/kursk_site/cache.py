@@ -29,6 +29,7 @@ from kursk_site.codec import FORMAT, OtherFormat, decode, encode, pack, unpack
 from kursk_site.model import Article
 from kursk_site.pagestore import LoadedPlan, PagePlan
 from kursk_site.planfile import encode_plan, read_plan
+from kursk_site.values import Value
 from kursk_site.walk import walk_once
 
 CACHE_DIR = ".kursk-cache"
@@ -78,8 +79,8 @@ class FileStamp(NamedTuple):
         return FileStamp(stat.st_size, stat.st_mtime_ns, stat.st_ino)
 
 
-@dataclass(frozen=True, slots=True)
-class InputStamps:
+@dataclass(frozen=True, slots=True, repr=False)
+class InputStamps(Value):
     every: str
     """Digest of the stamp of every input file and of the values: equal means no input changed."""
     others: str
@@ -130,8 +131,8 @@ class PageEntry(NamedTuple):
     """Digest of the bytes written for it (as the output folder's manifest records them)."""
 
 
-@dataclass(frozen=True, slots=True)
-class CacheIndex:
+@dataclass(frozen=True, slots=True, repr=False)
+class CacheIndex(Value):
     """What the last successful build read and wrote."""
 
     tool: str
@@ -157,8 +158,8 @@ class CacheIndex:
     """Digest of the manifest this build wrote into the output folder (see writer.manifest_digest)."""
 
 
-@dataclass(frozen=True, slots=True)
-class CacheHead:
+@dataclass(frozen=True, slots=True, repr=False)
+class CacheHead(Value):
     """The part of the index a build reads first: enough to tell that nothing changed, and to report it."""
 
     tool: str
@@ -179,8 +180,8 @@ def read_head(folder: Path, tool: str) -> CacheHead | None:
     return head if isinstance(head, CacheHead) and head.tool == tool else None
 
 
-@dataclass(frozen=True, slots=True)
-class Cache:
+@dataclass(frozen=True, slots=True, repr=False)
+class Cache(Value):
     """An open cache folder (or none, for --no-cache): the index read from it and why it was not usable."""
 
     folder: Path | None

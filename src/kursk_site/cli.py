@@ -22,13 +22,14 @@ from kursk_site import __version__
 from kursk_site.build import build, check
 from kursk_site.errors import BuildFailed, UsageError
 from kursk_site.model import BuildOptions, BuildReport, Project
+from kursk_site.values import Value
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 DEFAULT_PORT = 8000
 
 
-@dataclass(frozen=True, slots=True)
-class Console:
+@dataclass(frozen=True, slots=True, repr=False)
+class Console(Value):
     """Where messages go: the summary to stdout, errors, warnings and progress to stderr."""
 
     quiet: bool = False

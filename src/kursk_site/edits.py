@@ -78,6 +78,7 @@ from kursk_site.pagestore import (
 from kursk_site.parallel import call_aside, worker_count
 from kursk_site.render import FEED_ENTRY, make_env, render_feed_bodies
 from kursk_site.schedule import within
+from kursk_site.values import Value
 from kursk_site.writer import Manifest, OutputChanged, SpareState, look_at_spare, output_manifest, write_site
 
 if TYPE_CHECKING:
@@ -98,8 +99,8 @@ def outline(article: Article, entities: Sequence[Entity]) -> bytes:
     return pack((rest, parts))
 
 
-@dataclass(frozen=True, slots=True)
-class _Output:
+@dataclass(frozen=True, slots=True, repr=False)
+class _Output(Value):
     """The output folder as the previous build left it."""
 
     manifest: Manifest
@@ -109,8 +110,8 @@ class _Output:
     """Waits for what writer.look_at_spare found in the spare folder (looking on another core meanwhile)."""
 
 
-@dataclass(frozen=True, slots=True)
-class _Settings:
+@dataclass(frozen=True, slots=True, repr=False)
+class _Settings(Value):
     config: SiteConfig
     timeline: tuple[TimelineEvent, ...]
     entities: tuple[Entity, ...]

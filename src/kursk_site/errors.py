@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from kursk_site.values import Value
 
-@dataclass(frozen=True, slots=True)
-class SourcePos:
+
+@dataclass(frozen=True, slots=True, repr=False)
+class SourcePos(Value):
     """A place in a source file, for messages."""
 
     path: str

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from kursk_site.model import Block, BlockKind, KeyFigure
+from kursk_site.values import Value
 
 TEXT_KINDS = frozenset({BlockKind.PARAGRAPH, BlockKind.LIST, BlockKind.QUOTE, BlockKind.TABLE})
 """Blocks whose words are read; headings and code are not."""
@@ -92,14 +93,14 @@ ABBREVIATIONS = frozenset((
 SENTENCE_END_RE = re.compile(r"[.!?…][\"')\]\u201d\u2019]*\s+(?=[\"'(\u201c\u2018]?[A-Z0-9])")
 
 
-@dataclass(frozen=True, slots=True)
-class Sentence:
+@dataclass(frozen=True, slots=True, repr=False)
+class Sentence(Value):
     text: str
     line: int
 
 
-@dataclass(frozen=True, slots=True)
-class NamedSource:
+@dataclass(frozen=True, slots=True, repr=False)
+class NamedSource(Value):
     """A source the text names, at its first mention."""
 
     name: str
@@ -107,8 +108,8 @@ class NamedSource:
     line: int
 
 
-@dataclass(frozen=True, slots=True)
-class Claim:
+@dataclass(frozen=True, slots=True, repr=False)
+class Claim(Value):
     """A sentence that makes a claim without naming its source, for the editor to check."""
 
     phrase: str

@@ -19,6 +19,7 @@ from kursk_site.errors import BuildFailed, ContentError, UsageError
 from kursk_site.figures import Claim, NamedSource, find_claims, find_figures, find_sources, split_sentences
 from kursk_site.model import Block, BlockKind, KeyFigure, Part, Project, RawArticle, SiteConfig, Source, SourceKind
 from kursk_site.sections import classify_heading, split_parts
+from kursk_site.values import Value
 from kursk_site.writer import write_new_file
 from kursk_site.yamlsrc import load_yaml
 
@@ -35,8 +36,8 @@ WRITTEN_KEYS = frozenset(
 CLOSING_HASHES_RE = re.compile(r"(\s)(#+)$")
 
 
-@dataclass(frozen=True, slots=True)
-class Imported:
+@dataclass(frozen=True, slots=True, repr=False)
+class Imported(Value):
     """A wire article read, sectioned and turned into Markdown, with what the editor should review."""
 
     source: str

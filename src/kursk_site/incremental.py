@@ -51,6 +51,7 @@ from kursk_site.render import (
     render_pages,
     template_digest,
 )
+from kursk_site.values import Value
 
 if TYPE_CHECKING:
     import jinja2
@@ -75,8 +76,8 @@ MAIN_SHARE = 0.9
 """This process renders this much of an even share of each batch: it also writes every page."""
 
 
-@dataclass(frozen=True, slots=True)
-class LoadedArticles:
+@dataclass(frozen=True, slots=True, repr=False)
+class LoadedArticles(Value):
     articles: tuple[Article, ...]
     """Every article, drafts included, in file order."""
     entries: Mapping[str, ArticleEntry]
@@ -87,8 +88,8 @@ class LoadedArticles:
     """Where the cache's Spool stored articles worker processes parsed, by key (see save_articles)."""
 
 
-@dataclass(frozen=True, slots=True)
-class RenderedPages:
+@dataclass(frozen=True, slots=True, repr=False)
+class RenderedPages(Value):
     pages: tuple[Page, ...]
     """Every page of the site, in order."""
     files: PagesToRender
@@ -114,8 +115,8 @@ class RenderedPages:
         return dataclasses.replace(self, keys=keys, whole_site=reads, plan=token, later=None)
 
 
-@dataclass(frozen=True, slots=True)
-class _Parsed:
+@dataclass(frozen=True, slots=True, repr=False)
+class _Parsed(Value):
     display: str
     article: Article | None
     entry: ArticleEntry | None
@@ -279,8 +280,8 @@ def _plan_keys(
     return keys, reads, save_plan(cache, PagePlan(shape, tuple(stored)))  # (the rendering children never hold it)
 
 
-@dataclass(frozen=True, slots=True)
-class PageContext:
+@dataclass(frozen=True, slots=True, repr=False)
+class PageContext(Value):
     """What a page's key holds besides its value and what its references stand for."""
 
     templates: str
@@ -365,8 +366,8 @@ class PageSink(Protocol):
     def record(self, placed: Placed) -> None: ...
 
 
-@dataclass(frozen=True)
-class PagesToRender:
+@dataclass(frozen=True, repr=False)
+class PagesToRender(Value):
     """Pages to render: iterated, they are rendered batch by batch (see render_batches); or each process renders
     its pages straight into the output being filled (place_in)."""
 

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit, urlunsplit
 from urllib.request import url2pathname
 
 from kursk_site import __version__
+from kursk_site.values import Value
 
 DISTRIBUTION = "kursk-site"
 COMMIT_RE = re.compile(r"^[0-9a-f]{40}(?:[0-9a-f]{24})?$")
@@ -26,8 +27,8 @@ GitLookup = Callable[[Path, tuple[str, ...]], str | None]
 """Runs `git -C FOLDER ARGS...`: its output without the line end, or None when it fails."""
 
 
-@dataclass(frozen=True, slots=True)
-class InstallSpec:
+@dataclass(frozen=True, slots=True, repr=False)
+class InstallSpec(Value):
     """One pip requirement line for kursk-site."""
 
     requirement: str

@@ -11,6 +11,7 @@ from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 
 from kursk_site.errors import ContentError, SourcePos
+from kursk_site.values import Value
 
 
 class SourceKind(enum.Enum):
@@ -34,8 +35,8 @@ class BlockKind(enum.Enum):
     FOOTNOTES = "footnotes"
 
 
-@dataclass(frozen=True, slots=True)
-class SectionRule:
+@dataclass(frozen=True, slots=True, repr=False)
+class SectionRule(Value):
     """One analysis section as site.yaml defines it."""
 
     key: str
@@ -46,8 +47,8 @@ class SectionRule:
     """Each keyword as a tuple of lower-case words; a phrase has several."""
 
 
-@dataclass(frozen=True, slots=True)
-class SiteConfig:
+@dataclass(frozen=True, slots=True, repr=False)
+class SiteConfig(Value):
     """Site settings from content/site.yaml (and command-line overrides)."""
 
     title: str
@@ -75,8 +76,8 @@ class SiteConfig:
         return tuple(rule.key for rule in self.sections)
 
 
-@dataclass(frozen=True, slots=True)
-class Project:
+@dataclass(frozen=True, slots=True, repr=False)
+class Project(Value):
     """Where things are: the site folder, its parts, and the output."""
 
     root: Path
@@ -86,8 +87,8 @@ class Project:
     out_dir: Path
 
 
-@dataclass(frozen=True, slots=True)
-class BuildOptions:
+@dataclass(frozen=True, slots=True, repr=False)
+class BuildOptions(Value):
     base_url: str | None = None
     """Overrides site.yaml's base_url when given."""
     drafts: bool = False
@@ -102,8 +103,8 @@ class BuildOptions:
     """Switches search on even when site.yaml does not."""
 
 
-@dataclass(frozen=True, slots=True)
-class Block:
+@dataclass(frozen=True, slots=True, repr=False)
+class Block(Value):
     """One top-level block of an article body."""
 
     kind: BlockKind
@@ -123,8 +124,8 @@ class Block:
     """Element ids of the footnote references in the block, in order (`fnref-SLUG-1`, `fnref-SLUG-1:1`)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Source:
+@dataclass(frozen=True, slots=True, repr=False)
+class Source(Value):
     """A source an article names."""
 
     name: str
@@ -133,8 +134,8 @@ class Source:
     date: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class KeyFigure:
+@dataclass(frozen=True, slots=True, repr=False)
+class KeyFigure(Value):
     """A number an article states and what it counts ("6,000 people sent to Kursk")."""
 
     value: str
@@ -155,8 +156,8 @@ class KeyFigure:
     """Line in the article file, counted from 1."""
 
 
-@dataclass(frozen=True, slots=True)
-class Footnote:
+@dataclass(frozen=True, slots=True, repr=False)
+class Footnote(Value):
     """A footnote of an article: `[^label]` in the text, `[^label]: ...` below it."""
 
     number: int
@@ -172,8 +173,8 @@ class Footnote:
     """Element ids of the places citing it, in order."""
 
 
-@dataclass(frozen=True, slots=True)
-class Correction:
+@dataclass(frozen=True, slots=True, repr=False)
+class Correction(Value):
     """A correction or update note an article carries at its top."""
 
     date: datetime
@@ -182,8 +183,8 @@ class Correction:
     """`correction` (something was wrong) or `update` (something was added or clarified)."""
 
 
-@dataclass(frozen=True, slots=True)
-class TimelineEvent:
+@dataclass(frozen=True, slots=True, repr=False)
+class TimelineEvent(Value):
     """One entry of content/timeline.yaml."""
 
     date: str
@@ -212,8 +213,8 @@ class EntityKind(enum.Enum):
     TERM = "term"
 
 
-@dataclass(frozen=True, slots=True)
-class Entity:
+@dataclass(frozen=True, slots=True, repr=False)
+class Entity(Value):
     """A person, state, place, unit or term, found in the text through its aliases."""
 
     slug: str
@@ -238,8 +239,8 @@ class Entity:
         return tuple(out)
 
 
-@dataclass(frozen=True, slots=True)
-class Mention:
+@dataclass(frozen=True, slots=True, repr=False)
+class Mention(Value):
     """A part of an article that mentions an entity."""
 
     article: str
@@ -249,8 +250,8 @@ class Mention:
     section: str
 
 
-@dataclass(frozen=True, slots=True)
-class EntityIndex:
+@dataclass(frozen=True, slots=True, repr=False)
+class EntityIndex(Value):
     entity: Entity
     mentions: tuple[Mention, ...]
     """In article order (newest first), then reading order."""
@@ -260,16 +261,16 @@ class EntityIndex:
         return tuple(dict.fromkeys(m.article for m in self.mentions))
 
 
-@dataclass(frozen=True, slots=True)
-class Topic:
+@dataclass(frozen=True, slots=True, repr=False)
+class Topic(Value):
     name: str
     slug: str
     line: int = field(default=0, compare=False)
     """Line of the tag in the article's front matter; 0 for a topic from a keyword marker or an index."""
 
 
-@dataclass(frozen=True, slots=True)
-class RawArticle:
+@dataclass(frozen=True, slots=True, repr=False)
+class RawArticle(Value):
     """An article as read from its file, before sectioning."""
 
     origin: SourcePos
@@ -293,8 +294,8 @@ class RawArticle:
     """Line of the front matter's `slug:`; 0 when the slug is made from the file name."""
 
 
-@dataclass(frozen=True, slots=True)
-class Part:
+@dataclass(frozen=True, slots=True, repr=False)
+class Part(Value):
     """A run of an article's blocks that belongs to one section."""
 
     section: str
@@ -313,8 +314,8 @@ class Part:
         return self.heading.line if self.heading else (self.blocks[0].line if self.blocks else 0)
 
 
-@dataclass(frozen=True, slots=True)
-class Article:
+@dataclass(frozen=True, slots=True, repr=False)
+class Article(Value):
     """An article ready to render: sectioned and linked."""
 
     origin: SourcePos
@@ -355,8 +356,8 @@ class Article:
         return self.updated or self.published
 
 
-@dataclass(frozen=True, slots=True)
-class TopicIndex:
+@dataclass(frozen=True, slots=True, repr=False)
+class TopicIndex(Value):
     """A topic and the articles tagged with it, newest first."""
 
     topic: Topic
@@ -364,8 +365,8 @@ class TopicIndex:
     """Article slugs."""
 
 
-@dataclass(frozen=True, slots=True)
-class SourceIndex:
+@dataclass(frozen=True, slots=True, repr=False)
+class SourceIndex(Value):
     """A source and the articles that cite it, newest first."""
 
     source: Source
@@ -376,8 +377,8 @@ class SourceIndex:
     """Timeline events attributed to it."""
 
 
-@dataclass(frozen=True, slots=True)
-class Site:
+@dataclass(frozen=True, slots=True, repr=False)
+class Site(Value):
     """Everything the pages show, fully assembled."""
 
     config: SiteConfig
@@ -403,8 +404,8 @@ class Site:
         return self.by_slug[slug]
 
 
-@dataclass(frozen=True, slots=True)
-class OutputFile:
+@dataclass(frozen=True, slots=True, repr=False)
+class OutputFile(Value):
     """One file of the built site."""
 
     path: PurePosixPath
@@ -416,8 +417,8 @@ class OutputFile:
     """A file copied as it is (a static file), read as it is written, instead of `data`."""
 
 
-@dataclass(frozen=True, slots=True)
-class BuildReport:
+@dataclass(frozen=True, slots=True, repr=False)
+class BuildReport(Value):
     pages: int
     """HTML pages in the site."""
     files: int
@@ -433,8 +434,8 @@ class BuildReport:
     """Articles left out: drafts, and articles dated in the future."""
 
 
-@dataclass(frozen=True, slots=True)
-class CheckReport:
+@dataclass(frozen=True, slots=True, repr=False)
+class CheckReport(Value):
     """What `check` found: the site it would build, and the warnings (errors are raised as BuildFailed)."""
 
     pages: int

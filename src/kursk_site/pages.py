@@ -22,6 +22,7 @@ from kursk_site.model import (
     TimelineEvent,
     TopicIndex,
 )
+from kursk_site.values import Value
 
 T = TypeVar("T")
 TONES = 4
@@ -29,8 +30,8 @@ SECTION_FIGURES = 12
 """The first page of a section shows this many key figures of the section, newest articles first."""
 
 
-@dataclass(frozen=True, slots=True)
-class Pager:
+@dataclass(frozen=True, slots=True, repr=False)
+class Pager(Value):
     """Where a listing page stands among its pages."""
 
     number: int
@@ -39,8 +40,8 @@ class Pager:
     next: PurePosixPath | None
 
 
-@dataclass(frozen=True, slots=True)
-class SectionEntry:
+@dataclass(frozen=True, slots=True, repr=False)
+class SectionEntry(Value):
     """One article's parts on a section page."""
 
     article: Article
@@ -52,16 +53,16 @@ class SectionEntry:
         return sum(part.words for part in self.parts)
 
 
-@dataclass(frozen=True, slots=True)
-class SectionLink:
+@dataclass(frozen=True, slots=True, repr=False)
+class SectionLink(Value):
     rule: SectionRule
     path: PurePosixPath
     tone: int
     """Colour of the section (1-4, by position), so the sections are easy to tell apart."""
 
 
-@dataclass(frozen=True, slots=True)
-class Page:
+@dataclass(frozen=True, slots=True, repr=False)
+class Page(Value):
     """One HTML page: its template and everything it shows.
 
     The built-in theme reads nothing of the site but this value, the settings and the section links, so a page is

@@ -19,30 +19,31 @@ from typing import Any, overload
 from kursk_site.codec import SafeUnpickler, ValuePickler
 from kursk_site.errors import Unavailable
 from kursk_site.model import Article, EntityIndex, Site, TopicIndex
+from kursk_site.values import Value
 
 Ref = tuple[str, ...]
 """("article", path), ("part", path, position), ("topic", n), ("index", n) for an entity's index, ("entity", n),
 ("config",)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Stored:
+@dataclass(frozen=True, slots=True, repr=False)
+class Stored(Value):
     """A value as bytes, with the references met in it, in order."""
 
     data: bytes
     refs: tuple[Ref, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class StoredPage:
+@dataclass(frozen=True, slots=True, repr=False)
+class StoredPage(Value):
     path: str
     """Output path."""
     template: str
     value: Stored
 
 
-@dataclass(frozen=True, slots=True)
-class PagePlan:
+@dataclass(frozen=True, slots=True, repr=False)
+class PagePlan(Value):
     """Every page of a build, stored, and the shape of its site (see site_shape)."""
 
     shape: Stored
@@ -58,8 +59,8 @@ class PagePlan:
         return {path: tuple(numbers) for path, numbers in found.items()}
 
 
-@dataclass(frozen=True, slots=True)
-class LoadedPlan:
+@dataclass(frozen=True, slots=True, repr=False)
+class LoadedPlan(Value):
     """A PagePlan as a later build reads it back: each page's value loaded only when asked for."""
 
     shape: Stored

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Generic, Protocol, TypeVar
 
 from kursk_site.model import BuildOptions
+from kursk_site.values import Value
 
 
 class Dated(Protocol):
@@ -22,8 +23,8 @@ class Dated(Protocol):
 A = TypeVar("A", bound=Dated)
 
 
-@dataclass(frozen=True, slots=True)
-class Selection(Generic[A]):
+@dataclass(frozen=True, slots=True, repr=False)
+class Selection(Value, Generic[A]):
     published: tuple[A, ...]
     drafts: tuple[A, ...]
     """Left out because they are marked `draft: true`."""

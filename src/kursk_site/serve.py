@@ -29,6 +29,7 @@ from kursk_site.build import build
 from kursk_site.cache import drop_spare
 from kursk_site.errors import BuildFailed, UsageError
 from kursk_site.model import BuildOptions, Project
+from kursk_site.values import Value
 from kursk_site.walk import walk_once
 
 EVENTS_PATH = "/__kursk-site/events"
@@ -52,8 +53,8 @@ Notify = Callable[[str, bool], None]
 """Told what happens (rebuilt, requests when verbose) and whether it is an error; the command line prints it."""
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
+@dataclass(frozen=True, slots=True, repr=False)
+class Outcome(Value):
     """The result of the latest build, as the browser should see it."""
 
     generation: int

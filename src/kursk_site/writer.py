@@ -22,6 +22,7 @@ from typing import Any, NamedTuple, Protocol
 from kursk_site.errors import BuildFailed, ContentError, UsageError
 from kursk_site.model import OutputFile
 from kursk_site.placement import make_spread, spread_below
+from kursk_site.values import Value
 
 MARKER = ".kursk-site-build"
 """Written into every output folder: marks it as ours (so we may replace it) and lists what we wrote."""
@@ -37,8 +38,8 @@ _ODD_PATH = re.compile(r"^/|(?:^|/)\.{0,2}(?:/|$)|\0")
 """An absolute path, an empty, `.` or `..` segment, or a NUL: a kept path that takes the general checks."""
 
 
-@dataclass(frozen=True, slots=True)
-class WriteStats:
+@dataclass(frozen=True, slots=True, repr=False)
+class WriteStats(Value):
     files: int
     written: int
     """Files whose bytes changed; the rest are kept as they were (same inode, same modification time)."""
@@ -254,8 +255,8 @@ def _take_spare(spare: Path, looked: SpareState | None) -> tuple[Path | None, Ma
     return spare, manifest, looked.changed if same and looked is not None else None
 
 
-@dataclass(frozen=True, slots=True)
-class SpareState:
+@dataclass(frozen=True, slots=True, repr=False)
+class SpareState(Value):
     """What a spare folder (see write_site) held when look_at_spare looked at it."""
 
     marker: str

@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 
 from kursk_site.errors import BuildFailed, ContentError
+from kursk_site.values import Value
 
 Path_ = tuple[Hashable, ...]
 
@@ -45,8 +46,8 @@ if getattr(yaml, "__with_libyaml__", False):
     _FastLoader = _CLoader
 
 
-@dataclass(frozen=True, slots=True)
-class YamlDoc:
+@dataclass(frozen=True, slots=True, repr=False)
+class YamlDoc(Value):
     """Loaded YAML data plus the line (from 1) of every mapping key and sequence item."""
 
     data: Any

@@ -10,13 +10,14 @@ from pathlib import Path
 from types import MappingProxyType
 
 from kursk_site.model import SourceKind
+from kursk_site.values import Value
 from kursk_site.walk import walk_once
 
 SUFFIXES = MappingProxyType({kind.value: kind for kind in SourceKind})
 
 
-@dataclass(frozen=True, slots=True)
-class ArticleFile:
+@dataclass(frozen=True, slots=True, repr=False)
+class ArticleFile(Value):
     path: Path
     display: str
     """The path shown in messages, relative to the site folder."""

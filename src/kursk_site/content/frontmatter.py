@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kursk_site.errors import ContentError
+from kursk_site.values import Value
 
 
-@dataclass(frozen=True, slots=True)
-class Split:
+@dataclass(frozen=True, slots=True, repr=False)
+class Split(Value):
     meta: str | None
     """The YAML text, or None when the file has no front matter."""
     meta_line: int

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from kursk_site.content import rsmarkdown
 from kursk_site.content.slugs import heading_slug
 from kursk_site.model import Block, BlockKind, Footnote
+from kursk_site.values import Value
 
 if TYPE_CHECKING:  # markdown-it-py is imported when a body needs it (see Parser.md)
     from markdown_it import MarkdownIt
@@ -73,8 +74,8 @@ class Parser:
         return _markdown_it(self.allow_raw_html)
 
 
-@dataclass(frozen=True, slots=True)
-class Body:
+@dataclass(frozen=True, slots=True, repr=False)
+class Body(Value):
     blocks: tuple[Block, ...]
     keywords: tuple[str, ...]
     """Topics named by keyword marker lines, in order."""

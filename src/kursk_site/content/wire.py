@@ -10,6 +10,7 @@ from slugify import slugify
 from kursk_site.content.markdown import KEYWORD_LEVEL, KEYWORD_RE, MARKER_RE
 from kursk_site.content.slugs import heading_slug
 from kursk_site.model import Block, BlockKind
+from kursk_site.values import Value
 
 HEADING_LEVEL = 2
 """Detected headings start a part, like `## ...` in Markdown."""
@@ -75,8 +76,8 @@ JOINING_WORDS = frozenset(
 MISTYPED_APOSTROPHE_RE = re.compile(r"(?<=[^\W\d_])\u2018(?=[^\W\d_])")
 
 
-@dataclass(frozen=True, slots=True)
-class WireBody:
+@dataclass(frozen=True, slots=True, repr=False)
+class WireBody(Value):
     """A wire article's body, read into the same Blocks as a Markdown body."""
 
     title: str
@@ -89,8 +90,8 @@ class WireBody:
     """True when paragraphs are separated by blank lines (their lines are joined); else one paragraph a line."""
 
 
-@dataclass(frozen=True, slots=True)
-class _Unit:
+@dataclass(frozen=True, slots=True, repr=False)
+class _Unit(Value):
     line: int
     text: str
     single: bool
