@@ -173,3 +173,24 @@ def test_without_an_atomic_exchange_no_spare_is_kept(
     assert listing(out) == {"index.html": b"2"}
     assert not spare.exists()
     assert sorted(p.name for p in out.parent.iterdir()) == [".kursk-cache", "build"]
+
+
+@pytest.mark.parametrize(
+    ("new", "problem"),
+    [
+        ("A/X.html", "written twice: also by a/x.html"),
+        ("a", "it is a folder of the output (a/x.html is written in it)"),
+        ("a/x.html/inner.html", "'a/x.html' is a file of the output"),
+    ],
+)
+def test_a_new_file_against_the_files_carried_over_from_the_spare(
+    places: tuple[Path, Path], look: bool, new: str, problem: str
+) -> None:
+    out, spare = places
+    for number in range(2):
+        build(out, spare, {"index.html": str(number).encode(), "a/x.html": b"x", "a/y.html": b"y"}, look)
+    before = listing(out)
+    with pytest.raises(BuildFailed) as failed:
+        build(out, spare, {"index.html": b"2", "a/x.html": b"x", "a/y.html": b"y", new: b"new"}, look)
+    assert any(problem in str(error) for error in failed.value.errors), failed.value.errors
+    assert listing(out) == before
