@@ -17,7 +17,7 @@ import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol, cast
 
 from kursk_site.errors import BuildFailed, ContentError, UsageError
 from kursk_site.model import OutputFile
@@ -207,7 +207,7 @@ def write_site(
             if fill.errors:
                 raise BuildFailed(fill.errors)
             fill.remove_others()
-            data = json.dumps(fill.manifest, sort_keys=True, separators=(",", ":")).encode("utf-8")
+            data = manifest_bytes(fill.manifest)
             (tmp / MARKER).write_bytes(data)
             previous = _swap(tmp, out_dir)
         finally:
@@ -736,12 +736,37 @@ def _read_manifest(out_dir: Path) -> Manifest:
         return {}
 
 
+MANIFEST_FORMAT = 2
+"""Changes whenever what the marker file holds changes (an output folder with another one is rebuilt whole)."""
+_COLUMNS = ("paths", "digests", "sizes", "mtimes")
+
+
+def manifest_bytes(manifest: Manifest) -> bytes:
+    """The manifest as the marker file holds it: JSON with a column for each field, sorted by path, so that the
+    same files give the same bytes whatever order they were written in. In columns it is written and read about
+    three times faster than as an object of [digest, size, mtime] lists (a rebuild after one edit reads two
+    manifests and writes one, of some 14,000 files at 10,000 articles)."""
+    paths = sorted(manifest)
+    entries = [manifest[path] for path in paths]
+    columns = (paths, *([entry[field] for entry in entries] for field in range(3)))
+    return json.dumps({"format": MANIFEST_FORMAT, **dict(zip(_COLUMNS, columns))}, separators=(",", ":")).encode()
+
+
 def _parse_manifest(data: bytes) -> Manifest:
+    """The manifest manifest_bytes wrote; {} for anything else (another format, damaged, or not one at all)."""
     try:
-        value = json.loads(data.decode("utf-8"))
-    except ValueError:
+        value = json.loads(data)
+    except (ValueError, RecursionError):  # (RecursionError: nested too deep, by hand or by a hostile file)
         return {}
-    return value if isinstance(value, dict) else {}
+    if not isinstance(value, dict) or value.get("format") != MANIFEST_FORMAT:
+        return {}
+    columns = [value.get(name) for name in _COLUMNS]
+    kinds = (str, str, int, int)  # (exactly: true is no size)
+    count = len(columns[0]) if isinstance(columns[0], list) else -1
+    if not all(isinstance(c, list) and len(c) == count and set(map(type, c)) <= {k} for c, k in zip(columns, kinds)):
+        return {}
+    paths, digests, sizes, mtimes = cast("list[list[Any]]", columns)
+    return dict(zip(paths, map(list, zip(digests, sizes, mtimes))))
 
 
 def _swap(tmp: Path, out_dir: Path) -> Path | None:

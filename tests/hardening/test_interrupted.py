@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from kursk_site.cli import main
-from kursk_site.writer import MARKER, write_site
 from kursk_site.writer import _remove_stale_temps as remove_stale_temps
+from kursk_site.writer import output_manifest, write_site
 from tests.hardening.builds import Snapshot, articles, fork_build, fork_write, render, snapshot, temp_folders, wait
 from tests.hardening.conftest import write_files
 
@@ -34,8 +34,8 @@ def check_whole(out: Path, sites: dict[str, Snapshot]) -> str:
     state = snapshot(out)
     found = [name for name, files in sites.items() if files == state]
     assert found, f"the output is neither complete site: {sorted(state)}"
-    record = json.loads((out / MARKER).read_text(encoding="utf-8"))
-    assert sorted(record) == sorted(state)
+    record = output_manifest(out)
+    assert record is not None and sorted(record[1]) == sorted(state)
     return found[0]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path, PurePosixPath
 
@@ -242,3 +243,36 @@ def test_reserving_places_for_other_processes_checks_each_path_as_writing_does(t
     errors, placed = reserved
     assert placed[:2] == ["articles/a.html", "articles/b.html"] and placed[2:7] == [None] * 5
     assert len(errors) == sum(p is None for p in placed) == 6
+
+
+def test_the_manifest_is_written_in_columns_sorted_by_path_and_read_back() -> None:
+    manifest: writer.Manifest = {"b/x.html": ["d2", 20, 2_000], "a.html": ["d1", 10, 1_000], "z.css": ["d3", 0, 3]}
+    data = writer.manifest_bytes(manifest)
+    assert json.loads(data) == {
+        "format": writer.MANIFEST_FORMAT,
+        "paths": ["a.html", "b/x.html", "z.css"],
+        "digests": ["d1", "d2", "d3"],
+        "sizes": [10, 20, 0],
+        "mtimes": [1_000, 2_000, 3],
+    }
+    assert writer.manifest_bytes(dict(reversed(manifest.items()))) == data  # the same files, the same bytes
+    assert writer._parse_manifest(data) == manifest
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b'{"a.html":["d1",10,1000]}',  # the format before columns
+        b'{"format":1,"paths":["a.html"],"digests":["d1"],"sizes":[10],"mtimes":[1000]}',
+        b'{"format":2,"paths":["a.html","b.html"],"digests":["d1"],"sizes":[10],"mtimes":[1000]}',
+        b'{"format":2,"paths":["a.html"],"digests":["d1"],"sizes":[true],"mtimes":[1000]}',
+        b'{"format":2,"paths":[1],"digests":["d1"],"sizes":[10],"mtimes":[1000]}',
+        b'{"format":2,"paths":"a.html","digests":"d","sizes":[10],"mtimes":[1000]}',
+        b'{"format":2,"paths":["a.html"],"digests":["d1"],"sizes":[10]}',
+        b"[" * 100_000,
+        b"\xff\xfe not text",
+        b"",
+    ],
+)
+def test_a_marker_that_is_not_a_manifest_of_this_format_counts_as_none(data: bytes) -> None:
+    assert writer._parse_manifest(data) == {}
