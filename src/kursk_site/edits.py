@@ -284,7 +284,7 @@ def _rebuild(
     context = page_key_context(env, site, weights, plan.shape)
     whole = templates_reading_site(env, cache, context.templates, {*plan.templates, FEED_ENTRY})
     keys = {path: entry.key for path, entry in index.pages.items()}
-    again = {number for path in edited for number in plan.shown_on.get(path, ())}
+    again = {number for path in edited for number in plan.showing(path)}
     again.update(number for number, name in enumerate(plan.templates) if whole[name])
     for number in sorted(again):
         stored = plan.page(number)

