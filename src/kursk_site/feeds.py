@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from kursk_site import urls
 from kursk_site.model import Article, OutputFile, Site
+
+if TYPE_CHECKING:  # (imported where a feed is made: a rebuild after an edit seldom makes one)
+    import xml.etree.ElementTree as ET
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_ITEMS = 50
@@ -21,6 +24,8 @@ class of every character but those XML allows compiles in ten times as long, at 
 
 def render_feed(site: Site, bodies: Mapping[str, str]) -> OutputFile:
     """The Atom feed; links are absolute when the site has a base_url, else relative to the feed."""
+    import xml.etree.ElementTree as ET
+
     config = site.config
     feed = ET.Element("feed", {"xmlns": ATOM, "xml:lang": config.language})
     _text(feed, "title", config.title)
@@ -45,6 +50,8 @@ def render_feed(site: Site, bodies: Mapping[str, str]) -> OutputFile:
 
 
 def _entry(feed: ET.Element, article: Article, site: Site, body: str) -> None:
+    import xml.etree.ElementTree as ET
+
     base = site.config.base_url
     path = urls.article_path(article.slug)
     entry = ET.SubElement(feed, "entry")
@@ -64,6 +71,8 @@ def _entry(feed: ET.Element, article: Article, site: Site, body: str) -> None:
 
 
 def _text(parent: ET.Element, tag: str, text: str) -> ET.Element:
+    import xml.etree.ElementTree as ET
+
     element = ET.SubElement(parent, tag)
     element.text = NOT_XML_RE.sub("", text)
     return element

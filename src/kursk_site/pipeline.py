@@ -25,7 +25,6 @@ from kursk_site.cache import (
     save_index,
     spare_output,
 )
-from kursk_site.checks import find_warnings
 from kursk_site.config import load_config
 from kursk_site.content.discover import display_path
 from kursk_site.content.entities import load_entities
@@ -55,8 +54,6 @@ from kursk_site.model import (
 from kursk_site.parallel import can_fork, start_chunks, worker_count
 from kursk_site.render import make_env, render_feed_bodies, render_search_script
 from kursk_site.schedule import Selection, same_selection, select_articles
-from kursk_site.search import render_search_index
-from kursk_site.sitemap import render_sitemap
 from kursk_site.writer import reusable_outputs, write_site
 
 GC_THRESHOLDS = (50_000, 20, 100)
@@ -180,6 +177,8 @@ def check(project: Project, options: BuildOptions, progress: Progress | None = N
 
 
 def _check(project: Project, options: BuildOptions, progress: Progress | None) -> CheckReport:
+    from kursk_site.checks import find_warnings  # (the check command's alone)
+
     tell = progress or _silent
     tell("reading content")
     cache = open_cache(None, "")
@@ -242,6 +241,9 @@ def render_site(
 ) -> tuple[RenderedPages, tuple[OutputFile, ...], int]:
     """The pages (rendered when the writer takes them) and every other output file; the count is of all files in
     the output, pages kept from the previous build included."""
+    from kursk_site.search import render_search_index  # (a full build's: not imported for a rebuild after an edit)
+    from kursk_site.sitemap import render_sitemap
+
     env = make_env(project.template_dirs, THEME, compiled)
     source_keys = {path: entry.key for path, entry in loaded.entries.items()}
     reusable = reusable_outputs(project.out_dir) if cache.folder is not None else {}

@@ -13,7 +13,6 @@ from kursk_site.content.article import article_slug, make_raw_article
 from kursk_site.content.discover import ArticleFile, discover_articles
 from kursk_site.content.frontmatter import split_front_matter
 from kursk_site.content.markdown import make_parser, parse_markdown
-from kursk_site.content.wire import parse_wire
 from kursk_site.errors import BuildFailed, ContentError, SourcePos
 from kursk_site.model import Article, Footnote, RawArticle, SiteConfig, SourceKind
 from kursk_site.yamlsrc import YamlDoc, load_yaml
@@ -61,6 +60,10 @@ def parse_article(
     footnotes: tuple[Footnote, ...] = ()
     problems: tuple[tuple[int, str], ...] = ()
     if file.kind is SourceKind.WIRE:
+        from kursk_site.content.wire import (
+            parse_wire,
+        )  # (imported for wire copy only: a rebuild after an edit seldom reads any)
+
         given = meta.data.get("title") if meta and isinstance(meta.data, dict) else None
         wire = parse_wire(split.body, split.body_line, title=given if isinstance(given, str) else "")
         if not wire.title:
