@@ -175,6 +175,9 @@ class CacheIndex(Value):
     """Names the stored page plan that goes with this index (empty for none)."""
     output: str = ""
     """Digest of the manifest this build wrote into the output folder (see writer.manifest_digest)."""
+    settings: bytes = b""
+    """The settings this build read from site.yaml, timeline.yaml and entities.yaml, packed (see
+    edits.store_settings): a rebuild whose `others` are this build's takes them from here (empty: none kept)."""
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -291,12 +294,13 @@ def _plain_index(index: CacheIndex) -> tuple[object, ...]:
         index.others,
         index.plan,
         index.output,
+        index.settings,
     )
 
 
 def _index_from_plain(value: Any) -> CacheIndex:
     """The CacheIndex `_plain_index` made `value` from; raises ValueError (or TypeError) for anything else."""
-    tool, inputs, summary, articles, pages, templates, now_range, whole_site, others, plan, output = value
+    tool, inputs, summary, articles, pages, templates, now_range, whole_site, others, plan, output, settings = value
     paths, sizes, mtimes, inodes, contents, keys = articles
     page_paths, page_keys, outputs = pages
     if len({len(column) for column in articles}) != 1 or len({len(column) for column in pages}) != 1:
@@ -315,6 +319,7 @@ def _index_from_plain(value: Any) -> CacheIndex:
         others,
         plan,
         output,
+        settings,
     )
 
 

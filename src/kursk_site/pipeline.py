@@ -141,6 +141,7 @@ def _build_site(
             rendered.whole_site,
             inputs.others,
             rendered.plan,
+            settings=edits.store_settings(site.config, site.timeline, tuple(i.entity for i in site.entities)),
         )
         article_warnings = stored()
     warnings = (*cache.damaged(), *(article_warnings or save_index(cache, index, stats.manifest)))

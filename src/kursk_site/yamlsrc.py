@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import re
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
-
-import yaml
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
 
 from kursk_site.errors import BuildFailed, ContentError
 from kursk_site.values import Value
+
+if TYPE_CHECKING:  # PyYAML is imported when a text needs the parser (see _loaders)
+    import yaml
 
 Path_ = tuple[Hashable, ...]
 
@@ -19,31 +22,81 @@ Path_ = tuple[Hashable, ...]
 MAX_FLOW_DEPTH = 50
 """Deepest nesting of [ ] and { } read: PyYAML's scanner slows down with the square of the depth."""
 
+PLAIN_TYPES: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = (
+    (
+        "tag:yaml.org,2002:bool",
+        re.compile(r"^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$"),
+        tuple("yYnNtTfFoO"),
+    ),
+    (
+        "tag:yaml.org,2002:float",
+        re.compile(
+            r"^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?"
+            r"|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+        ),
+        tuple("-+0123456789."),
+    ),
+    (
+        "tag:yaml.org,2002:int",
+        re.compile(
+            r"^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+"
+            r"|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$"
+        ),
+        tuple("-+0123456789"),
+    ),
+    ("tag:yaml.org,2002:merge", re.compile(r"^(?:<<)$"), ("<",)),
+    ("tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ("~", "n", "N", "")),
+    ("tag:yaml.org,2002:value", re.compile(r"^(?:=)$"), ("=",)),
+    ("tag:yaml.org,2002:yaml", re.compile(r"^(?:!|&|\*)$"), ("!", "&", "*")),
+)
+"""The types a plain scalar can read as, each with the characters it can start with: the implicit resolvers of
+PyYAML's SafeLoader, in its order, but timestamps (dates stay text: we parse and check them ourselves). Written
+out so that the front matter most articles have is read without importing PyYAML (~25 ms at every start); a test
+checks them against PyYAML's own."""
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that leaves dates as strings (we parse and check them ourselves) and limits [ ] { } nesting."""
 
-    def fetch_flow_collection_start(self, TokenClass: Any) -> None:  # noqa: N803 (PyYAML's name)
-        if self.flow_level >= MAX_FLOW_DEPTH:
-            problem = f"lists or mappings nested more than {MAX_FLOW_DEPTH} deep"
-            raise yaml.scanner.ScannerError(None, None, problem, self.get_mark())
-        super().fetch_flow_collection_start(TokenClass)
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+def _by_first(
+    types: Iterable[tuple[str, re.Pattern[str], tuple[str, ...]]],
+) -> Mapping[str, tuple[tuple[str, re.Pattern[str]], ...]]:
+    """The types as PyYAML's resolver keeps them: by the first character of the scalar, in order."""
+    found: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+    for tag, pattern, firsts in types:
+        for first in firsts:
+            found.setdefault(first, []).append((tag, pattern))
+    return MappingProxyType({first: tuple(found_types) for first, found_types in found.items()})
 
 
-_FastLoader: type[Any] | None = None
-if getattr(yaml, "__with_libyaml__", False):
+PLAIN_BY_FIRST = _by_first(PLAIN_TYPES)
+BOOL_VALUES = MappingProxyType({"yes": True, "no": False, "true": True, "false": False, "on": True, "off": False})
+"""What a scalar of the bool type reads as (by its lower-case text), as PyYAML's SafeConstructor has it."""
+
+
+@functools.cache
+def _loaders() -> tuple[type[Any], type[Any] | None]:
+    """The YAML loaders: SafeLoader that leaves dates as strings (we parse and check them ourselves) and limits
+    [ ] { } nesting; and the same rules on libyaml's parser, several times faster, where PyYAML has it (errors are
+    reported by the pure loader). Made once, when a text first needs the parser."""
+    import yaml
+
+    class _Loader(yaml.SafeLoader):
+        def fetch_flow_collection_start(self, TokenClass: Any) -> None:  # noqa: N803 (PyYAML's name)
+            if self.flow_level >= MAX_FLOW_DEPTH:
+                problem = f"lists or mappings nested more than {MAX_FLOW_DEPTH} deep"
+                raise yaml.scanner.ScannerError(None, None, problem, self.get_mark())
+            super().fetch_flow_collection_start(TokenClass)
+
+    _Loader.yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    if not getattr(yaml, "__with_libyaml__", False):
+        return _Loader, None
 
     class _CLoader(yaml.CSafeLoader):
-        """The same rules on libyaml's parser, several times faster; errors are reported by the pure loader."""
+        pass
 
     _CLoader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
-    _FastLoader = _CLoader
+    return _Loader, _CLoader
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -68,12 +121,13 @@ def load_yaml(text: str, path: str, first_line: int = 1) -> YamlDoc:
     simple = _load_simple(text, first_line)
     if simple is not None:
         return simple
-    if _FastLoader is not None:
+    pure, fast = _loaders()
+    if fast is not None:
         try:
-            return _load(_FastLoader, text, path, first_line)
+            return _load(fast, text, path, first_line)
         except ContentError:
             pass  # report it as the pure loader words it, so messages do not depend on libyaml
-    return _load(_Loader, text, path, first_line)
+    return _load(pure, text, path, first_line)
 
 
 STR_TAG = "tag:yaml.org,2002:str"
@@ -122,7 +176,7 @@ def _load_simple(text: str, first_line: int) -> YamlDoc | None:
         elif PLAIN.fullmatch(written) and ": " not in written and " #" not in written and written[-1] != ":":
             tag = _plain_tag(written)
             if tag == BOOL_TAG:
-                value = yaml.constructor.SafeConstructor.bool_values[written.lower()]
+                value = BOOL_VALUES[written.lower()]
             elif tag == STR_TAG:
                 value = written
             else:
@@ -141,13 +195,15 @@ def _quoted(match: re.Match[str]) -> str:
 
 def _plain_tag(value: str) -> str:
     """The type a plain scalar reads as (as the resolver of the loaders finds it)."""
-    for tag, pattern in _Loader.yaml_implicit_resolvers.get(value[:1], ()):
+    for tag, pattern in PLAIN_BY_FIRST.get(value[:1], ()):
         if pattern.match(value):
             return str(tag)
     return STR_TAG
 
 
 def _load(loader_class: type[Any], text: str, path: str, first_line: int) -> YamlDoc:
+    import yaml
+
     offset = first_line - 1
     loader = loader_class(text)
     try:
@@ -184,6 +240,8 @@ def _walk(
     offset: int,
     seen_nodes: set[int],
 ) -> None:
+    import yaml
+
     if id(node) in seen_nodes:  # an alias: walked once already (also stops alias bombs)
         return
     seen_nodes.add(id(node))

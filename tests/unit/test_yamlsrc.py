@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import subprocess
+import sys
 from typing import Any
 
 import pytest
@@ -160,11 +163,12 @@ def test_front_matter_read_without_the_parser_is_what_the_parser_reads(text: str
     simple = yamlsrc._load_simple(text, 2)
     if simple is None:
         return  # the parser reads it
-    expected = _parsed(yamlsrc._Loader, text)
+    pure, fast = yamlsrc._loaders()
+    expected = _parsed(pure, text)
     assert expected is not None, "read without the parser, but the parser refuses it"
     assert (simple.data, simple.lines, [type(v) for v in simple.data.values()]) == expected
-    if yamlsrc._FastLoader is not None:
-        assert _parsed(yamlsrc._FastLoader, text) == expected
+    if fast is not None:
+        assert _parsed(fast, text) == expected
 
 
 def test_the_front_matter_of_the_shipped_articles_and_a_generated_archive_is_read_without_the_parser() -> None:
@@ -179,3 +183,29 @@ def test_the_front_matter_of_the_shipped_articles_and_a_generated_archive_is_rea
     }
     assert doc.lines == {("title",): 2, ("date",): 3, ("tags", 0): 4, ("tags", 1): 4, ("tags",): 4, ("draft",): 5}
     assert load_yaml(text, "f.md", 2) == doc
+
+
+def test_the_types_of_plain_scalars_are_pyyaml_s_but_timestamps() -> None:
+    import yaml
+
+    def spaced_out(pattern: re.Pattern[str]) -> str:  # (PyYAML writes them verbose)
+        return re.sub(r"\s+", "", pattern.pattern) if pattern.flags & re.VERBOSE else pattern.pattern
+
+    theirs = {
+        first: [(tag, spaced_out(rx)) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    ours = {first: [(tag, rx.pattern) for tag, rx in found] for first, found in yamlsrc.PLAIN_BY_FIRST.items()}
+    assert ours == {first: found for first, found in theirs.items() if found}
+    assert dict(yamlsrc.BOOL_VALUES) == yaml.constructor.SafeConstructor.bool_values
+
+
+def test_front_matter_read_without_the_parser_does_not_import_it() -> None:
+    code = (
+        "import sys; from kursk_site.yamlsrc import load_yaml; "
+        "doc = load_yaml('title: \"A\"\\ndate: 2024-11-02\\ntags: [\"x\"]\\ndraft: false', 'a.md', 2); "
+        "assert doc.data['draft'] is False and doc.data['date'] == '2024-11-02'; "
+        "assert 'yaml' not in sys.modules, 'imported'; "
+        "load_yaml('a:\\n  - 1', 'b.md'); assert 'yaml' in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
