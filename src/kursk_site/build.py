@@ -18,14 +18,19 @@ from kursk_site.writer import check_out_dir, output_state
 
 Progress = Callable[[str], None]
 """Told the name of each stage as it starts (the command line shows it on a terminal)."""
+Done = Callable[[BuildReport], None]
+"""Told the report of a build that read the site, before the build lets go of it (see build)."""
 
 THEME = Path(__file__).parent / "templates"
 """The built-in theme: templates, and static/ for the stylesheet."""
 PACKAGE = Path(__file__).parent
 
 
-def build(project: Project, options: BuildOptions, progress: Progress | None = None) -> BuildReport:
-    """Build the whole site into `project.out_dir`; raises BuildFailed (nothing written) on bad input."""
+def build(
+    project: Project, options: BuildOptions, progress: Progress | None = None, done: Done | None = None
+) -> BuildReport:
+    """Build the whole site into `project.out_dir`; raises BuildFailed (nothing written) on bad input. `done` is
+    called with the report before the build lets go of what it read (it may end the program: see cli.run_build)."""
     start = time.perf_counter()
     check_out_dir(project.out_dir, (project.root,), inputs=(project.content_dir, *project.template_dirs))
     tool = tool_fingerprint(PACKAGE)
@@ -49,7 +54,7 @@ def build(project: Project, options: BuildOptions, progress: Progress | None = N
                 return BuildReport(pages, files, 0, size, time.perf_counter() - start, articles, left_out=left_out)
     from kursk_site import pipeline  # imported when there is work to do: see the module text
 
-    return pipeline.build_site(project, options, tool, inputs, start, progress)
+    return pipeline.build_site(project, options, tool, inputs, start, progress, done)
 
 
 def _output_state(out_dir: Path) -> tuple[str | None]:

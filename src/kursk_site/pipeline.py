@@ -13,7 +13,7 @@ from pathlib import Path, PurePosixPath
 
 from kursk_site import edits, incremental
 from kursk_site.assemble import assemble_site
-from kursk_site.build import THEME, Progress
+from kursk_site.build import THEME, Done, Progress
 from kursk_site.cache import (
     CACHE_DIR,
     Cache,
@@ -98,21 +98,30 @@ def build_site(
     inputs: InputStamps,
     start: float,
     progress: Progress | None = None,
+    done: Done | None = None,
 ) -> BuildReport:
     """Build the whole site into `project.out_dir`, reusing what the build cache holds; raises BuildFailed
-    (nothing written) on bad input. `inputs` are the stamps of the inputs (see build.build), for the next build."""
+    (nothing written) on bad input. `inputs` are the stamps of the inputs (see build.build), for the next build;
+    `done` is told the report while the site is still held (see build.build)."""
     with fewer_collections():
-        return _build_site(project, options, tool, inputs, start, progress)
+        return _build_site(project, options, tool, inputs, start, progress, done or _ignore)
 
 
 def _build_site(
-    project: Project, options: BuildOptions, tool: str, inputs: InputStamps, start: float, progress: Progress | None
+    project: Project,
+    options: BuildOptions,
+    tool: str,
+    inputs: InputStamps,
+    start: float,
+    progress: Progress | None,
+    done: Done,
 ) -> BuildReport:
     cache = open_cache(project.root / CACHE_DIR if options.cache else None, tool)
     tell = progress or _silent
     if cache.folder is not None:
         report = edits.rebuild(project, options, cache, tool, inputs, start, tell)
         if report is not None:
+            done(report)
             return report
     tell("reading content")
     with left_alone():
@@ -146,9 +155,11 @@ def _build_site(
         article_warnings = stored()
     warnings = (*cache.damaged(), *(article_warnings or save_index(cache, index, stats.manifest)))
     seconds = time.perf_counter() - start
-    return BuildReport(
+    report = BuildReport(
         summary[0], summary[1], stats.written, stats.bytes, seconds, summary[3], warnings, left_out=left_out
     )
+    done(report)  # (while this frame holds the site: see build.build)
+    return report
 
 
 @contextlib.contextmanager
@@ -234,6 +245,10 @@ def _load(
 
 
 def _silent(stage: str) -> None:
+    pass
+
+
+def _ignore(report: BuildReport) -> None:
     pass
 
 

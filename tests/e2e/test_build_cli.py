@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import re
 import subprocess
 import sys
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from kursk_site import cli
 from kursk_site.cli import main
 from tests.conftest import REPO, MakeSite
 from tests.support import tree_bytes
@@ -235,3 +237,38 @@ def test_a_site_without_articles_still_builds_every_fixed_page(make_site: MakeSi
     assert "No articles yet." in (out / "index.html").read_text(encoding="utf-8")
     assert "No article has a part" in (out / "sections" / "economics.html").read_text(encoding="utf-8")
     assert (out / "feed.xml").is_file()
+
+
+class _Left(Exception):
+    """Stands for the end of the program in the test below."""
+
+
+@pytest.mark.parametrize("builds", [1, 2, 3], ids=["cold", "nothing-changed", "after-an-edit"])
+def test_run_as_the_program_a_build_ends_once_its_summary_is_shown(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, builds: int
+) -> None:
+    """As the program (cli.run), the build's summary is shown once and the process ends there with 0, while the
+    build still holds the site (see cli.run_build): whether the build read the site, found nothing to do or
+    rebuilt after an edit."""
+    root = make_site({"content/articles/a.md": ARTICLE, "content/articles/b.md": ARTICLE.replace("Sappers", "B")})
+    for _ in range(builds - 1):
+        assert main(["build", "--source", str(root)]) == 0
+    if builds == 3:
+        with (root / "content/articles/a.md").open("a", encoding="utf-8") as handle:
+            handle.write("\nOne more paragraph.\n")
+    capsys.readouterr()
+    left: list[tuple[int, bool]] = []
+
+    def leave(code: int) -> None:
+        holding = any(frame.function == "_build_site" for frame in inspect.stack())
+        left.append((code, holding))
+        raise _Left
+
+    monkeypatch.setattr(cli, "leave", leave)
+    monkeypatch.setattr(sys, "argv", ["kursk-site", "build", "--source", str(root)])
+    with pytest.raises(_Left):
+        cli.run()
+    assert left == [(0, builds != 2)]  # (a build with nothing to do holds no site)
+    out = capsys.readouterr().out
+    assert SUMMARY.match(out), out  # (one line)
+    assert (root / "build" / "articles" / "a.html").is_file()
