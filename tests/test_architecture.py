@@ -22,6 +22,7 @@ LAYERS = MappingProxyType(
         "kursk_site.parallel": 0,
         "kursk_site.walk": 0,
         "kursk_site.codec": 0,
+        "kursk_site.values": 0,
         # L1: LOAD
         "kursk_site.yamlsrc": 1,
         "kursk_site.config": 1,
@@ -72,6 +73,8 @@ LAYERS = MappingProxyType(
 SAME_LAYER = frozenset(
     {
         ("kursk_site.model", "kursk_site.errors"),
+        ("kursk_site.model", "kursk_site.values"),
+        ("kursk_site.errors", "kursk_site.values"),
         ("kursk_site.config", "kursk_site.yamlsrc"),
         ("kursk_site.content.*", "kursk_site.config"),
         ("kursk_site.content.*", "kursk_site.yamlsrc"),
@@ -261,13 +264,14 @@ def test_the_vocabulary_and_the_writer_use_the_standard_library_only() -> None:
         "kursk_site.writer",
         "kursk_site.cache",
         "kursk_site.parallel",
+        "kursk_site.values",
     ):
         for line, name in imports(module):
             top = name.split(".")[0]
             assert top in (PACKAGE, "__future__") or top in stdlib_names(), f"{module}:{line}: imports {name}"
         if module == "kursk_site.writer":
             inside = {n for _, n in imports(module) if n.startswith(PACKAGE)}
-            assert inside <= {"kursk_site.errors", "kursk_site.model", "kursk_site.placement"}
+            assert inside <= {"kursk_site.errors", "kursk_site.model", "kursk_site.placement", "kursk_site.values"}
 
 
 def stdlib_names() -> frozenset[str]:
