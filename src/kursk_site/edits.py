@@ -171,11 +171,11 @@ def _stored_settings(data: bytes) -> _Settings | None:
             Entity(slug, name, kind, description, aliases, alias_pattern(aliases), line)
             for slug, name, kind, description, aliases, line in kept
         )
+        if not isinstance(config, SiteConfig) or not all(isinstance(event, TimelineEvent) for event in timeline):
+            return None
+        return _Settings(config, tuple(timeline), entities)
     except Exception:  # (a damaged index: the files are read)
         return None
-    if not isinstance(config, SiteConfig) or not all(isinstance(event, TimelineEvent) for event in timeline):
-        return None
-    return _Settings(config, timeline, entities)
 
 
 def _settings(project: Project, options: BuildOptions) -> _Settings | None:

@@ -743,9 +743,10 @@ _COLUMNS = ("paths", "digests", "sizes", "mtimes")
 
 def manifest_bytes(manifest: Manifest) -> bytes:
     """The manifest as the marker file holds it: JSON with a column for each field, sorted by path, so that the
-    same files give the same bytes whatever order they were written in. In columns it is written and read about
-    three times faster than as an object of [digest, size, mtime] lists (a rebuild after one edit reads two
-    manifests and writes one, of some 14,000 files at 10,000 articles)."""
+    same files give the same bytes whatever order they were written in. In columns, json reads it in half the
+    time it took as an object of [digest, size, mtime] lists (with _parse_manifest's checks, ~15% less in all)
+    and writes it ~20% faster: a rebuild after one edit reads two manifests and writes one, of some 14,000 files
+    at 10,000 articles."""
     paths = sorted(manifest)
     entries = [manifest[path] for path in paths]
     columns = (paths, *([entry[field] for entry in entries] for field in range(3)))

@@ -44,6 +44,8 @@ def test_the_settings_come_back_as_they_were_read(tmp_path: Path) -> None:
     for before, after in zip(entities, stored.entities, strict=True):
         assert after.pattern.pattern == before.pattern.pattern
     assert stored.entities[1].pattern.search("The SAPPERS came")  # an all-lower-case alias, in any case
+    assert edits._stored_settings(pack((config, 5, ()))) is None  # a timeline that is no list of events
+    assert edits._stored_settings(pack((config, (), ((1, 2),)))) is None  # an entity that is not one
 
 
 @pytest.mark.parametrize(

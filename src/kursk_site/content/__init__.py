@@ -60,9 +60,8 @@ def parse_article(
     footnotes: tuple[Footnote, ...] = ()
     problems: tuple[tuple[int, str], ...] = ()
     if file.kind is SourceKind.WIRE:
-        from kursk_site.content.wire import (
-            parse_wire,
-        )  # (imported for wire copy only: a rebuild after an edit seldom reads any)
+        # imported for wire copy alone: a rebuild after an edit seldom reads any
+        from kursk_site.content.wire import parse_wire
 
         given = meta.data.get("title") if meta and isinstance(meta.data, dict) else None
         wire = parse_wire(split.body, split.body_line, title=given if isinstance(given, str) else "")
