@@ -318,6 +318,14 @@ def compile_templates(env: jinja2.Environment) -> None:
                 env.get_template(name)
 
 
+def compiled_templates(search_path: tuple[Path, ...], builtin: Path) -> dict[str, bytes]:
+    """Every template of make_env(search_path, builtin) compiled, as its bytecode cache keeps them: for a build
+    whose cache holds none, made by another process while this one reads the articles (see pipeline)."""
+    compiled: dict[str, bytes] = {}
+    compile_templates(make_env(search_path, builtin, compiled))
+    return compiled
+
+
 def page_context(site: Site) -> tuple[object, ...]:
     """What every page shows besides its Page value: the settings, the section links, the timeline and the
     entities (timeline.yaml and entities.yaml count like the settings: a change re-renders all)."""

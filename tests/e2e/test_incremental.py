@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from kursk_site import articlestore, incremental, pipeline
-from kursk_site.build import PACKAGE, build
+from kursk_site.build import PACKAGE, THEME, build
 from kursk_site.cache import (
     CACHE_DIR,
     INDEX,
@@ -32,6 +32,7 @@ from kursk_site.cli import main
 from kursk_site.codec import encode
 from kursk_site.errors import BuildFailed
 from kursk_site.model import BuildOptions, BuildReport, Project
+from kursk_site.render import compiled_templates
 from tests.conftest import SITE_YAML, MakeSite
 
 TOPICS = ("Kursk", "Sanctions", "Drones", "Logistics", "North Korea")
@@ -630,3 +631,52 @@ def test_a_page_path_taken_by_a_static_file_is_reported_before_workers_render(
         "static/articles: refusing to write 'articles': it is a folder of the output (article.html is written in it)"
     )
     assert not (root / "build").exists()
+
+
+def test_a_build_without_compiled_templates_has_a_child_compile_them_while_it_reads(
+    make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    every_template = compiled_templates((), THEME).keys()
+    compiled_here: list[str] = []  # (what a forked child appends stays in its own copy)
+    real_compile = pipeline_environment().compile
+
+    def noted(self: object, source: object, name: str | None = None, *rest: object, **kw: object) -> object:
+        compiled_here.append(str(name))
+        return real_compile(self, source, name, *rest, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline_environment(), "compile", noted)
+    asides: list[object] = []
+    real_aside = pipeline.call_aside
+
+    def aside(fn: Callable[[], object]) -> object:
+        asides.append(fn)
+        return real_aside(fn)
+
+    monkeypatch.setattr(pipeline, "call_aside", aside)
+    root, _ = built_in_workers(make_site, monkeypatch, seed=5, count=6, workers=2)
+    assert len(asides) == 1 and compiled_here == []  # the child compiled every template, this process none
+    cache = open_cache(root / CACHE_DIR, tool_fingerprint(PACKAGE))
+    assert cache.index.templates.keys() == every_template  # (as the child compiled them)
+    assert_same_as_cold(root, tmp_path)  # (a build without the cache: a child compiles the templates too)
+    asides.clear()
+    (root / "content" / "site.yaml").write_text(SITE_YAML.replace("A desk for tests.", "Edited."), "utf-8")
+    assert cached_build(root).written > 0  # a full build again, the templates compiled from the cache: no child
+    assert asides == [] and compiled_here == []
+
+
+def test_if_the_child_compiling_templates_fails_the_build_compiles_them_itself(
+    make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object) -> dict[str, bytes]:
+        raise OSError("no room")
+
+    monkeypatch.setattr(pipeline, "compiled_templates", broken)
+    root, _ = built_in_workers(make_site, monkeypatch, seed=6, count=6, workers=2)
+    assert (root / "build" / "index.html").is_file()
+    assert_same_as_cold(root, tmp_path)
+
+
+def pipeline_environment() -> type:
+    from kursk_site.escaping import Environment
+
+    return Environment
