@@ -31,6 +31,7 @@ from kursk_site.cache import (
 from kursk_site.cli import main
 from kursk_site.codec import encode
 from kursk_site.errors import BuildFailed
+from kursk_site.escaping import Environment
 from kursk_site.model import BuildOptions, BuildReport, Project
 from kursk_site.render import compiled_templates
 from tests.conftest import SITE_YAML, MakeSite
@@ -638,13 +639,13 @@ def test_a_build_without_compiled_templates_has_a_child_compile_them_while_it_re
 ) -> None:
     every_template = compiled_templates((), THEME).keys()
     compiled_here: list[str] = []  # (what a forked child appends stays in its own copy)
-    real_compile = pipeline_environment().compile
+    real_compile = Environment.compile
 
     def noted(self: object, source: object, name: str | None = None, *rest: object, **kw: object) -> object:
         compiled_here.append(str(name))
         return real_compile(self, source, name, *rest, **kw)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(pipeline_environment(), "compile", noted)
+    monkeypatch.setattr(Environment, "compile", noted)
     asides: list[object] = []
     real_aside = pipeline.call_aside
 
@@ -674,9 +675,3 @@ def test_if_the_child_compiling_templates_fails_the_build_compiles_them_itself(
     root, _ = built_in_workers(make_site, monkeypatch, seed=6, count=6, workers=2)
     assert (root / "build" / "index.html").is_file()
     assert_same_as_cold(root, tmp_path)
-
-
-def pipeline_environment() -> type:
-    from kursk_site.escaping import Environment
-
-    return Environment
