@@ -42,7 +42,7 @@ from kursk_site.pagestore import (
     store,
     value_digest,
 )
-from kursk_site.parallel import Started, can_fork, map_streamed, share_runs, split, start_chunks, start_streams
+from kursk_site.parallel import Started, can_fork, share_runs, split, start_chunks, start_streams
 from kursk_site.render import (
     FEED_ENTRY,
     compile_templates,
@@ -62,8 +62,9 @@ T = TypeVar("T")
 
 PARALLEL_FILES = 150
 """Parse on several cores from this many changed files on (below it, starting workers costs more than it saves)."""
-PARSE_PIECES = 8
-"""Each parsing worker sends its articles in this many batches, which this process takes in while it works on."""
+PARSE_RUN = 100
+"""Files in each run of parsing: this process and its workers each take the next run as they are ready, so the
+last run keeps one core waiting for at most this many files."""
 PARALLEL_PAGES = 300
 """Render on several cores from this many changed pages on."""
 PARALLEL_KEYS = 2000
@@ -176,8 +177,9 @@ def load_articles_cached(
     errors: list[ContentError] = []
     parsed: dict[str, Article] = {}
     spool = Spool(cache) if len(todo) >= PARALLEL_FILES and workers > 1 and can_fork() else None
-    if spool is not None:  # children parse, this process takes their articles in as they come
-        batches = map_streamed(parse, todo, workers, workers * PARSE_PIECES, (_send_parsed, _take_parsed))
+    if spool is not None:  # this process and children parse; it takes theirs in between runs of its own
+        runs = split(todo, max(workers, len(todo) // PARSE_RUN))
+        batches = share_runs(parse, [runs], workers, (_send_parsed, _take_parsed))
     else:
         batches = iter([parse(todo)])
     try:

@@ -61,7 +61,8 @@ def split(items: Sequence[T], chunks: int, first: float | None = None) -> list[S
 
 
 class Started(Generic[R]):
-    """Work going on in forked children (see start_chunks and map_streamed), each with the pipe it answers on."""
+    """Work going on in forked children (see start_chunks, start_streams and share_runs), each with the pipe it
+    answers on."""
 
     def __init__(self, children: list[tuple[Any, Connection]], decode: Callable[[bytes], R] | None) -> None:
         self._children = children
@@ -198,25 +199,12 @@ def start_streams(
     return _start(fn, [list(share) for share in shares], codec)
 
 
-def map_streamed(
-    fn: Callable[[Sequence[T]], R], items: Sequence[T], workers: int, pieces: int, codec: Codec[R] | None = None
+def share_runs(
+    fn: Callable[[Sequence[T]], R],
+    lanes: Sequence[Sequence[Sequence[T]]],
+    workers: int,
+    codec: Codec[R] | None = None,
 ) -> Iterator[R]:
-    """`fn` over `items` cut into `pieces` runs, in `workers` forked children that each send every result as soon
-    as it is made, while this process takes them in (decoding one while the children work on the next): for work
-    whose results take this process a while to take in. Results come in the order of the runs.
-    """
-    runs = split(items, pieces)
-    if len(runs) <= 1 or workers <= 1 or not can_fork():
-        for run in runs:
-            yield fn(run)
-        return
-    count = min(workers, len(runs))
-    with _start(fn, [runs[index::count] for index in range(count)], codec) as started:  # child n: runs n, n + count..
-        for index in range(len(runs)):
-            yield started.receive(index % count)
-
-
-def share_runs(fn: Callable[[Sequence[T]], R], lanes: Sequence[Sequence[Sequence[T]]], workers: int) -> Iterator[R]:
     """`fn` over every run of every lane, in this process and `workers - 1` forked children, each process taking the
     next run that none has taken yet (so no process waits while work is left, however unequal the runs); the results
     as they come, in no set order.
@@ -225,8 +213,8 @@ def share_runs(fn: Callable[[Sequence[T]], R], lanes: Sequence[Sequence[Sequence
     runs that had better not be done at the same time (e.g. files made in one folder, which the system makes one at
     a time) go in one lane. Each child sends a result as soon as it is made; this process takes in those waiting
     after each run of its own, and the rest when no run is left. An exception raised in a child is raised here.
-    For results much smaller than the work (e.g. what was written where): a child's results wait in its pipe while
-    this process works.
+    A child's results travel through `codec` when given (this process's own are given as `fn` made them), and wait
+    in its pipe while this process works: for results that take much less time to take in than to make.
     """
     lanes = [lane for lane in lanes if lane]
     count = sum(len(lane) for lane in lanes)
@@ -240,7 +228,7 @@ def share_runs(fn: Callable[[Sequence[T]], R], lanes: Sequence[Sequence[Sequence
     context = multiprocessing.get_context("fork")
     taken = context.Array("q", len(lanes))  # the next run of each lane
     shares = [_taken(lanes, taken, child) for child in range(1, min(workers, count))]
-    with _start(fn, shares, None) as started:
+    with _start(fn, shares, codec) as started:
         for run in _taken(lanes, taken, 0):
             yield fn(run)
             yield from started.waiting()

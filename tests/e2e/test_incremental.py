@@ -533,13 +533,14 @@ def test_articles_stored_the_way_earlier_versions_did_are_removed(make_site: Mak
     assert_same_as_cold(root, tmp_path)
 
 
-def test_articles_parsed_in_workers_are_stored_as_they_sent_them_in_one_data_file(
+def test_articles_parsed_in_workers_are_stored_as_they_sent_them(
     make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root, rng = built_in_workers(make_site, monkeypatch, seed=31, count=8, workers=2)
     cache = open_cache(root / CACHE_DIR, tool_fingerprint(PACKAGE))
     store = root / CACHE_DIR / articlestore.FOLDER
-    assert len([p for p in store.iterdir() if p.name != articlestore.TABLE]) == 1
+    data_files = [p for p in store.iterdir() if p.name != articlestore.TABLE]
+    assert 1 <= len(data_files) <= 2  # the spool's, of the articles a worker sent; one of those parsed here
     stored = load_articles(cache, [entry.key for entry in cache.index.articles.values()])
     assert len(stored) == 8
     (root / "content" / "articles" / "a3.md").write_text(article_text(rng, 3), encoding="utf-8")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from kursk_site.parallel import call_aside, can_fork, map_streamed, share_runs, split, start_chunks, start_streams
+from kursk_site.parallel import call_aside, can_fork, share_runs, split, start_chunks, start_streams
 
 
 def total(run: Sequence[int]) -> int:
@@ -32,18 +32,15 @@ def test_split_keeps_order_and_can_give_the_first_run_a_share() -> None:
     assert [list(run) for run in split([], 3)] == [[]]
 
 
-@pytest.mark.parametrize(("workers", "pieces"), [(1, 4), (2, 8), (3, 5), (4, 2)])
-def test_streamed_results_come_in_the_order_of_the_runs(workers: int, pieces: int) -> None:
+@pytest.mark.parametrize("pieces", [1, 2, 5, 8])
+def test_chunk_results_come_in_the_order_of_the_runs(pieces: int) -> None:
     items = list(range(40))
     expected = [sum(run) for run in split(items, pieces)]
-    assert list(map_streamed(total, items, workers, pieces)) == expected
     with start_chunks(total, split(items, pieces)) as started:
         assert started.results() == expected
 
 
 def test_an_error_in_a_child_is_raised_here() -> None:
-    with pytest.raises(ValueError, match="seven"):
-        list(map_streamed(fail_on_seven, list(range(40)), 2, 8))
     with pytest.raises(ValueError, match="seven"), start_chunks(fail_on_seven, split(list(range(40)), 4)) as started:
         started.results()
 
@@ -236,3 +233,20 @@ def test_nothing_is_forked_from_a_thread_other_than_the_main_one() -> None:
 
     assert in_a_thread(aside) is None  # nothing was called: the caller does the work itself
     assert in_a_thread(lambda: list(share_runs(total, [[[1, 2], [3]], [[4]]], 2))) == [3, 3, 4]
+
+
+def pid_and_total(run: Sequence[int]) -> tuple[int, int]:
+    time.sleep(0.01)  # (so that the child takes runs too)
+    return os.getpid(), sum(run)
+
+
+def test_shared_runs_send_a_childs_results_through_the_codec() -> None:
+    runs = [[n, n + 1] for n in range(0, 40, 2)]
+    encode = lambda result: f"{result[0]} {result[1]}".encode()  # noqa: E731
+    decode = lambda data: ("decoded", *map(int, data.split()))  # noqa: E731
+    results = list(share_runs(pid_and_total, [runs], 2, (encode, decode)))
+    assert sorted(result[-1] for result in results) == sorted(sum(run) for run in runs)
+    mine = [result for result in results if result[0] == os.getpid()]
+    theirs = [result for result in results if result[0] != os.getpid()]
+    assert mine and all(len(result) == 2 for result in mine)  # this process's own: as made
+    assert theirs and all(result[0] == "decoded" and result[1] != os.getpid() for result in theirs)
