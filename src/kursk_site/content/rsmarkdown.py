@@ -76,10 +76,13 @@ HEADING = re.compile(r"<h([1-6])>(.*)</h\1>\n", re.DOTALL)
 LINK_TAG = re.compile(r"</?a\b[^>]*>")
 TAG = re.compile(r"<[^>]*>")
 """A tag of the page (`<` and `>` in text and attribute values are escaped)."""
-POSITION = re.compile(r'\n(?:<pre>)?<(\w+) data-sourcepos="(\d+):(\d+)-(\d+):(\d+)"')
-"""An element that starts a line of the page (in the page after a line break: see read_blocks), with its source
-position: first line and column, last line and column. (Each top-level block starts a line; a code block as
-`<pre><code ...>`.)"""
+POSITION = re.compile(
+    r'\n(?:<pre>)?<(p|h[1-6]|ul|ol|blockquote|table|code|hr) data-sourcepos="(\d+):(\d+)-(\d+):(\d+)"'
+)
+"""An element that can make a block (see TAGS) and starts a line of the page (in the page after a line break: see
+read_blocks), with its source position: first line and column, last line and column. (Each top-level block starts
+a line; a code block as `<pre><code ...>`. The rules of RULES make no other element at the top level, and the
+elements they make inside blocks, a list's items or a table's rows, are skipped by this expression unlooked-at.)"""
 TAGS = MappingProxyType(
     {
         "p": "paragraph",
@@ -145,8 +148,8 @@ def _deep(line: str) -> bool:
 
 def read_blocks(reader: Any, body: str, safe_link: Callable[[str], bool]) -> list[TopBlock] | None:
     """The top-level blocks of `body`, or None when markdown-it-py must read it: past the guards, with a link
-    `safe_link` refuses (markdown-it-py leaves its Markdown as text) or one whose host it writes otherwise, or with
-    an element this reader does not know.
+    `safe_link` refuses (markdown-it-py leaves its Markdown as text) or one whose host it writes otherwise, or
+    whose page does not start with a block.
 
     The blocks are found in the page rendered with source positions: an element that starts after the end of the
     block before it starts a block (the others lie inside one). Their plain text is taken from the page, or, for
@@ -158,16 +161,14 @@ def read_blocks(reader: Any, body: str, safe_link: Callable[[str], bool]) -> lis
     if page is None:
         return None
     found: list[tuple[str, int, int]] = []  # (node name, first line, where in the page)
-    end = (0, 0)
+    end_line = end_column = 0
     for match in POSITION.finditer("\n" + page):  # (an expression that starts with a character is found fastest)
-        first = (int(match.group(2)), int(match.group(3)))
-        if first <= end:
+        tag, first, column, last, last_column = match.groups()
+        line = int(first)
+        if line < end_line or (line == end_line and int(column) <= end_column):
             continue  # inside the block before
-        name = TAGS.get(match.group(1))
-        if name is None:
-            return None
-        found.append((name, first[0], match.start()))  # (the line break before it in the page read)
-        end = (int(match.group(4)), int(match.group(5)))
+        found.append((TAGS[tag], line, match.start()))  # (the line break before it in the page read)
+        end_line, end_column = int(last), int(last_column)
     if (found[0][2] if found else len(page)) != 0:
         return None
     ascii_only = body.isascii()
