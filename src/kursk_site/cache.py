@@ -52,11 +52,13 @@ def tool_fingerprint(package_dir: Path) -> str:
 
 
 def digest_bytes(*parts: bytes | str) -> str:
-    digest = hashlib.blake2b(digest_size=16)
+    """Digest of the parts, each with its length (SHA-256, 128 bits kept: see writer.content_digest; it digests
+    every article file)."""
+    digest = hashlib.sha256()
     for part in parts:
         data = part.encode() if isinstance(part, str) else part
         digest.update(len(data).to_bytes(8, "little") + data)
-    return digest.hexdigest()
+    return digest.hexdigest()[:32]
 
 
 def digest_value(value: object) -> str:

@@ -82,14 +82,16 @@ def check_out_dir(out_dir: Path, protected: Sequence[Path], *, inputs: Sequence[
 
 
 def content_digest(data: bytes) -> str:
-    """The digest the manifest records for a file's bytes."""
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+    """The digest the manifest records for a file's bytes: SHA-256, of which 128 bits are kept (a build digests
+    every page it writes, some 300 MB on a large site: processors with SHA instructions, as most made since 2019,
+    do it over twice as fast as BLAKE2)."""
+    return hashlib.sha256(data).hexdigest()[:32]
 
 
 def file_digest(path: Path) -> str:
     """content_digest of a file's bytes, read a block at a time."""
     with path.open("rb") as handle:
-        return hashlib.file_digest(handle, lambda: hashlib.blake2b(digest_size=16)).hexdigest()
+        return hashlib.file_digest(handle, "sha256").hexdigest()[:32]
 
 
 def _unreadable(path: Path) -> bool:
