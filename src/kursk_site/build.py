@@ -1,6 +1,5 @@
 """The build command: when no input changed since the last build there is nothing to read, render or write;
-else the pipeline runs (imported while the inputs are stamped on another core: a build with nothing to do starts
-and ends in a fraction of a second)."""
+else the pipeline runs (imported only then: a build with nothing to do starts and ends in a fraction of a second)."""
 
 from __future__ import annotations
 
@@ -11,7 +10,7 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-from kursk_site.cache import CACHE_DIR, InputStamps, read_head, stamp_inputs, tool_fingerprint
+from kursk_site.cache import CACHE_DIR, read_head, stamp_inputs, tool_fingerprint
 from kursk_site.model import BuildOptions, BuildReport, CheckReport, Project, Site
 from kursk_site.parallel import call_aside
 from kursk_site.schedule import within
@@ -36,39 +35,26 @@ def build(
     check_out_dir(project.out_dir, (project.root,), inputs=(project.content_dir, *project.template_dirs))
     tool = tool_fingerprint(PACKAGE)
     head = read_head(project.root / CACHE_DIR, tool) if options.cache else None
-    # the options (future, drafts, search, base_url; the build date is checked against the range of dates that
-    # select the same articles) and every file of the content folder (site.yaml, timeline.yaml, entities.yaml, the
-    # articles), the templates and the theme take part in this key
-    stamp = partial(
-        stamp_inputs,
-        input_folders(project),
-        project.content_dir / "articles",
-        tool,
-        dataclasses.replace(options, now=None),
-        project.out_dir,
-    )
-    # the inputs are stamped on another core, and with a previous build to compare with, its output is looked at on
-    # a third, while this process imports the pipeline (which a build with nothing to do does not use: it pays
-    # nothing for it, and a build with work to do finds it ready)
-    with (
-        call_aside(partial(_stamped, stamp)) as stamped,
-        call_aside(partial(_output_state, project.out_dir)) if head else contextlib.nullcontext(_none) as looked,
-    ):
-        from kursk_site import pipeline
-
-        sent = stamped()
-        inputs = InputStamps.from_tuples(sent) if sent is not None else stamp()
+    # with a previous build to compare with, its output is looked at on another core while the inputs are stamped
+    with call_aside(partial(_output_state, project.out_dir)) if head else contextlib.nullcontext(_none) as looked:
+        # the options (future, drafts, search, base_url; the build date is checked against the range of dates that
+        # select the same articles) and every file of the content folder (site.yaml, timeline.yaml, entities.yaml,
+        # the articles), the templates and the theme take part in this key
+        inputs = stamp_inputs(
+            input_folders(project),
+            project.content_dir / "articles",
+            tool,
+            dataclasses.replace(options, now=None),
+            project.out_dir,
+        )
         if head is not None and head.inputs == inputs.every and within(options, head.now_range):
             output = looked() or _output_state(project.out_dir)  # (None: the child could not tell)
             if head.output == output[0]:
                 pages, files, size, articles, left_out = head.summary  # nothing changed: nothing to read or write
                 return BuildReport(pages, files, 0, size, time.perf_counter() - start, articles, left_out=left_out)
+    from kursk_site import pipeline  # imported when there is work to do: see the module text
+
     return pipeline.build_site(project, options, tool, inputs, start, progress, done)
-
-
-def _stamped(stamp: Callable[[], InputStamps]) -> tuple[str, str, dict[str, tuple[int, ...]]]:
-    """stamp() as a child sends it (see InputStamps.as_tuples)."""
-    return stamp().as_tuples()
 
 
 def _output_state(out_dir: Path) -> tuple[str | None]:

@@ -26,7 +26,7 @@ from kursk_site.articlestore import FOLDER as ARTICLES
 from kursk_site.articlestore import TABLE, DataFile, Location, read_articles, read_table, save_table
 from kursk_site.atomic import write_atomic
 from kursk_site.codec import FORMAT, OtherFormat, decode, encode, pack, unpack
-from kursk_site.model import Article, FileStatus
+from kursk_site.model import Article
 from kursk_site.pagestore import LoadedPlan, PagePlan
 from kursk_site.planfile import encode_plan, read_plan
 from kursk_site.values import Value
@@ -77,7 +77,7 @@ class FileStamp(NamedTuple):
     inode: int
 
     @staticmethod
-    def of(stat: os.stat_result | FileStatus) -> FileStamp:
+    def of(stat: os.stat_result) -> FileStamp:
         return FileStamp(stat.st_size, stat.st_mtime_ns, stat.st_ino)
 
 
@@ -87,18 +87,8 @@ class InputStamps(Value):
     """Digest of the stamp of every input file and of the values: equal means no input changed."""
     others: str
     """The same without the files below the articles folder (whose stamps the index keeps one by one)."""
-    articles: Mapping[str, FileStatus]
+    articles: Mapping[str, os.stat_result]
     """The status of each file below the articles folder, by path as text (for content.discover_articles)."""
-
-    def as_tuples(self) -> tuple[str, str, dict[str, tuple[int, ...]]]:
-        """These stamps as plain values, for another process (see from_tuples): ten thousand statuses are pickled
-        several times faster as tuples than as named tuples."""
-        return self.every, self.others, {path: tuple(status) for path, status in self.articles.items()}
-
-    @staticmethod
-    def from_tuples(values: tuple[str, str, dict[str, tuple[int, ...]]]) -> InputStamps:
-        every, others, articles = values
-        return InputStamps(every, others, {path: FileStatus._make(status) for path, status in articles.items()})
 
 
 def stamp_inputs(folders: Iterable[Path], articles: Path, *values: object) -> InputStamps:
@@ -106,7 +96,7 @@ def stamp_inputs(folders: Iterable[Path], articles: Path, *values: object) -> In
     every: list[tuple[str, int, int, int] | str] = []
     others: list[tuple[str, int, int, int] | str] = []
     below = os.path.join(articles, "")
-    statuses: dict[str, FileStatus] = {}
+    statuses: dict[str, os.stat_result] = {}
     for folder in folders:
         every.append(os.fspath(folder))
         others.append(os.fspath(folder))
@@ -123,7 +113,7 @@ def stamp_inputs(folders: Iterable[Path], articles: Path, *values: object) -> In
                     stamp = (path, stat.st_size, stat.st_mtime_ns, stat.st_ino)
                     every.append(stamp)
                     if article_folder:
-                        statuses[path] = FileStatus(stat.st_mode, stat.st_size, stat.st_mtime_ns, stat.st_ino)
+                        statuses[path] = stat
                     else:
                         others.append(stamp)
     return InputStamps(digest_value((values, every)), digest_value((values, others)), statuses)

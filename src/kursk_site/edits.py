@@ -12,6 +12,7 @@ does not hold as the previous build wrote it) gives None, and the full build run
 from __future__ import annotations
 
 import dataclasses
+import os
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -58,7 +59,6 @@ from kursk_site.model import (
     BuildOptions,
     BuildReport,
     Entity,
-    FileStatus,
     OutputFile,
     Project,
     Site,
@@ -196,7 +196,7 @@ def _settings(project: Project, options: BuildOptions) -> _Settings | None:
 
 
 def _edited(
-    project: Project, settings: _Settings, cache: Cache, tool: str, stats: Mapping[str, FileStatus]
+    project: Project, settings: _Settings, cache: Cache, tool: str, stats: Mapping[str, os.stat_result]
 ) -> tuple[dict[str, ArticleEntry], dict[str, Article]] | None:
     """The cache entry of every article file, and the edited articles parsed, by path; None when a file was
     added or removed, fails to parse, or has another outline than before."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -27,7 +28,7 @@ from kursk_site.codec import pack, unpack
 from kursk_site.config import read_bytes
 from kursk_site.content import ArticleFile, check_unique_slugs, discover_articles, make_parser, parse_article
 from kursk_site.errors import BuildFailed, ContentError
-from kursk_site.model import Article, FileStatus, OutputFile, Site, SiteConfig
+from kursk_site.model import Article, OutputFile, Site, SiteConfig
 from kursk_site.pages import Page, plan_pages
 from kursk_site.pagestore import (
     PagePlan,
@@ -149,7 +150,7 @@ def load_articles_cached(
     cache: Cache,
     tool: str,
     workers: int,
-    known: Mapping[str, FileStatus] | None = None,
+    known: Mapping[str, os.stat_result] | None = None,
 ) -> LoadedArticles:
     """Every article below `articles_dir`, taken from the cache when its file is unchanged; all errors together.
     `known`: the status of files already looked at (see content.discover_articles)."""

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
-from typing import NamedTuple
 
 from kursk_site.errors import ContentError, SourcePos
 from kursk_site.values import Value
@@ -443,14 +442,3 @@ class CheckReport(Value):
     articles: int
     warnings: tuple[ContentError, ...]
     """Sorted by place; printed as `path:line: warning: message`."""
-
-
-class FileStatus(NamedTuple):
-    """What a build needs of a file's status (an os.stat_result holds more): its type, size, modification time and
-    inode. The inputs may be stamped in another process (see build.build): these come back as tuples of numbers,
-    which travel in a sixth of the time stat results take."""
-
-    st_mode: int
-    st_size: int
-    st_mtime_ns: int
-    st_ino: int

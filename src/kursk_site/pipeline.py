@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import gc
+import os
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import partial
@@ -45,7 +46,6 @@ from kursk_site.model import (
     BuildReport,
     CheckReport,
     Entity,
-    FileStatus,
     OutputFile,
     Project,
     Site,
@@ -222,7 +222,7 @@ def load_site(project: Project, options: BuildOptions) -> Site:
 
 
 def _load(
-    project: Project, options: BuildOptions, cache: Cache, tool: str, known: Mapping[str, FileStatus] | None = None
+    project: Project, options: BuildOptions, cache: Cache, tool: str, known: Mapping[str, os.stat_result] | None = None
 ) -> tuple[Site, Selection[Article], LoadedArticles]:
     site_yaml = project.content_dir / "site.yaml"
     display = display_path(site_yaml, project.root)

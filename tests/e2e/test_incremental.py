@@ -12,15 +12,13 @@ from pathlib import Path
 import pytest
 
 from kursk_site import articlestore, incremental, pipeline
-from kursk_site import build as build_module
-from kursk_site.build import PACKAGE, THEME, build, input_folders
+from kursk_site.build import PACKAGE, THEME, build
 from kursk_site.cache import (
     CACHE_DIR,
     INDEX,
     ArticleEntry,
     CacheIndex,
     FileStamp,
-    InputStamps,
     PageEntry,
     Spool,
     _index_from_plain,
@@ -28,14 +26,13 @@ from kursk_site.cache import (
     load_articles,
     load_plan,
     open_cache,
-    stamp_inputs,
     tool_fingerprint,
 )
 from kursk_site.cli import main
 from kursk_site.codec import encode
 from kursk_site.errors import BuildFailed
 from kursk_site.escaping import Environment
-from kursk_site.model import BuildOptions, BuildReport, FileStatus, Project
+from kursk_site.model import BuildOptions, BuildReport, Project
 from kursk_site.render import compiled_templates
 from tests.conftest import SITE_YAML, MakeSite
 
@@ -678,33 +675,4 @@ def test_if_the_child_compiling_templates_fails_the_build_compiles_them_itself(
     monkeypatch.setattr(pipeline, "compiled_templates", broken)
     root, _ = built_in_workers(make_site, monkeypatch, seed=6, count=6, workers=2)
     assert (root / "build" / "index.html").is_file()
-    assert_same_as_cold(root, tmp_path)
-
-
-def test_stamps_made_in_a_child_come_back_as_made_here(make_site: MakeSite) -> None:
-    rng = random.Random(41)
-    root = make_site({f"content/articles/a{n}.md": article_text(rng, n) for n in range(5)})
-    layout = project(root, root / "build")
-    stamps = stamp_inputs(input_folders(layout), layout.content_dir / "articles", "tool", BuildOptions())
-    sent = pickle.loads(pickle.dumps(stamps.as_tuples(), protocol=5))  # (as call_aside sends it)
-    assert InputStamps.from_tuples(sent) == stamps
-    assert len(stamps.articles) == 5
-    for path, status in stamps.articles.items():
-        real = os.stat(path)
-        assert status == FileStatus(real.st_mode, real.st_size, real.st_mtime_ns, real.st_ino)
-
-
-def test_a_build_whose_stamping_child_fails_stamps_the_inputs_itself(
-    make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    def failing(stamp: object) -> object:
-        raise OSError("no answer")  # (in the child: its result is None)
-
-    monkeypatch.setattr(build_module, "_stamped", failing)
-    rng = random.Random(42)
-    root = make_site({f"content/articles/a{n}.md": article_text(rng, n) for n in range(6)})
-    assert cached_build(root).written > 0
-    assert cached_build(root).written == 0  # nothing changed: the stamps made here match the cache's
-    (root / "content" / "articles" / "a2.md").write_text(article_text(rng, 2), encoding="utf-8")
-    assert cached_build(root).written > 0
     assert_same_as_cold(root, tmp_path)

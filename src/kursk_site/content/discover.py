@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
-from kursk_site.model import FileStatus, SourceKind
+from kursk_site.model import SourceKind
 from kursk_site.values import Value
 from kursk_site.walk import walk_once
 
@@ -22,12 +22,12 @@ class ArticleFile(Value):
     display: str
     """The path shown in messages, relative to the site folder."""
     kind: SourceKind
-    status: os.stat_result | FileStatus | None = None
+    status: os.stat_result | None = None
     """The file's os.stat when it was found (None when not looked at)."""
 
 
 def discover_articles(
-    articles_dir: Path, root: Path, known: Mapping[str, FileStatus] | None = None
+    articles_dir: Path, root: Path, known: Mapping[str, os.stat_result] | None = None
 ) -> tuple[ArticleFile, ...]:
     """Every .md and .txt file below `articles_dir`; hidden files and folders are skipped. `known`: the status of
     files already looked at in this build, by path as text (see cache.stamp_inputs)."""
@@ -42,8 +42,8 @@ def discover_articles(
 
 
 def article_listing(
-    articles_dir: Path, root: Path, known: Mapping[str, FileStatus] | None = None
-) -> Iterator[tuple[str, str, str, SourceKind, os.stat_result | FileStatus]]:
+    articles_dir: Path, root: Path, known: Mapping[str, os.stat_result] | None = None
+) -> Iterator[tuple[str, str, str, SourceKind, os.stat_result]]:
     """What discover_articles finds, as (display path, folder, file name, kind, status), in no particular order."""
     if not articles_dir.is_dir():
         return
@@ -63,7 +63,7 @@ def article_listing(
             if kind is None:
                 continue
             path = inside + name
-            status: os.stat_result | FileStatus | None = known.get(path)
+            status = known.get(path)
             if status is None:
                 try:
                     status = os.stat(path)
