@@ -235,17 +235,12 @@ def test_nothing_is_forked_from_a_thread_other_than_the_main_one() -> None:
     assert in_a_thread(lambda: list(share_runs(total, [[[1, 2], [3]], [[4]]], 2))) == [3, 3, 4]
 
 
-def pid_and_total(run: Sequence[int]) -> tuple[int, int]:
-    time.sleep(0.01)  # (so that the child takes runs too)
-    return os.getpid(), sum(run)
-
-
 def test_shared_runs_send_a_childs_results_through_the_codec() -> None:
     runs = [[n, n + 1] for n in range(0, 40, 2)]
-    encode = lambda result: f"{result[0]} {result[1]}".encode()  # noqa: E731
-    decode = lambda data: ("decoded", *map(int, data.split()))  # noqa: E731
-    results = list(share_runs(pid_and_total, [runs], 2, (encode, decode)))
-    assert sorted(result[-1] for result in results) == sorted(sum(run) for run in runs)
+    encode = lambda result: " ".join(map(str, (result[0], *result[1]))).encode()  # noqa: E731
+    decode = lambda data: ("decoded", int(data.split()[0]), tuple(map(int, data.split()[1:])))  # noqa: E731
+    results = list(share_runs(pid_and_run, [runs], 2, (encode, decode)))
+    assert sorted(result[-1] for result in results) == [tuple(run) for run in runs]
     mine = [result for result in results if result[0] == os.getpid()]
     theirs = [result for result in results if result[0] != os.getpid()]
     assert mine and all(len(result) == 2 for result in mine)  # this process's own: as made
