@@ -314,7 +314,7 @@ def compile_templates(env: jinja2.Environment) -> None:
     assert env.loader is not None
     for name in env.loader.list_templates():
         if name.endswith((".html", ".xml")):
-            with contextlib.suppress(jinja2.TemplateError):
+            with contextlib.suppress(jinja2.TemplateError, UnicodeDecodeError):
                 env.get_template(name)
 
 
@@ -341,10 +341,12 @@ def template_digest(env: jinja2.Environment) -> str:
     assert loader is not None
     for name in sorted(loader.list_templates()):
         try:
-            source = loader.get_source(env, name)[0]
+            data = loader.get_source(env, name)[0].encode("utf-8", "surrogatepass")
         except jinja2.TemplateNotFound:
             continue
-        digest.update(f"{len(name)}:{name}:{len(source)}:".encode() + source.encode("utf-8", "surrogatepass"))
+        except UnicodeDecodeError as e:  # not a template (an image of the theme's static files, a .DS_Store)
+            data = bytes(e.object)
+        digest.update(f"{len(name)}:{name}:{len(data)}:".encode() + data)
     return digest.hexdigest()
 
 
@@ -364,7 +366,7 @@ def reads_whole_site(env: jinja2.Environment, name: str) -> bool:
         try:
             source = env.loader.get_source(env, current)[0] if env.loader else ""
             tree = env.parse(source)
-        except jinja2.TemplateError:
+        except (jinja2.TemplateError, UnicodeDecodeError):
             return True
         if _uses_site(tree):
             return True
@@ -412,6 +414,10 @@ def render_template(env: jinja2.Environment, name: str, root: Path, **context: A
         ) from None
     except jinja2.TemplateNotFound as e:
         raise BuildFailed([ContentError(name, 0, f"template not found: {e.name}")]) from None
+    except UnicodeDecodeError as e:
+        line = bytes(e.object[: e.start]).count(b"\n") + 1
+        problem = f"template is not UTF-8 text (byte {e.object[e.start]:#04x} cannot be read); save it as UTF-8"
+        raise BuildFailed([ContentError(_display(_template_file(env, e, name), root), line, problem)]) from None
     except Unavailable:
         raise
     except Exception as e:
@@ -428,6 +434,19 @@ def _free_macros(page: jinja2.runtime.Context) -> None:
         for item in vars(value).values() if isinstance(value, jinja2.environment.TemplateModule) else (value,):
             if isinstance(item, jinja2.runtime.Macro):
                 item._func = None  # type: ignore[assignment]
+
+
+def _template_file(env: jinja2.Environment, error: UnicodeDecodeError, name: str) -> str:
+    """The file of the template (`name` or one it uses) whose bytes `error` could not read, as far as the loader's
+    folders tell; else `name`."""
+    size = len(error.object)
+    for loader in getattr(env.loader, "loaders", ()):
+        for folder in getattr(loader, "searchpath", ()):
+            for path in sorted(Path(folder).rglob("*")):
+                with contextlib.suppress(OSError):
+                    if path.is_file() and path.stat().st_size == size and path.read_bytes() == error.object:
+                        return str(path)
+    return name
 
 
 def _template_frame(error: BaseException, name: str) -> tuple[str, int]:

@@ -189,3 +189,38 @@ def test_a_template_error_is_reported_in_the_template(make_site: MakeSite, capsy
     assert code == 1
     assert err[0].startswith("templates/404.html:3: template: UndefinedError: ")
     assert "Traceback" not in "\n".join(err)
+
+
+@pytest.mark.parametrize("cache", [True, False])
+def test_a_template_file_that_is_not_utf8_is_reported_at_its_line(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str], cache: bool
+) -> None:
+    root = make_site(
+        {"content/articles/a.md": GOOD, "templates/404.html": b'{% extends "base:404.html" %}\n{# caf\xe9 #}\n'}
+    )
+    code = main(["build", "--source", str(root), *([] if cache else ["--no-cache"])])
+    err = capsys.readouterr().err.splitlines()
+    assert code == 1
+    assert err == [
+        "templates/404.html:2: template is not UTF-8 text (byte 0xe9 cannot be read); save it as UTF-8",
+        "build failed: 1 error; the previous output is unchanged",
+    ]
+
+
+def test_binary_and_hidden_files_beside_the_templates_do_not_stop_a_build(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An image among the templates' static files, or a .DS_Store a file manager left, is no template: the build
+    copies the image and renders as before, and a rebuild keeps every page."""
+    root = make_site({"content/articles/a.md": GOOD})
+    assert main(["build", "--source", str(root)]) == 0
+    (root / "templates" / "static").mkdir(parents=True)
+    (root / "templates" / "static" / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff")
+    (root / "templates" / ".DS_Store").write_bytes(b"Bud1\x00\x00\xff\xfe")
+    assert main(["build", "--source", str(root)]) == 0
+    built = tree_bytes(root / "build")
+    (root / "templates" / ".DS_Store").write_bytes(b"Bud1\x00\x00\xff\xfd")
+    assert main(["build", "--source", str(root)]) == 0
+    assert "Traceback" not in capsys.readouterr().err
+    assert built["assets/logo.png"].startswith(b"\x89PNG")
+    assert tree_bytes(root / "build") == built
