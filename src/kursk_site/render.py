@@ -183,10 +183,11 @@ def _html(context: Any, block: Block | Footnote) -> Markup:
 
     On article pages the first mention of each entity in the text (never in headings) links to its page.
     """
+    html = (context.get("body_links") or str)(block.html)
     linker = context.get("linker")
     if isinstance(linker, MentionLinker) and isinstance(block, Block) and block.kind is not BlockKind.HEADING:
-        return Markup(linker.link(block.html))
-    return Markup(block.html)
+        return Markup(linker.link(html))
+    return Markup(html)
 
 
 @pass_context
@@ -198,14 +199,34 @@ def _blocks(context: Any, blocks: Sequence[Block], shift: int) -> Markup:
     """
     linker = context.get("linker")
     link = linker.link if isinstance(linker, MentionLinker) else None
+    rebased = context.get("body_links") or str
     out = []
     for block in blocks:
         if block.kind is BlockKind.HEADING:
             level = min(block.level + shift, 6)
             out.append(f'<h{level} class="subhead">{block.html}</h{level}>\n')
         else:
-            out.append(f"{block.html if link is None else link(block.html)}\n")
+            html = rebased(block.html)
+            out.append(f"{html if link is None else link(html)}\n")
     return Markup("".join(out))
+
+
+def body_links(page: str, base_url: str = "") -> Callable[[str], str]:
+    """Body HTML of an article with its relative links and images leading from page `page` (they are written from
+    the article's own page: see urls.rebase_body_links); absolute from `base_url` when given (the feeds). Made once
+    for each page (the `body_links` of its context), used by the filters that show body HTML."""
+    folder, _, name = page.rpartition("/")
+    if folder == urls.ARTICLES and not base_url:  # written from here: only links to this very page change
+        mark = f'="{name}#'
+        return lambda html: urls.rebase_body_links(html, page) if mark in html else html
+    maybe_relative = urls.MAYBE_RELATIVE.search
+
+    def rebased(html: str) -> str:
+        if '="' not in html or maybe_relative(html) is None:
+            return html  # (most blocks: no attribute, or no relative address)
+        return urls.rebase_body_links(html, page, base_url)
+
+    return rebased
 
 
 @pass_context
@@ -302,6 +323,7 @@ def render_pages(
                 tuple(index.entity for index in site.entities), partial(_entity_href, page.path)
             )
         path = page.path.as_posix()
+        extra["body_links"] = body_links(path)
         if path != NOT_FOUND:
             extra["page_folder"] = posixpath.dirname(path)
         html = render_template(env, page.template, root, site=site, page=page, sections=sections, tones=tones, **extra)
@@ -390,10 +412,12 @@ def render_search_script(env: jinja2.Environment, root: Path) -> OutputFile:
 
 
 def render_feed_bodies(site: Site, env: jinja2.Environment, root: Path) -> dict[str, str]:
-    """The full HTML of each article for the feeds, by slug."""
+    """The full HTML of each article for the feeds, by slug: links and images absolute when the site's address is
+    known, else leading from the feed (at the site's root)."""
     sections = section_links(site)
+    links = {"body_links": body_links(urls.FEED.as_posix(), site.config.base_url)}
     return {
-        a.slug: render_template(env, FEED_ENTRY, root, site=site, article=a, sections=sections)
+        a.slug: render_template(env, FEED_ENTRY, root, site=site, article=a, sections=sections, **links)
         for a in site.articles[:FEED_ITEMS]
     }
 

@@ -6,6 +6,7 @@ import functools
 import posixpath
 import re
 from pathlib import PurePosixPath
+from urllib.parse import urljoin
 
 HOME = PurePosixPath("index.html")
 TOPICS = PurePosixPath("topics/index.html")
@@ -23,6 +24,10 @@ SEARCH_INDEX = PurePosixPath("search-index.js")
 SEARCH_SCRIPT = PurePosixPath("assets/search.js")
 
 
+ARTICLES = "articles"
+"""The folder of the article pages: the links of an article's text are written from there."""
+
+
 def home_path(page: int = 1) -> PurePosixPath:
     return HOME if page == 1 else PurePosixPath(f"page/{page}.html")
 
@@ -33,7 +38,7 @@ def article_path(slug: str) -> PurePosixPath:
 
 def article_file(slug: str) -> str:
     """article_path as text (links to articles are made by the ten thousand)."""
-    return f"articles/{slug}.html"
+    return f"{ARTICLES}/{slug}.html"
 
 
 def section_path(key: str, page: int = 1) -> PurePosixPath:
@@ -119,3 +124,42 @@ def absolute_url(base_url: str, path: PurePosixPath | str) -> str:
     if text == "index.html":
         text = ""
     return base_url + text
+
+
+_RELATIVE_LINK = re.compile(r'( (?:href|src)=")((?![A-Za-z][A-Za-z0-9+.-]*:|[#/?"])[^"]*)"')
+"""A relative link or image address in body HTML: no scheme, not from the root, not a bare fragment (the parser
+escapes `"` in text and attribute values)."""
+MAYBE_RELATIVE = re.compile(r'="(?![A-Za-z][A-Za-z0-9+.-]*:|[#/?"])')
+"""Found in any body HTML that has a relative link or image (and in some that have none: `class="..."`); three
+times faster to look for than _RELATIVE_LINK (a text with none is most of what the pages show)."""
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def rebase_body_links(html: str, page: str, base_url: str = "") -> str:
+    """Body HTML of an article, whose relative links and images lead from its own page (the articles folder), with
+    each leading from page `page` (a site path) instead; absolute from `base_url` when one is given (the feeds)."""
+    return _RELATIVE_LINK.sub(lambda m: f'{m.group(1)}{body_link(m.group(2), page, base_url)}"', html)
+
+
+def body_link(address: str, page: str, base_url: str = "") -> str:
+    """One address of an article's text (see rebase_body_links). Addresses with a scheme, absolute paths and bare
+    fragments are left as they are (the parser made links to a place in the article itself lead to its page: see
+    content.markdown.fragments_to_page); a link to the page itself becomes a bare fragment."""
+    if not address or address[0] in "#/?" or _SCHEME.match(address):
+        return address
+    if base_url:
+        return urljoin(f"{base_url}{ARTICLES}/", address)
+    cut = len(address)
+    for mark in "?#":
+        found = address.find(mark)
+        if 0 <= found < cut:
+            cut = found
+    path, rest = address[:cut], address[cut:]
+    target = posixpath.normpath(posixpath.join(ARTICLES, path))
+    if target == page and rest.startswith("#"):
+        return rest
+    if posixpath.dirname(page) == ARTICLES:
+        return address  # (written from there)
+    folder = path.endswith(("/", "/.", "/..")) or path in (".", "..")
+    link = posixpath.relpath(target, posixpath.dirname(page) or ".")
+    return f"{link}/{rest}" if folder and link != "." else f"{link}{'/' if folder else ''}{rest}"

@@ -3,6 +3,7 @@ every paragraph of the source article is there once, and the feed, sitemap and r
 
 from __future__ import annotations
 
+import json
 import posixpath
 import shutil
 import xml.etree.ElementTree as ET
@@ -76,12 +77,53 @@ def awkward(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root / "build"
 
 
+LINKING = """---
+title: Links in the text
+date: 2024-01-05
+---
+
+A lede that links [further down](#the-detail), to [another article](b.html),
+to [a part of it](c.html#outlook-title) and cites a note.[^1]
+
+## Outlook, with a map
+
+![The front line](../img/front.svg) and [the map again](../img/front.svg "A map"),
+[the overview](../index.html), [a topic](../topics/index.html) and [this page](links.html#outlook-with-a-map).
+
+## The detail
+
+Back [up](#outlook-with-a-map), [off the site](https://example.org/elsewhere) and [by mail](mailto:desk@example.org).
+
+[^1]: A note with [a link to another article](b.html) and [a place here](#the-detail).
+"""
+
+
+@pytest.fixture(scope="module")
+def linking(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An article whose text links to other articles, to places in itself and to an image, shown on section
+    pages one article a page deep (sections/KEY/2.html), on the overview and in the feeds."""
+    root = tmp_path_factory.mktemp("linking") / "site"
+    shutil.copytree(GOLDEN_DESK / "content", root / "content", ignore=shutil.ignore_patterns("*.md"))
+    oldest = LINKING.replace("date: 2024-01-05", "date: 2023-12-01").replace("title: Links", "title: Older links")
+    for name, text in {**AWKWARD, "links.md": LINKING, "older.md": oldest}.items():
+        (root / "content" / "articles" / name).write_text(text, encoding="utf-8")
+    (root / "static" / "img").mkdir(parents=True)
+    (root / "static" / "img" / "front.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>\n')
+    with (root / "content" / "site.yaml").open("a", encoding="utf-8") as f:
+        f.write("per_page: 1\n")
+    build_site(root, root / "build")
+    deep = (root / "build" / "sections" / "outlook").glob("*.html")
+    assert any("../../img/front.svg" in page.read_text(encoding="utf-8") for page in deep)
+    return root / "build"
+
+
 BASES = {
     "shipped": "",
     "shipped_with_base": BASE,
     "small_with_base": BASE,
     "small_paged": "https://example.org/desk/",
     "awkward": "https://example.org/desk/",
+    "linking": "https://example.org/desk/",
 }
 """The base URL each build has (the small site's own site.yaml sets one)."""
 BUILDS = list(BASES)
@@ -290,6 +332,31 @@ def test_the_feed_is_atom_with_the_full_text_of_each_article(build: str, request
         feed_text.feed((content.text or "").partition('<section class="footnotes"')[0])  # the notes follow the text
         page = [p for p in prose(out / href.removeprefix(base)).texts("p") if not p.startswith("More in ")]
         assert page and feed_text.texts("p") == page
+
+
+def test_links_and_images_in_the_feeds_are_absolute_and_resolve(linking: Path) -> None:
+    """A feed reader resolves a relative address against the feed's own: the text's links and images, written
+    from the article's page, are absolute in both feeds (footnote references stay in the entry)."""
+    out, base = linking, BASES["linking"]
+    site = pages(out)
+    atom = ET.parse(out / "feed.xml").getroot()
+    bodies = [entry.findtext(f"{ATOM}content") or "" for entry in atom.findall(f"{ATOM}entry")]
+    bodies += [item["content_html"] for item in json.loads((out / "feed.json").read_text("utf-8"))["items"]]
+    checked = 0
+    for body in bodies:
+        facts = PageFacts()
+        facts.feed(body)
+        for href in facts.links:
+            if href.startswith("#"):
+                assert href[1:] in facts.ids, href  # a footnote's reference or its way back
+                continue
+            assert urlsplit(href).scheme, href
+            if href.startswith(base):
+                path, _, fragment = href[len(base) :].partition("#")
+                assert (out / path).is_file(), href
+                assert not fragment or fragment in site[path].ids, href
+                checked += 1
+    assert checked >= 16  # (both articles, both feeds)
 
 
 def test_the_shipped_feed_carries_every_paragraph(shipped: Path) -> None:

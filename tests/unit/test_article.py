@@ -121,3 +121,24 @@ def test_dates_without_a_zone_are_utc(text: str, iso: str) -> None:
 @pytest.mark.parametrize("text", ["2024-13-01", "2024-02-30", "05.11.2024", "2024-11-05T25:00", "tomorrow"])
 def test_impossible_dates_are_refused(text: str) -> None:
     assert parse_date(text) is None
+
+
+@pytest.mark.parametrize("cites", [False, True])  # (a body that cites a note is read by markdown-it-py)
+def test_links_to_a_place_in_the_article_lead_to_its_page(config: SiteConfig, cites: bool) -> None:
+    """A section page or a feed shows the text away from the article's page: `#part` would lead nowhere there."""
+    note = "[^1]" if cites else ""
+    text = (
+        "---\ntitle: T\ndate: 2024-11-05\nslug: mine\n---\n\n"
+        f"Lede [down](#detail), [other](other.html#x) and [out](https://example.org/#y).{note}\n\n"
+        "## Detail\n\nText.\n"
+    )
+    if cites:
+        text += "\n[^1]: A note [back](#detail).\n"
+    article = parse(text.encode(), config)
+    lede = article.blocks[0].html
+    assert '<a href="mine.html#detail">down</a>' in lede
+    assert '<a href="other.html#x">other</a>' in lede
+    assert '<a href="https://example.org/#y">out</a>' in lede
+    if cites:
+        assert 'href="#fn-mine-1"' in lede  # a citation leads to its note, shown wherever the citation is
+        assert '<a href="mine.html#detail">back</a>' in article.footnotes[0].html

@@ -92,3 +92,44 @@ def test_relative_url_is_what_posixpath_relpath_gives_for_any_path(source: str, 
     except ValueError:  # no relative path between them
         return
     assert urls.relative_url(source, target) == expected
+
+
+@pytest.mark.parametrize(
+    ("address", "page", "expected"),
+    [
+        ("other.html", "articles/this.html", "other.html"),
+        ("other.html#part", "sections/outlook.html", "../articles/other.html#part"),
+        ("other.html", "sections/outlook/3.html", "../../articles/other.html"),
+        ("other.html?q=1#part", "index.html", "articles/other.html?q=1#part"),
+        ("this.html#part", "articles/this.html", "#part"),
+        ("this.html#part", "topics/x.html", "../articles/this.html#part"),
+        ("../img/map.svg", "articles/this.html", "../img/map.svg"),
+        ("../img/map.svg", "index.html", "img/map.svg"),
+        ("../img/map.svg", "sections/outlook/2.html", "../../img/map.svg"),
+        ("../img/map.svg", "feed.xml", "img/map.svg"),
+        ("sub/", "sections/outlook.html", "../articles/sub/"),
+        ("..", "sections/outlook.html", "../"),
+        ("a/../b.html", "index.html", "articles/b.html"),
+        ("#fn-this-1", "sections/outlook.html", "#fn-this-1"),
+        ("https://example.org/x", "index.html", "https://example.org/x"),
+        ("mailto:desk@example.org", "index.html", "mailto:desk@example.org"),
+        ("/top.html", "index.html", "/top.html"),
+        ("", "index.html", ""),
+    ],
+)
+def test_a_link_of_an_articles_text_leads_from_any_page(address: str, page: str, expected: str) -> None:
+    assert urls.body_link(address, page) == expected
+
+
+def test_links_of_an_articles_text_are_absolute_from_a_base_url() -> None:
+    base = "https://example.org/desk/"
+    assert urls.body_link("other.html#part", "feed.xml", base) == f"{base}articles/other.html#part"
+    assert urls.body_link("../img/map.svg", "feed.xml", base) == f"{base}img/map.svg"
+    assert urls.body_link("#fn-this-1", "feed.xml", base) == "#fn-this-1"
+    html = '<a href="other.html">x</a> <img src="../img/a.png" alt="a" title="src=&quot;x&quot;">'
+    assert urls.rebase_body_links(html, "feed.xml", base) == (
+        f'<a href="{base}articles/other.html">x</a> <img src="{base}img/a.png" alt="a" title="src=&quot;x&quot;">'
+    )
+    assert urls.rebase_body_links(html, "sections/a.html") == (
+        '<a href="../articles/other.html">x</a> <img src="../img/a.png" alt="a" title="src=&quot;x&quot;">'
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -12,7 +13,7 @@ from kursk_site.config import check_printable, decode_text, read_bytes
 from kursk_site.content.article import article_slug, make_raw_article
 from kursk_site.content.discover import ArticleFile, discover_articles
 from kursk_site.content.frontmatter import split_front_matter
-from kursk_site.content.markdown import make_parser, parse_markdown
+from kursk_site.content.markdown import fragments_to_page, make_parser, parse_markdown
 from kursk_site.errors import BuildFailed, ContentError, SourcePos
 from kursk_site.model import Article, Footnote, RawArticle, SiteConfig, SourceKind
 from kursk_site.yamlsrc import YamlDoc, load_yaml
@@ -72,7 +73,7 @@ def parse_article(
     else:
         body = parse_markdown(md, split.body, split.body_line, partial(article_slug, meta, file.path.stem))
         blocks, keywords, footnotes, problems = body.blocks, body.keywords, body.footnotes, body.problems
-    return make_raw_article(
+    raw = make_raw_article(
         origin=SourcePos(file.display, 1),
         kind=file.kind,
         stem=file.path.stem,
@@ -85,6 +86,10 @@ def parse_article(
         footnotes=footnotes,
         problems=problems,
     )
+    if file.kind is SourceKind.WIRE:
+        return raw  # (no links)
+    blocks, footnotes = fragments_to_page(raw.blocks, raw.footnotes, raw.slug)
+    return raw if blocks is raw.blocks else replace(raw, blocks=blocks, footnotes=footnotes)
 
 
 def check_unique_slugs(articles: Iterable[RawArticle | Article]) -> list[ContentError]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
@@ -300,3 +300,28 @@ def _inline_text(children: Sequence[Token]) -> str:
         elif child.type == "image":
             out.append(_inline_text(child.children or []))
     return "".join(out).strip()
+
+
+_OWN_FRAGMENT = re.compile(r' href="#(?!fn-)')
+"""A link to a place in the article itself, but a footnote reference (`#fn-SLUG-N`)."""
+
+
+def fragments_to_page(
+    blocks: tuple[Block, ...], footnotes: tuple[Footnote, ...], slug: str
+) -> tuple[tuple[Block, ...], tuple[Footnote, ...]]:
+    """The blocks and notes with each link to a place in the article itself (`#detail`) leading to its page
+    (`SLUG.html#detail`, from the articles folder like every link of the text), so that it leads there from every
+    page that shows the text: a section page, the overview, the feeds. The article's own page shows it as written
+    (see urls.rebase_body_links). A footnote reference stays as it is: a page that shows a citation shows its note.
+    """
+    if not any(' href="#' in item.html for item in blocks) and not any(' href="#' in n.html for n in footnotes):
+        return blocks, footnotes  # (most articles)
+    to_page = f' href="{slug}.html#'
+
+    def fix(html: str) -> str:
+        return _OWN_FRAGMENT.sub(to_page, html) if ' href="#' in html else html
+
+    return (
+        tuple(b if ' href="#' not in b.html else replace(b, html=fix(b.html)) for b in blocks),
+        tuple(n if ' href="#' not in n.html else replace(n, html=fix(n.html)) for n in footnotes),
+    )
