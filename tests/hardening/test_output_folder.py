@@ -74,6 +74,15 @@ def test_out_inside_the_templates_folder_is_refused(site: Path, capsys: pytest.C
     assert sorted(p.name for p in (site / "templates" / "static").iterdir()) == ["extra.css"]
 
 
+def test_out_at_the_static_folder_or_inside_it_is_refused(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """static/ is copied into the output: an output there would be copied into itself on the next build."""
+    (site / "static").mkdir(exist_ok=True)
+    before = snapshot(site)
+    assert "it is a folder the build reads" in refused(site, site / "static", capsys)
+    assert "inside" in refused(site, site / "static" / "out", capsys)
+    assert snapshot(site) == before
+
+
 @pytest.mark.usefixtures("no_writes")
 def test_out_at_the_home_folder_is_refused(
     site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
