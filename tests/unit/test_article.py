@@ -123,6 +123,16 @@ def test_impossible_dates_are_refused(text: str) -> None:
     assert parse_date(text) is None
 
 
+@pytest.mark.parametrize("text", ["1000-01-01T00:00:00+14:00", "9998-12-31T23:00-05:00", "0999-12-31"])
+def test_a_date_outside_the_years_1000_to_9998_in_utc_is_refused(config: SiteConfig, text: str) -> None:
+    """The feeds and the sitemap give dates in UTC, with a four-digit year."""
+    assert parse_date(text) is None
+    with pytest.raises(BuildFailed) as failed:
+        parse(f"---\ntitle: T\ndate: {text}\n---\n\nText.\n".encode(), config)
+    [error] = failed.value.errors
+    assert (error.line, error.message) == (3, f"date: expected a year from 1000 to 9998, got {text!r}")
+
+
 @pytest.mark.parametrize("cites", [False, True])  # (a body that cites a note is read by markdown-it-py)
 def test_links_to_a_place_in_the_article_lead_to_its_page(config: SiteConfig, cites: bool) -> None:
     """A section page or a feed shows the text away from the article's page: `#part` would lead nowhere there."""
@@ -142,3 +152,19 @@ def test_links_to_a_place_in_the_article_lead_to_its_page(config: SiteConfig, ci
     if cites:
         assert 'href="#fn-mine-1"' in lede  # a citation leads to its note, shown wherever the citation is
         assert '<a href="mine.html#detail">back</a>' in article.footnotes[0].html
+
+
+@pytest.mark.parametrize("date", ["2024-13-45", "0000", "2024-02-30", "999", "9999-01", "2024-1-5"])
+def test_a_source_date_that_names_no_day_of_the_calendar_is_refused(config: SiteConfig, date: str) -> None:
+    text = f'---\ntitle: T\ndate: 2024-11-05\nsources:\n  - name: A\n    date: "{date}"\n---\n\nText.\n'
+    with pytest.raises(BuildFailed) as failed:
+        parse(text.encode(), config)
+    [error] = failed.value.errors
+    assert (error.line, error.message) == (6, f"date: expected YYYY, YYYY-MM or YYYY-MM-DD, got {date!r}")
+
+
+@pytest.mark.parametrize("date", ["2024", "2024-02", "2024-02-29", "1000-01-01", "9998-12-31"])
+def test_a_source_date_may_be_a_year_a_month_or_a_day(config: SiteConfig, date: str) -> None:
+    """(A bare year is a number to YAML: it is taken as the year.)"""
+    text = f"---\ntitle: T\ndate: 2024-11-05\nsources:\n  - name: A\n    date: {date}\n---\n\nText.\n"
+    assert parse(text.encode(), config).sources[0].date == date

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kursk_site.cli import main
-from kursk_site.content.analysis import read_amount
+from kursk_site.content.analysis import is_partial_date, read_amount
 from tests.conftest import MakeSite
 
 ARTICLE = """\
@@ -121,3 +121,27 @@ def test_every_figure_and_correction_problem_is_reported_with_its_line(
         f"{path}:14: date: is earlier than the article's date",
         f"{path}:17: kind: expected one of: correction, update, got 'erratum'",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "valid"),
+    [
+        ("2024", True),
+        ("2024-11", True),
+        ("2024-02-29", True),
+        ("1000-01-01", True),
+        ("9998-12-31", True),
+        ("2023-02-29", False),
+        ("2024-04-31", False),
+        ("2024-13", False),
+        ("0000", False),
+        ("0999-12", False),
+        ("9999", False),
+        ("24-11-05", False),
+        ("2024-11-05T10:00", False),
+        ("", False),
+    ],
+)
+def test_a_partial_date_is_a_year_a_month_or_a_day_of_the_calendar(text: str, valid: bool) -> None:
+    """(As `as_of` of a key figure, a source's `date` and a timeline event's `date` take them.)"""
+    assert is_partial_date(text) is valid

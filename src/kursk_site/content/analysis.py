@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 
 from kursk_site.model import Correction, KeyFigure, Source
 from kursk_site.yamlsrc import Fields, each_mapping
@@ -12,6 +12,8 @@ FIGURE_KEYS = ("value", "label", "section", "source", "as_of")
 CORRECTION_KEYS = ("date", "text", "kind")
 CORRECTION_KINDS = ("correction", "update")
 PARTIAL_DATE_RE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
+FIRST_YEAR, LAST_YEAR = 1000, 9998
+"""The years a date may fall in (a date and time moved to UTC keeps four digits)."""
 NUMBER_RE = re.compile(r"\d[\d,]*(?:\.\d+)?")
 
 
@@ -57,11 +59,23 @@ def parse_figures(fields: Fields, section_keys: tuple[str, ...], sources: tuple[
             sub.error(f"source: {source!r} is not in this article's sources (named there: {known})", "source")
         source = names.get(source.casefold(), source)
         as_of = partial_date_text(sub, "as_of")
-        if as_of and not PARTIAL_DATE_RE.match(as_of):
+        if as_of and not is_partial_date(as_of):
             sub.error(f"as_of: expected YYYY, YYYY-MM or YYYY-MM-DD, got {as_of!r}", "as_of")
         out.append(KeyFigure(number, amount, label, section, source, as_of, "", fields.line("figures", index)))
         fields.errors.extend(sub.errors)
     return tuple(out)
+
+
+def is_partial_date(text: str) -> bool:
+    """Whether `text` is YYYY, YYYY-MM or YYYY-MM-DD, a day of the calendar, in the years 1000 to 9998."""
+    if not PARTIAL_DATE_RE.match(text):
+        return False
+    year, month, day = [*map(int, text.split("-")), 1, 1][:3]
+    try:
+        date(year, month, day)
+    except ValueError:  # e.g. 2024-02-30
+        return False
+    return FIRST_YEAR <= year <= LAST_YEAR
 
 
 def partial_date_text(fields: Fields, key: str, *, required: bool = False) -> str:

@@ -8,7 +8,7 @@ from typing import Any
 
 from slugify import slugify
 
-from kursk_site.content.analysis import parse_corrections, parse_figures
+from kursk_site.content.analysis import is_partial_date, parse_corrections, parse_figures, partial_date_text
 from kursk_site.content.markdown import EMPTY_MARKER
 from kursk_site.content.slugs import slug as cached_slug
 from kursk_site.errors import BuildFailed, ContentError, SourcePos
@@ -148,9 +148,18 @@ def parse_date(value: str) -> datetime | None:
         moment = datetime.fromisoformat(value.replace(" ", "T", 1))
     except ValueError:
         return None
-    if moment.year not in YEARS:
+    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+    if moment.year not in YEARS or moment.astimezone(UTC).year not in YEARS:  # (the feeds give it in UTC)
         return None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+    return moment
+
+
+def _is_moment(value: str) -> bool:
+    try:
+        datetime.fromisoformat(value.replace(" ", "T", 1))
+    except ValueError:
+        return False
+    return True
 
 
 def _date(fields: Fields, key: str, *, required: bool, hint: str = "") -> datetime | None:
@@ -162,9 +171,9 @@ def _date(fields: Fields, key: str, *, required: bool, hint: str = "") -> dateti
     value = str(raw).strip()
     moment = parse_date(value) if isinstance(raw, str) else None
     if moment is None and isinstance(raw, str) and DATE_RE.match(value):
-        if int(value[:4]) in YEARS:
+        if int(value[:4]) in YEARS and not _is_moment(value):
             fields.error(f"{key}: no such date: {value!r}", key)
-        else:
+        else:  # (or one that is in those years only in its own time zone, not in UTC)
             fields.error(f"{key}: expected a year from {YEARS.start} to {YEARS.stop - 1}, got {value!r}", key)
     elif moment is None:
         fields.error(
@@ -205,8 +214,8 @@ def _sources(fields: Fields, value: object) -> tuple[Source, ...]:
             if url and not re.match(r"^(https?://\S+|mailto:\S+)$", url):
                 sub.error(f"url: expected an http(s) address, got {url!r}", "url")
                 url = ""
-            date = sub.text("date")
-            if date and not re.match(r"^\d{4}(-\d{2}(-\d{2})?)?$", date):
+            date = partial_date_text(sub, "date")
+            if date and not is_partial_date(date):
                 sub.error(f"date: expected YYYY, YYYY-MM or YYYY-MM-DD, got {date!r}", "date")
             if name:
                 out.append(Source(name, cached_slug(name) or "source", url, date))

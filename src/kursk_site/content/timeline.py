@@ -7,7 +7,7 @@ from pathlib import Path
 from slugify import slugify
 
 from kursk_site.config import read_text
-from kursk_site.content.analysis import PARTIAL_DATE_RE, partial_date_text
+from kursk_site.content.analysis import is_partial_date, partial_date_text
 from kursk_site.errors import BuildFailed, ContentError
 from kursk_site.model import SiteConfig, TimelineEvent
 from kursk_site.yamlsrc import each_mapping, load_yaml_list
@@ -44,7 +44,7 @@ def parse_timeline(text: str, display: str, config: SiteConfig) -> tuple[Timelin
         date = partial_date_text(fields, "date", required=True)
         if date == UNDATED:
             date = ""
-        elif date and not PARTIAL_DATE_RE.match(date):
+        elif date and not is_partial_date(date):
             fields.error(f"date: expected YYYY, YYYY-MM, YYYY-MM-DD or '{UNDATED}', got {date!r}", "date")
         event = fields.text("event", required=True)
         section = fields.text("section")
