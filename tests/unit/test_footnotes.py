@@ -37,6 +37,15 @@ def test_a_citation_shown_as_code_is_not_a_missing_note() -> None:
     assert body.problems == ()
 
 
+@pytest.mark.parametrize("text", ["\\[^0-9\\]", "\\[^1]", "[\\^1]", "&#91;^1]", "[^1\\]"])
+def test_a_citation_mark_written_with_an_escape_is_text(text: str) -> None:
+    """`\\[^1\\]` is how Markdown writes the characters [^1] (kursk-site import writes bracketed text so)."""
+    body = parse_markdown(make_parser(False), f"The pattern {text} matches; see note [^2].\n\n[^2]: Note.\n", 1, "a")
+    assert body.problems == ()
+    assert body.blocks[0].text.startswith("The pattern [")
+    assert body.blocks[0].notes == ("fnref-a-1",)  # the real citation still cites its note
+
+
 def _article(slug: str, heading: str) -> str:
     return f"""\
 ---

@@ -117,6 +117,7 @@ def _markdown_it(allow_raw_html: bool) -> MarkdownIt:
     md = SafeLinksMarkdownIt("commonmark", {"html": allow_raw_html, "typographer": False})
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin, inline=False, move_to_end=False)
+    md.core.ruler.before("text_join", "kursk_prose", _mark_prose)
     return md
 
 
@@ -191,10 +192,23 @@ def _fast_body(reader: Any, body: str, first_line: int) -> Body | None:
 
 
 def _prose_text(group: Sequence[Token]) -> str:
-    """The text of a block outside code, where a `[^label]` citation could be meant."""
-    return "\n".join(
-        "".join(child.content for child in token.children or () if child.type == "text") for token in group
-    )
+    """The text of a block outside code, where a `[^label]` citation could be meant (see _mark_prose)."""
+    return "\n".join(str(token.meta.get(PROSE, "")) for token in group)
+
+
+PROSE = "kursk_prose"
+"""Where _mark_prose leaves the text of an inline token."""
+
+
+def _mark_prose(state: Any) -> None:
+    """Keep the text of each inline token as written outside code and escapes (`\\[^1\\]` is the text "[^1]", no
+    citation), before markdown-it joins the escaped characters into the text around them (its core rule text_join).
+    Every other inline token (code, an escaped character, a link's mark-up) stands as a NUL character."""
+    if "[^" not in state.src:
+        return  # (no block can hold a citation: most bodies)
+    for token in state.tokens:
+        if token.type == "inline":
+            token.meta[PROSE] = "".join(c.content if c.type == "text" else "\0" for c in token.children or ())
 
 
 def _note_refs(group: Sequence[Token], doc_id: object) -> tuple[str, ...]:
