@@ -192,7 +192,9 @@ def _html(context: Any, block: Block | Footnote) -> Markup:
 
 @pass_context
 def _blocks(context: Any, blocks: Sequence[Block], shift: int) -> Markup:
-    """A part's blocks as HTML, one per line; a subheading goes `shift` levels down (to h6 at most).
+    """A part's blocks as HTML, one per line; a subheading goes `shift` levels down (to h6 at most), with its
+    anchor as its id on the article's own page (a link of the text may lead there: `#a-subheading`; on other pages
+    such a link leads to the article's page, and two articles there may have subheadings alike).
 
     What the `blocks` macro of _macros.html writes, made in one call (the pages show thousands of blocks); the text
     as _html gives it.
@@ -200,11 +202,13 @@ def _blocks(context: Any, blocks: Sequence[Block], shift: int) -> Markup:
     linker = context.get("linker")
     link = linker.link if isinstance(linker, MentionLinker) else None
     rebased = context.get("body_links") or str
+    own_page = context.parent.get("page_folder") == urls.ARTICLES
     out = []
     for block in blocks:
         if block.kind is BlockKind.HEADING:
             level = min(block.level + shift, 6)
-            out.append(f'<h{level} class="subhead">{block.html}</h{level}>\n')
+            anchor = f' id="{block.slug}"' if own_page and block.slug else ""
+            out.append(f'<h{level}{anchor} class="subhead">{block.html}</h{level}>\n')
         else:
             html = rebased(block.html)
             out.append(f"{html if link is None else link(html)}\n")

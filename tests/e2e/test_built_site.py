@@ -94,6 +94,10 @@ to [a part of it](c.html#outlook-title) and cites a note.[^1]
 
 Back [up](#outlook-with-a-map), [off the site](https://example.org/elsewhere) and [by mail](mailto:desk@example.org).
 
+### Deeper still
+
+Down to [a subheading](#deeper-still).
+
 [^1]: A note with [a link to another article](b.html) and [a place here](#the-detail).
 """
 
