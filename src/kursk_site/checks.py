@@ -4,7 +4,9 @@ drafts (pure)."""
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Iterable, Sequence
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
@@ -21,9 +23,10 @@ def find_warnings(
 ) -> tuple[ContentError, ...]:
     """Every warning about the site, sorted by place; `entities_file` is entities.yaml as the user would type it."""
     paths = frozenset(f.path.as_posix() for f in files)
+    places = PlacesOn(files)
     found: list[ContentError] = []
     for article in site.articles:
-        found.extend(broken_links(article, paths))
+        found.extend(broken_links(article, paths, places))
         found.extend(unsourced_figures(article.origin.path, article.figures))
     found.extend(lonely_tags(site))
     found.extend(lonely_entities(site, entities_file))
@@ -85,24 +88,53 @@ def unsourced_figures(path: str, figures: Iterable[KeyFigure]) -> list[ContentEr
     ]
 
 
-def broken_links(article: Article, paths: frozenset[str]) -> list[ContentError]:
-    """Links and images in the article's Markdown that point inside the site at a file the build does not make."""
+class PlacesOn:
+    """The element ids of each page of the output, read from a page when first asked for."""
+
+    def __init__(self, files: Sequence[OutputFile]) -> None:
+        self._data = {f.path.as_posix(): f.data for f in files if f.path.suffix == ".html"}
+        self._ids: dict[str, frozenset[str]] = {}
+
+    def __call__(self, page: str) -> frozenset[str] | None:
+        """The ids of `page`; None for a file that is no page of the build (a static file, say)."""
+        found = self._ids.get(page)
+        if found is None and page in self._data:
+            text = self._data[page].decode("utf-8", "replace")
+            found = self._ids[page] = frozenset(unescape(i) for i in _ID.findall(text))
+        return found
+
+
+_ID = re.compile(r'<[a-zA-Z][^>]*? id="([^"]*)"')
+
+
+def broken_links(article: Article, paths: frozenset[str], places: PlacesOn | None = None) -> list[ContentError]:
+    """Links and images in the article's Markdown that point inside the site at a file the build does not make,
+    or at a place (`#anchor`) that the page it names does not have."""
     page = urls.article_path(article.slug)
+    own = f"{page.name}#"  # (a link to a place in the article itself: see content.markdown.fragments_to_page)
+    texts = [
+        (b.html, b.line) for part in article.parts for b in ((part.heading,) if part.heading else ()) + part.blocks
+    ]
+    texts += [(note.html, note.line) for note in article.footnotes]
     out = []
-    for part in article.parts:
-        blocks = (part.heading, *part.blocks) if part.heading else part.blocks
-        for block in blocks:
-            for target in _targets(block.html):
-                problem = _link_problem(page, target, paths)
-                if problem:
-                    out.append(ContentError(article.origin.path, block.line, problem))
+    for html, line in texts:
+        for target in _targets(html):
+            written = target[len(own) - 1 :] if target.startswith(own) else target
+            problem = _link_problem(page, target, paths, places, written)
+            if problem:
+                out.append(ContentError(article.origin.path, line, problem))
     return out
 
 
-def _link_problem(page: PurePosixPath, target: str, paths: frozenset[str]) -> str:
+def _link_problem(
+    page: PurePosixPath, target: str, paths: frozenset[str], places: PlacesOn | None = None, written: str = ""
+) -> str:
+    """Why `target` (a link of the text of the article whose page is `page`; `written` as its author wrote it)
+    leads nowhere; "" when it leads somewhere."""
+    written = written or target
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not parts.path:
-        return ""  # another site, or a place on this page
+        return ""  # another site, or a place on this page (a footnote's: the parser made the others name the page)
     path = unquote(parts.path)
     base = "" if path.startswith("/") else posixpath.dirname(page.as_posix())
     resolved = posixpath.normpath(posixpath.join(base, path.lstrip("/")))
@@ -110,7 +142,13 @@ def _link_problem(page: PurePosixPath, target: str, paths: frozenset[str]) -> st
         return f"link {target!r} goes outside the site"
     if path.endswith("/") or resolved == ".":
         resolved = posixpath.join(resolved, "index.html") if resolved != "." else "index.html"
-    if resolved in paths or posixpath.join(resolved, "index.html") in paths:
+    if resolved in paths:
+        fragment = unquote(parts.fragment)
+        ids = places(resolved) if places is not None and fragment.casefold() not in ("", "top") else None
+        if ids is None or fragment in ids:  # (#top is the top of any page)
+            return ""
+        return f"link {written!r} goes nowhere: {resolved} has no place #{fragment}"
+    if posixpath.join(resolved, "index.html") in paths:
         return ""
     hint = ""
     stem, suffix = posixpath.splitext(resolved)

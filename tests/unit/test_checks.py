@@ -191,3 +191,19 @@ def test_a_front_matter_figure_without_a_source_is_reported_by_check(make_site: 
     assert len(found) == 1
     assert found[0].startswith("content/articles/a.md:")
     assert found[0].endswith(": figure over 6,000 killed or wounded: no source named for it")
+
+
+def test_a_link_to_a_place_a_page_does_not_have_is_reported_at_its_line(make_site: MakeSite) -> None:
+    """Places are element ids of the built page: headings of every level, the lede, notes; #top is any page's top."""
+    body = (
+        "Lede [down](#deeper), [off](#nowhere), [top](#top) and [b's part](b.html#a-part), [b's gap](b.html#gap).[^1]"
+        "\n\n## A part\n\n### Deeper\n\nText.\n\n[^1]: A note [to b](b.html#lede) and [to nothing](b.html#nothing)."
+    )
+    root = make_site(
+        {"content/articles/a.md": article(body), "content/articles/b.md": article("Lede.\n\n## A part\n\nText.")}
+    )
+    assert warnings(root) == [
+        "content/articles/a.md:8: link '#nowhere' goes nowhere: articles/a.html has no place #nowhere",
+        "content/articles/a.md:8: link 'b.html#gap' goes nowhere: articles/b.html has no place #gap",
+        "content/articles/a.md:16: link 'b.html#nothing' goes nowhere: articles/b.html has no place #nothing",
+    ]
