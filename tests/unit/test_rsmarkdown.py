@@ -148,8 +148,9 @@ def test_what_markdown_it_py_reads_otherwise_is_left_to_it(text: str) -> None:
         "![" * 150 + "x" + "](y)" * 150 + "\n",
         "".join(f"[r{i}]: https://example.org/{i}\n" for i in range(300)),
         "1<#(d\n> <http://a>[http://x.y.http://x.y<http://a>`&amp;>){[__[l](http://a.b)\n",
+        "The [router](http://[fe80::1]/admin) and <http://[::1]:8080/>.\n",
     ],
-    ids=["quotes", "bullets", "numbers", "emphasis", "images", "references", "backticks"],
+    ids=["quotes", "bullets", "numbers", "emphasis", "images", "references", "backticks", "ipv6-host"],
 )
 def test_bodies_past_the_guards_are_left_to_markdown_it_py(text: str) -> None:
     assert not rsmarkdown.within_guards(text)

@@ -66,6 +66,9 @@ MAX_REFERENCES = 200
 BACKTICK = "`"
 """Code spans and fenced code: the Rust parser (markdown-it 0.6) panics on some bodies with backticks (about 3% of
 random bodies that have them, none of those without), printing its backtrace; news copy seldom has any."""
+BRACKETED_HOST = "://["
+"""An address whose host is in brackets (an IPv6 address): the Rust parser percent-encodes the brackets, which
+breaks the link; markdown-it-py keeps them."""
 
 SOURCEPOS = re.compile(r' data-sourcepos="[^"]*"')
 HREF = re.compile(r'href="([^"]*)"')
@@ -135,6 +138,7 @@ def within_guards(body: str) -> bool:
     """Whether the Rust parser may read `body` (see DEEP_LINE and the limits below it, and BACKTICK)."""
     return (
         BACKTICK not in body
+        and BRACKETED_HOST not in body
         and body.count("*") + body.count("_") + body.count("~") <= MAX_DELIMITERS
         and body.count("![") <= MAX_IMAGES
         and body.count("]:") <= MAX_REFERENCES
