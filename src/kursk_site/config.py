@@ -158,7 +158,7 @@ def read_bytes(path: Path, display: str, limit: int = MAX_FILE_BYTES) -> bytes:
         raise BuildFailed([ContentError(display, 0, f"cannot read: {e.strerror or e}")]) from None
     if len(data) > limit:
         raise BuildFailed(
-            [ContentError(display, 0, f"larger than {limit // 2**20} MB, the limit for one file; split it up")]
+            [ContentError(display, 1, f"larger than {limit // 2**20} MB, the limit for one file; split it up")]
         )
     return data
 

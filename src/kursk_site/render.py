@@ -440,8 +440,10 @@ def render_template(env: jinja2.Environment, name: str, root: Path, **context: A
         raise BuildFailed(
             [ContentError(_display(e.filename or name, root), e.lineno or 0, f"template: {e.message}")]
         ) from None
-    except jinja2.TemplateNotFound as e:
-        raise BuildFailed([ContentError(name, 0, f"template not found: {e.name}")]) from None
+    except jinja2.TemplateNotFound as e:  # (at the template and line that names it, where it is not `name` itself)
+        path, line = _template_frame(e, name)
+        problem = f"template not found: {e.name}"
+        raise BuildFailed([ContentError(_display(path, root) if line else name, line, problem)]) from None
     except UnicodeDecodeError as e:
         line = bytes(e.object[: e.start]).count(b"\n") + 1
         problem = f"template is not UTF-8 text (byte {e.object[e.start]:#04x} cannot be read); save it as UTF-8"

@@ -224,3 +224,21 @@ def test_binary_and_hidden_files_beside_the_templates_do_not_stop_a_build(
     assert "Traceback" not in capsys.readouterr().err
     assert built["assets/logo.png"].startswith(b"\x89PNG")
     assert tree_bytes(root / "build") == built
+
+
+@pytest.mark.parametrize(
+    ("template", "expected"),
+    [
+        ('{% extends "base:404.html" %}\n{% block main %}\n{% include "nosuch.html" %}\n{% endblock %}\n', 3),
+        ('{% extends "nosuch.html" %}\n', 1),
+    ],
+)
+def test_a_template_that_names_a_missing_one_is_reported_at_that_line(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str], template: str, expected: int
+) -> None:
+    assert_errors(
+        make_site,
+        capsys,
+        {"content/articles/a.md": GOOD, "templates/404.html": template},
+        [f"templates/404.html:{expected}: template not found: nosuch.html"],
+    )

@@ -160,3 +160,25 @@ def test_importing_a_txt_that_is_already_in_content_articles_warns_it_would_show
         "Note: content/articles/windows.txt is in content/articles too: "
         "delete it, or the site will show this article twice."
     )
+
+
+def test_importing_a_txt_of_content_articles_under_its_own_slug_says_the_build_would_stop(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shutil.copy(site / "wire" / "windows.txt", site / "content" / "articles" / "windows.txt")
+    assert main(["import", "content/articles/windows.txt", "--slug", "windows"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        "Note: content/articles/windows.txt is in content/articles too: "
+        "delete it, or the next build stops (the two have one slug)."
+    )
+
+
+def test_import_refuses_a_slug_another_article_file_makes(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (site / "content" / "articles" / "2024").mkdir()
+    (site / "content" / "articles" / "2024" / "Quiet Week.txt").write_text("Quiet week\n\nText.\n", encoding="utf-8")
+    assert main(["import", "wire/no-headings.txt", "--slug", "quiet-week"]) == 1
+    assert capsys.readouterr().err == (
+        "kursk-site: error: content/articles/2024/Quiet Week.txt has the slug 'quiet-week' too (two articles may not"
+        " share one); pass --slug to choose another name\n"
+    )
+    assert not (site / "content" / "articles" / "quiet-week.md").exists()

@@ -41,7 +41,7 @@ def test_a_50_mb_article_is_refused_at_once_without_being_read_into_memory(
     finally:
         tracemalloc.stop()
     assert code == EXIT_CONTENT
-    assert err.splitlines()[0] == "content/articles/big.md: larger than 2 MB, the limit for one file; split it up"
+    assert err.splitlines()[0] == "content/articles/big.md:1: larger than 2 MB, the limit for one file; split it up"
     assert time.perf_counter() - began < 10
     assert peak < MAX_FILE_BYTES * 4
 
