@@ -52,6 +52,26 @@ def test_a_link_to_a_file_outside_the_site_folder_is_refused(
     assert (root / "build/shared.txt").read_text() == "shared"  # a link inside the site folder is followed
 
 
+def test_a_link_to_a_folder_is_followed_inside_the_site_folder_and_refused_outside_it(
+    make_site: MakeSite, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "private.txt").write_text("not for publishing")
+    root = make_site({"content/articles/a.md": ARTICLE, "media/maps/front.svg": "<svg/>", "static/ok.txt": "fine"})
+    (root / "static/maps").symlink_to(root / "media/maps", target_is_directory=True)
+    (root / "static/loop").symlink_to(root / "static", target_is_directory=True)
+    (root / "static/leak").symlink_to(elsewhere, target_is_directory=True)
+    code, err = build(root, capsys)
+    assert code == 1
+    assert "static/leak: refusing to copy: it links to a folder outside the site folder" in err
+    assert "private" not in err
+    (root / "static/leak").unlink()
+    assert build(root, capsys)[0] == 0
+    assert (root / "build/maps/front.svg").read_text() == "<svg/>"  # a link inside the site folder is followed
+    assert not (root / "build/loop").exists()  # (each real folder once)
+
+
 def test_an_unreadable_static_file_is_a_positioned_error(
     make_site: MakeSite, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
