@@ -359,11 +359,9 @@ def _named_alike(articles: Path, root: Path, slug: str) -> list[ArticleFile]:
 
 
 def _slug_of(path: Path) -> str:
-    from slugify import slugify
+    from kursk_site.content.article import stem_slug
 
-    from kursk_site.content.article import MAX_SLUG
-
-    return str(slugify(path.stem, max_length=MAX_SLUG))
+    return stem_slug(path.stem)
 
 
 def _project(args: argparse.Namespace) -> Project:

@@ -78,7 +78,7 @@ def make_raw_article(
     elif len(slug) > MAX_SLUG:
         fields.error(f"slug: at most {MAX_SLUG} characters, got {len(slug)}", "slug")
     slug_line = fields.line("slug") if slug else 0
-    slug = slug or slugify(stem, max_length=MAX_SLUG)
+    slug = slug or stem_slug(stem)
     if not slug:
         errors.append(ContentError(path, 1, f"cannot make a URL slug from the file name {stem!r}; add 'slug:'"))
     for block in blocks:
@@ -133,7 +133,12 @@ def article_slug(meta: YamlDoc | None, stem: str) -> str:
     given = data.get("slug") if isinstance(data, dict) else None
     if isinstance(given, str) and SLUG_RE.match(given.strip()):
         return given.strip()
-    return slugify(stem) or "article"
+    return stem_slug(stem) or "article"
+
+
+def stem_slug(stem: str) -> str:
+    """The slug an article file's name makes (`Quiet Week` -> quiet-week): an article's slug unless it gives one."""
+    return str(slugify(stem, max_length=MAX_SLUG))
 
 
 def _fail(errors: list[ContentError]) -> BuildFailed:
