@@ -23,6 +23,7 @@ LAYERS = MappingProxyType(
         "kursk_site.walk": 0,
         "kursk_site.codec": 0,
         "kursk_site.values": 0,
+        "kursk_site.addresses": 0,
         # L1: LOAD
         "kursk_site.yamlsrc": 1,
         "kursk_site.config": 1,

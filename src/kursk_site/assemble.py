@@ -29,7 +29,8 @@ RELATED_COUNT = 3
 
 def make_article(raw: RawArticle, config: SiteConfig) -> Article:
     """Section one article (pure; the unit of caching and of parallel work)."""
-    parts = split_parts(raw.blocks, raw.title, config)
+    notes = frozenset(id_ for note in raw.footnotes for id_ in (note.anchor, *note.refs))
+    parts = split_parts(raw.blocks, raw.title, config, notes)
     words = sum(part.words for part in parts)  # (every block is in one part, its words counted there)
     return Article(
         origin=raw.origin,

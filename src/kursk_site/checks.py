@@ -4,9 +4,7 @@ drafts (pure)."""
 from __future__ import annotations
 
 import posixpath
-import re
 from collections.abc import Iterable, Sequence
-from html import unescape
 from html.parser import HTMLParser
 from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
@@ -89,29 +87,44 @@ def unsourced_figures(path: str, figures: Iterable[KeyFigure]) -> list[ContentEr
 
 
 class PlacesOn:
-    """The element ids of each page of the output, read from a page when first asked for."""
+    """The places (element ids, and names of `<a name>`) of each HTML file of the output, read when first asked for."""
 
     def __init__(self, files: Sequence[OutputFile]) -> None:
-        self._data = {f.path.as_posix(): f.data for f in files if f.path.suffix == ".html"}
+        self._files = {f.path.as_posix(): f for f in files if f.path.suffix in (".html", ".htm")}
         self._ids: dict[str, frozenset[str]] = {}
 
     def __call__(self, page: str) -> frozenset[str] | None:
-        """The ids of `page`; None for a file that is no page of the build (a static file, say)."""
+        """The places of `page`; None for a file that is no HTML file of the build, or one that cannot be read."""
         found = self._ids.get(page)
-        if found is None and page in self._data:
-            text = self._data[page].decode("utf-8", "replace")
-            found = self._ids[page] = frozenset(unescape(i) for i in _ID.findall(text))
+        file = self._files.get(page)
+        if found is None and file is not None:
+            try:
+                data = file.data if file.source is None else file.source.read_bytes()  # (a static file: copied)
+            except OSError:
+                return None
+            parser = _PlaceParser()
+            parser.feed(data.decode("utf-8", "replace"))
+            parser.close()
+            found = self._ids[page] = frozenset(parser.places)
         return found
 
 
-_ID = re.compile(r'<[a-zA-Z][^>]*? id="([^"]*)"')
+class _PlaceParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.places: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if value and (name == "id" or (name == "name" and tag == "a")):
+                self.places.append(value)
 
 
 def broken_links(article: Article, paths: frozenset[str], places: PlacesOn | None = None) -> list[ContentError]:
     """Links and images in the article's Markdown that point inside the site at a file the build does not make,
     or at a place (`#anchor`) that the page it names does not have."""
     page = urls.article_path(article.slug)
-    own = f"{page.name}#"  # (a link to a place in the article itself: see content.markdown.fragments_to_page)
+    own = f"{page.name}#"  # (a link to a place in the article itself: see content.markdown.links_to_page)
     texts = [
         (b.html, b.line) for part in article.parts for b in ((part.heading,) if part.heading else ()) + part.blocks
     ]

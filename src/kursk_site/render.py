@@ -21,6 +21,7 @@ from jinja2 import pass_context
 from markupsafe import Markup
 
 from kursk_site import urls
+from kursk_site.addresses import MAYBE_ADDRESS
 from kursk_site.analysis import article_figures, latest_figures, mentioned_entities, notes_for, site_figures
 from kursk_site.entitylinks import MentionLinker
 from kursk_site.errors import BuildFailed, ContentError, Unavailable
@@ -208,27 +209,28 @@ def _blocks(context: Any, blocks: Sequence[Block], shift: int) -> Markup:
         if block.kind is BlockKind.HEADING:
             level = min(block.level + shift, 6)
             anchor = f' id="{block.slug}"' if own_page and block.slug else ""
-            out.append(f'<h{level}{anchor} class="subhead">{block.html}</h{level}>\n')
+            out.append(f'<h{level}{anchor} class="subhead">{rebased(block.html)}</h{level}>\n')
         else:
             html = rebased(block.html)
             out.append(f"{html if link is None else link(html)}\n")
     return Markup("".join(out))
 
 
-def body_links(page: str, base_url: str = "") -> Callable[[str], str]:
+def body_links(page: str, base_url: str = "", *, raw: bool = False) -> Callable[[str], str]:
     """Body HTML of an article with its relative links and images leading from page `page` (they are written from
-    the article's own page: see urls.rebase_body_links); absolute from `base_url` when given (the feeds). Made once
-    for each page (the `body_links` of its context), used by the filters that show body HTML."""
+    the article's own page: see urls.rebase_body_links); absolute from `base_url` when given (the feeds). `raw`: the
+    site allows raw HTML. Made once for each page (the `body_links` of its context), used by the filters that show
+    body HTML."""
     folder, _, name = page.rpartition("/")
     if folder == urls.ARTICLES and not base_url:  # written from here: only links to this very page change
-        mark = f'="{name}#'
-        return lambda html: urls.rebase_body_links(html, page) if mark in html else html
-    maybe_relative = urls.MAYBE_RELATIVE.search
+        mark = f"{name}#"
+        return lambda html: urls.rebase_body_links(html, page, raw=raw) if mark in html else html
+    maybe = MAYBE_ADDRESS.search if raw else urls.MAYBE_RELATIVE.search
 
     def rebased(html: str) -> str:
-        if '="' not in html or maybe_relative(html) is None:
+        if "=" not in html or maybe(html) is None:
             return html  # (most blocks: no attribute, or no relative address)
-        return urls.rebase_body_links(html, page, base_url)
+        return urls.rebase_body_links(html, page, base_url, raw=raw)
 
     return rebased
 
@@ -327,7 +329,7 @@ def render_pages(
                 tuple(index.entity for index in site.entities), partial(_entity_href, page.path)
             )
         path = page.path.as_posix()
-        extra["body_links"] = body_links(path)
+        extra["body_links"] = body_links(path, raw=site.config.allow_raw_html)
         if path != NOT_FOUND:
             extra["page_folder"] = posixpath.dirname(path)
         html = render_template(env, page.template, root, site=site, page=page, sections=sections, tones=tones, **extra)
@@ -419,7 +421,7 @@ def render_feed_bodies(site: Site, env: jinja2.Environment, root: Path) -> dict[
     """The full HTML of each article for the feeds, by slug: links and images absolute when the site's address is
     known, else leading from the feed (at the site's root)."""
     sections = section_links(site)
-    links = {"body_links": body_links(urls.FEED.as_posix(), site.config.base_url)}
+    links = {"body_links": body_links(urls.FEED.as_posix(), site.config.base_url, raw=site.config.allow_raw_html)}
     return {
         a.slug: render_template(env, FEED_ENTRY, root, site=site, article=a, sections=sections, **links)
         for a in site.articles[:FEED_ITEMS]

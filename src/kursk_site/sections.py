@@ -11,9 +11,12 @@ PART_LEVEL = 2
 """Headings of this level or above (h1, h2) start a part; a marked heading of any level does too."""
 RESERVED_IDS = frozenset(
     {"top", "main", "content", "toc", "toc-title", "lede", "title", "meta", "sources", "topics", "related"}
-    | {"figures-title", "notes-title", "related-title", "entities-title"}
+    | {"figures-title", "notes-title", "related-title", "entities-title", "site-search-q", "lead-title"}
+    | {"articles-title", "sections-title", "lead-notes-title", "search-form", "search-q", "search-results"}
+    | {"search-status"}
 )
-"""Element ids the article page uses itself; each section key and `<key>-title` are taken too."""
+"""Element ids the pages of the theme use themselves; each section key and `<key>-title` are taken too, and the
+ids of the article's notes and of the citations of them."""
 _WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)
 
 
@@ -50,8 +53,11 @@ def classify_heading(text: str, rules: tuple[SectionRule, ...]) -> str:
     return best
 
 
-def split_parts(blocks: tuple[Block, ...], title: str, config: SiteConfig) -> tuple[Part, ...]:
-    """Cut the blocks into parts and give each a section; every block lands in exactly one part."""
+def split_parts(
+    blocks: tuple[Block, ...], title: str, config: SiteConfig, taken_ids: frozenset[str] = frozenset()
+) -> tuple[Part, ...]:
+    """Cut the blocks into parts and give each a section; every block lands in exactly one part. Headings get
+    anchors unique in the article and apart from RESERVED_IDS and `taken_ids` (the ids of its notes)."""
     groups: list[list[Block]] = [[]]
     for block in blocks:
         if block.kind is BlockKind.HEADING and (block.level <= PART_LEVEL or block.section):
@@ -73,7 +79,7 @@ def split_parts(blocks: tuple[Block, ...], title: str, config: SiteConfig) -> tu
         previous = key
     fallback = next((k for k in sections if k), "") or classify_heading(title, rules) or rules[0].key
     sections = _fill_leading(sections, fallback)
-    taken = set(RESERVED_IDS) | set(config.section_keys) | {f"{key}-title" for key in config.section_keys}
+    taken = {*RESERVED_IDS, *taken_ids, *config.section_keys, *(f"{key}-title" for key in config.section_keys)}
     tried: dict[str, int] = {}
     parts: list[Part] = []
     for group, key in zip(groups, sections, strict=True):

@@ -5,8 +5,11 @@ from __future__ import annotations
 import functools
 import posixpath
 import re
+from functools import partial
 from pathlib import PurePosixPath
 from urllib.parse import urljoin
+
+from kursk_site.addresses import map_addresses
 
 HOME = PurePosixPath("index.html")
 TOPICS = PurePosixPath("topics/index.html")
@@ -127,24 +130,27 @@ def absolute_url(base_url: str, path: PurePosixPath | str) -> str:
 
 
 _RELATIVE_LINK = re.compile(r'( (?:href|src)=")((?![A-Za-z][A-Za-z0-9+.-]*:|[#/?"])[^"]*)"')
-"""A relative link or image address in body HTML: no scheme, not from the root, not a bare fragment (the parser
-escapes `"` in text and attribute values)."""
+"""A relative link or image address in the parser's HTML (` href="..."`, ` src="..."`: it escapes `"` in text and
+attribute values): no scheme, not from the root, not a bare fragment."""
 MAYBE_RELATIVE = re.compile(r'="(?![A-Za-z][A-Za-z0-9+.-]*:|[#/?"])')
-"""Found in any body HTML that has a relative link or image (and in some that have none: `class="..."`); three
-times faster to look for than _RELATIVE_LINK (a text with none is most of what the pages show)."""
+"""Found in any of the parser's HTML that has a relative link or image (and in some that have none: `class="..."`);
+three times faster to look for than _RELATIVE_LINK (a text with none is most of what the pages show)."""
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 
 
-def rebase_body_links(html: str, page: str, base_url: str = "") -> str:
+def rebase_body_links(html: str, page: str, base_url: str = "", *, raw: bool = False) -> str:
     """Body HTML of an article, whose relative links and images lead from its own page (the articles folder), with
-    each leading from page `page` (a site path) instead; absolute from `base_url` when one is given (the feeds)."""
+    each leading from page `page` (a site path) instead; absolute from `base_url` when one is given (the feeds).
+    `raw`: the HTML may hold HTML its author wrote (see map_addresses)."""
+    if raw:
+        return map_addresses(html, partial(body_link, page=page, base_url=base_url), raw=True)
     return _RELATIVE_LINK.sub(lambda m: f'{m.group(1)}{body_link(m.group(2), page, base_url)}"', html)
 
 
 def body_link(address: str, page: str, base_url: str = "") -> str:
     """One address of an article's text (see rebase_body_links). Addresses with a scheme, absolute paths and bare
     fragments are left as they are (the parser made links to a place in the article itself lead to its page: see
-    content.markdown.fragments_to_page); a link to the page itself becomes a bare fragment."""
+    content.markdown.links_to_page); a link to the page itself becomes a bare fragment."""
     if not address or address[0] in "#/?" or _SCHEME.match(address):
         return address
     if base_url:

@@ -83,7 +83,9 @@ date: 2024-01-05
 ---
 
 A lede that links [further down](#the-detail), to [another article](b.html),
-to [a part of it](c.html#outlook-title) and cites a note.[^1]
+to [a part of it](c.html#outlook-title), [to itself]() and [with a query](?print=1), and cites a note.[^1]
+
+### In the lede ![a map](../img/front.svg)
 
 ## Outlook, with a map
 
@@ -96,7 +98,14 @@ Back [up](#outlook-with-a-map), [off the site](https://example.org/elsewhere) an
 
 ### Deeper still
 
-Down to [a subheading](#deeper-still).
+Down to [a subheading](#deeper-still), to [the rifles](#fn-2000-rifles)
+and [a heading named like a note](#fn-links-1-2).
+
+### FN 2000 rifles
+
+### Fn links 1
+
+### Site search q
 
 [^1]: A note with [a link to another article](b.html) and [a place here](#the-detail).
 """
@@ -109,15 +118,49 @@ def linking(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("linking") / "site"
     shutil.copytree(GOLDEN_DESK / "content", root / "content", ignore=shutil.ignore_patterns("*.md"))
     oldest = LINKING.replace("date: 2024-01-05", "date: 2023-12-01").replace("title: Links", "title: Older links")
+    oldest = oldest.replace("#fn-links-1-2", "#fn-links-1")  # (its notes are fn-older-N)
     for name, text in {**AWKWARD, "links.md": LINKING, "older.md": oldest}.items():
         (root / "content" / "articles" / name).write_text(text, encoding="utf-8")
     (root / "static" / "img").mkdir(parents=True)
     (root / "static" / "img" / "front.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>\n')
     with (root / "content" / "site.yaml").open("a", encoding="utf-8") as f:
-        f.write("per_page: 1\n")
+        f.write("per_page: 1\nsearch: true\n")
     build_site(root, root / "build")
     deep = (root / "build" / "sections" / "outlook").glob("*.html")
     assert any("../../img/front.svg" in page.read_text(encoding="utf-8") for page in deep)
+    return root / "build"
+
+
+RAW_LINKING = """---
+title: Raw links
+date: 2024-01-06
+---
+
+Sent <strong>1,000</strong> sappers, <a href='b.html'>officials</a> said: <img src='../img/front.svg' alt="a">
+<img src=../img/front.svg alt="b"> <img src="../img/front.svg" srcset="../img/front.svg 2x" alt="c">
+<a HREF="c.html#outlook-title">upper</a>, <a
+href = "b.html">spaced</a>, <a href='#here'>here</a> and <span id='here'>there</span>.
+
+## Troops <a href="b.html">sent</a> north
+
+<div class="box"><p>A box <a href="b.html">linking</a> &amp; more.</p></div>
+"""
+
+
+@pytest.fixture(scope="module")
+def raw_linking(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A site that allows raw HTML, whose article links in HTML quoted either way or not at all."""
+    root = tmp_path_factory.mktemp("raw-linking") / "site"
+    shutil.copytree(GOLDEN_DESK / "content", root / "content", ignore=shutil.ignore_patterns("*.md"))
+    for name, text in {**AWKWARD, "raw.md": RAW_LINKING}.items():
+        (root / "content" / "articles" / name).write_text(text, encoding="utf-8")
+    (root / "static" / "img").mkdir(parents=True)
+    (root / "static" / "img" / "front.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>\n')
+    with (root / "content" / "site.yaml").open("a", encoding="utf-8") as f:
+        f.write("per_page: 1\nallow_raw_html: true\n")
+    build_site(root, root / "build")
+    summary = (root / "build" / "index.html").read_text(encoding="utf-8")
+    assert "Sent 1,000 sappers, officials said" in summary and "&lt;" not in summary  # the text, not the tags
     return root / "build"
 
 
@@ -128,6 +171,7 @@ BASES = {
     "small_paged": "https://example.org/desk/",
     "awkward": "https://example.org/desk/",
     "linking": "https://example.org/desk/",
+    "raw_linking": "https://example.org/desk/",
 }
 """The base URL each build has (the small site's own site.yaml sets one)."""
 BUILDS = list(BASES)
@@ -356,7 +400,8 @@ def test_links_and_images_in_the_feeds_are_absolute_and_resolve(linking: Path) -
                 continue
             assert urlsplit(href).scheme, href
             if href.startswith(base):
-                path, _, fragment = href[len(base) :].partition("#")
+                parts = urlsplit(href[len(base) :])
+                path, fragment = parts.path or "index.html", parts.fragment
                 assert (out / path).is_file(), href
                 assert not fragment or fragment in site[path].ids, href
                 checked += 1

@@ -168,3 +168,9 @@ def test_a_source_date_may_be_a_year_a_month_or_a_day(config: SiteConfig, date: 
     """(A bare year is a number to YAML: it is taken as the year.)"""
     text = f"---\ntitle: T\ndate: 2024-11-05\nsources:\n  - name: A\n    date: {date}\n---\n\nText.\n"
     assert parse(text.encode(), config).sources[0].date == date
+
+
+def test_an_empty_link_or_one_with_a_query_alone_leads_to_the_article_page(config: SiteConfig) -> None:
+    text = "---\ntitle: T\ndate: 2024-11-05\nslug: mine\n---\n\n[again]() and [print](?print=1).\n"
+    html = parse(text.encode(), config).blocks[0].html
+    assert html == '<p><a href="mine.html">again</a> and <a href="mine.html?print=1">print</a>.</p>\n'

@@ -207,3 +207,22 @@ def test_a_link_to_a_place_a_page_does_not_have_is_reported_at_its_line(make_sit
         "content/articles/a.md:8: link 'b.html#gap' goes nowhere: articles/b.html has no place #gap",
         "content/articles/a.md:16: link 'b.html#nothing' goes nowhere: articles/b.html has no place #nothing",
     ]
+
+
+def test_places_in_static_pages_and_in_raw_html_count_as_places(make_site: MakeSite) -> None:
+    body = (
+        "See [the guide](../guide/index.html#setup), [its old anchor](../guide/index.html#old), "
+        "<span id='here'>here</span>, <a name=there></a>[to here](#here), [to there](#there) "
+        "and [nowhere](../guide/index.html#gone)."
+    )
+    root = make_site(
+        {
+            "content/articles/a.md": article(body),
+            "static/guide/index.html": '<h2 id="setup">Setup</h2><a name="old"></a>',
+        }
+    )
+    with (root / "content" / "site.yaml").open("a", encoding="utf-8") as f:
+        f.write("allow_raw_html: true\n")
+    assert warnings(root) == [
+        "content/articles/a.md:8: link '../guide/index.html#gone' goes nowhere: guide/index.html has no place #gone"
+    ]

@@ -62,3 +62,21 @@ def test_links_are_taken_out_of_headings_so_heading_links_do_not_nest() -> None:
     plain = parse_markdown(md, "## See [this](https://example.org/)\n", 1).blocks[0]
     assert plain.html == "See this"
     assert plain.text == "See this"
+
+
+def test_raw_html_gives_its_words_not_its_tags_and_no_link_inside_a_heading() -> None:
+    """(A site that allows raw HTML.) The text makes summaries, descriptions and the search index; a heading is
+    wrapped in a link to itself by the pages, so a link inside it would nest."""
+    text = (
+        "Sent <strong>1,000</strong> sappers, <a href='b.html'>officials</a> said.\n\n"
+        '## Troops <a href="b.html">sent</a> <em>north</em>\n\n'
+        '<div class="box"><p>A box &amp; more.</p><script>var x = "<p>";</script><!-- a note --></div>\n'
+    )
+    paragraph, heading, box = parse_markdown(make_parser(allow_raw_html=True), text, 1).blocks
+    assert paragraph.text == "Sent 1,000 sappers, officials said."
+    assert (heading.text, heading.slug, heading.html) == (
+        "Troops sent north",
+        "troops-sent-north",
+        "Troops sent <em>north</em>",
+    )
+    assert box.text == "A box & more."

@@ -133,3 +133,22 @@ def test_links_of_an_articles_text_are_absolute_from_a_base_url() -> None:
     assert urls.rebase_body_links(html, "sections/a.html") == (
         '<a href="../articles/other.html">x</a> <img src="../img/a.png" alt="a" title="src=&quot;x&quot;">'
     )
+
+
+@pytest.mark.parametrize(
+    ("html", "expected"),
+    [
+        ("<a href='b.html'>x</a>", "<a href='../articles/b.html'>x</a>"),
+        ("<img src=../img/a.png alt=a>", "<img src=../img/a.png alt=a>"),
+        ('<img src="a b.png">', '<img src="../articles/a b.png">'),
+        ('<a HREF="b.html">x</a>', '<a HREF="../articles/b.html">x</a>'),
+        ('<a\nhref = "b.html">x</a>', '<a\nhref = "../articles/b.html">x</a>'),
+        ('<img srcset="a.png 1x, ../img/b.png 2x">', '<img srcset="../articles/a.png 1x, ../img/b.png 2x">'),
+        ("<video poster=p.png></video>", "<video poster=../articles/p.png></video>"),
+        ('<a title="href=b.html" href="https://x.org/">x</a>', '<a title="href=b.html" href="https://x.org/">x</a>'),
+        ("<p>text href=b.html &lt;a href=b.html&gt;</p>", "<p>text href=b.html &lt;a href=b.html&gt;</p>"),
+    ],
+)
+def test_raw_html_links_are_rebased_however_they_are_written(html: str, expected: str) -> None:
+    """(A site that allows raw HTML: an author may write attributes in any case, quoted either way or not at all.)"""
+    assert urls.rebase_body_links(html, "sections/a.html", raw=True) == expected

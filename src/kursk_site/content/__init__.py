@@ -13,7 +13,7 @@ from kursk_site.config import check_printable, decode_text, read_bytes
 from kursk_site.content.article import article_slug, make_raw_article
 from kursk_site.content.discover import ArticleFile, discover_articles
 from kursk_site.content.frontmatter import split_front_matter
-from kursk_site.content.markdown import fragments_to_page, make_parser, parse_markdown
+from kursk_site.content.markdown import links_to_page, make_parser, parse_markdown
 from kursk_site.errors import BuildFailed, ContentError, SourcePos
 from kursk_site.model import Article, Footnote, RawArticle, SiteConfig, SourceKind
 from kursk_site.yamlsrc import YamlDoc, load_yaml
@@ -88,7 +88,7 @@ def parse_article(
     )
     if file.kind is SourceKind.WIRE:
         return raw  # (no links)
-    blocks, footnotes = fragments_to_page(raw.blocks, raw.footnotes, raw.slug)
+    blocks, footnotes = links_to_page(raw.blocks, raw.footnotes, raw.slug, raw=config.allow_raw_html)
     return raw if blocks is raw.blocks else replace(raw, blocks=blocks, footnotes=footnotes)
 
 

@@ -4,12 +4,15 @@ same (content/rsmarkdown)."""
 from __future__ import annotations
 
 import functools
+import operator
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from html import unescape
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
+from kursk_site.addresses import MAYBE_ADDRESS, map_addresses
 from kursk_site.content import rsmarkdown
 from kursk_site.content.slugs import heading_slug
 from kursk_site.model import Block, BlockKind, Footnote
@@ -280,7 +283,7 @@ def _heading(md: MarkdownIt, env: dict[str, object], group: Sequence[Token], lin
     else:
         inline = group[1].children or []
     # the pages wrap a heading in a link to itself (and the contents list links to it): a link inside would nest
-    inline = [t for t in inline if t.type not in ("link_open", "link_close")]
+    inline = [t for t in inline if t.type not in ("link_open", "link_close") and not _RAW_LINK_TAG.match(t.content)]
     html = md.renderer.render(inline, md.options, env)
     text = _inline_text(inline)
     return Block(BlockKind.HEADING, html, text, line, level, section or "", heading_slug(text))
@@ -299,15 +302,27 @@ def plain_text(tokens: Sequence[Token]) -> str:
     for token in tokens:
         if token.type == "inline":
             parts.append(_inline_text(token.children or []))
-        elif token.type in ("fence", "code_block", "html_block"):
+        elif token.type in ("fence", "code_block"):
             parts.append(token.content.strip())
+        elif token.type == "html_block":  # (a site that allows raw HTML): its text, not its tags
+            parts.append(_raw_html_text(token.content))
     return " ".join(p for p in parts if p)
+
+
+_RAW_LINK_TAG = re.compile(r"</?a(?:\s|>|$)", re.IGNORECASE)
+"""A link's tag in raw HTML (an html_inline token's content)."""
+_RAW_TAG = re.compile(r"<!--.*?-->|<(script|style)\b.*?</\1\s*>|<[^>]*>", re.IGNORECASE | re.DOTALL)
+
+
+def _raw_html_text(html: str) -> str:
+    """The words of raw HTML: without its tags, comments, scripts and styles."""
+    return " ".join(unescape(_RAW_TAG.sub(" ", html)).split())
 
 
 def _inline_text(children: Sequence[Token]) -> str:
     out: list[str] = []
     for child in children:
-        if child.type in ("text", "code_inline", "html_inline"):
+        if child.type in ("text", "code_inline"):
             out.append(child.content)
         elif child.type in ("softbreak", "hardbreak"):
             out.append(" ")
@@ -316,26 +331,38 @@ def _inline_text(children: Sequence[Token]) -> str:
     return "".join(out).strip()
 
 
-_OWN_FRAGMENT = re.compile(r' href="#(?!fn-)')
-"""A link to a place in the article itself, but a footnote reference (`#fn-SLUG-N`)."""
-
-
-def fragments_to_page(
-    blocks: tuple[Block, ...], footnotes: tuple[Footnote, ...], slug: str
+def links_to_page(
+    blocks: tuple[Block, ...], footnotes: tuple[Footnote, ...], slug: str, *, raw: bool = False
 ) -> tuple[tuple[Block, ...], tuple[Footnote, ...]]:
-    """The blocks and notes with each link to a place in the article itself (`#detail`) leading to its page
-    (`SLUG.html#detail`, from the articles folder like every link of the text), so that it leads there from every
-    page that shows the text: a section page, the overview, the feeds. The article's own page shows it as written
-    (see urls.rebase_body_links). A footnote reference stays as it is: a page that shows a citation shows its note.
-    """
-    if not any(' href="#' in item.html for item in blocks) and not any(' href="#' in n.html for n in footnotes):
-        return blocks, footnotes  # (most articles)
-    to_page = f' href="{slug}.html#'
+    """The blocks and notes with each link to the article itself, to a place in it (`#detail`), with a query alone
+    (`?print`) or empty, leading to its page (`SLUG.html#detail`, from the articles folder like every link of the
+    text), so that it leads there from every page that shows the text: a section page, the overview, the feeds.
+    The article's own page shows it as written (see urls.rebase_body_links). A footnote reference stays as it is: a
+    page that shows a citation shows its note. `raw`: the site allows raw HTML (see addresses.map_addresses)."""
+    note = re.compile(rf"#fn-{re.escape(slug)}-\d+")
+
+    def change(address: str) -> str:
+        if address[:1] in ("", "?") or (address[0] == "#" and not note.fullmatch(address)):
+            return f"{slug}.html{address}"
+        return address
 
     def fix(html: str) -> str:
-        return _OWN_FRAGMENT.sub(to_page, html) if ' href="#' in html else html
+        if raw:
+            return map_addresses(html, change, raw=True) if MAYBE_ADDRESS.search(html) else html
+        return map_addresses(html, change) if _OWN_LINK.search(html) else html
 
-    return (
-        tuple(b if ' href="#' not in b.html else replace(b, html=fix(b.html)) for b in blocks),
-        tuple(n if ' href="#' not in n.html else replace(n, html=fix(n.html)) for n in footnotes),
-    )
+    if (
+        not raw
+        and not any(_OWN_LINK.search(b.html) for b in blocks)
+        and not any(_OWN_LINK.search(n.html) for n in footnotes)
+    ):
+        return blocks, footnotes  # (most articles)
+    new_blocks = tuple(replace(b, html=html) if (html := fix(b.html)) != b.html else b for b in blocks)
+    new_notes = tuple(replace(n, html=html) if (html := fix(n.html)) != n.html else n for n in footnotes)
+    if all(map(operator.is_, new_blocks, blocks)) and all(map(operator.is_, new_notes, footnotes)):
+        return blocks, footnotes
+    return new_blocks, new_notes
+
+
+_OWN_LINK = re.compile(r' href="[#?"]')
+"""A link of the parser's HTML to the article itself (see links_to_page)."""
