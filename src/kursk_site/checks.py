@@ -4,7 +4,7 @@ drafts (pure)."""
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from html.parser import HTMLParser
 from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
@@ -16,15 +16,26 @@ from kursk_site.model import Article, KeyFigure, OutputFile, RawArticle, Site
 SOURCE_SUFFIXES = (".md", ".txt")
 
 
+SourceLines = Callable[[str], Sequence[str]]
+"""The lines of an article's file, by its path as shown (none where it cannot be read)."""
+
+
 def find_warnings(
-    site: Site, files: Sequence[OutputFile], drafts: Iterable[RawArticle | Article], *, entities_file: str
+    site: Site,
+    files: Sequence[OutputFile],
+    drafts: Iterable[RawArticle | Article],
+    *,
+    entities_file: str,
+    sources: SourceLines | None = None,
 ) -> tuple[ContentError, ...]:
-    """Every warning about the site, sorted by place; `entities_file` is entities.yaml as the user would type it."""
+    """Every warning about the site, sorted by place; `entities_file` is entities.yaml as the user would type it;
+    `sources` places a dead link at the line that holds it (else at the first line of its paragraph)."""
     paths = frozenset(f.path.as_posix() for f in files)
     places = PlacesOn(files)
     found: list[ContentError] = []
     for article in site.articles:
-        found.extend(broken_links(article, paths, places))
+        lines = sources(article.origin.path) if sources is not None else ()
+        found.extend(broken_links(article, paths, places, lines))
         found.extend(unsourced_figures(article.origin.path, article.figures))
     found.extend(lonely_tags(site))
     found.extend(lonely_entities(site, entities_file))
@@ -120,9 +131,12 @@ class _PlaceParser(HTMLParser):
                 self.places.append(value)
 
 
-def broken_links(article: Article, paths: frozenset[str], places: PlacesOn | None = None) -> list[ContentError]:
+def broken_links(
+    article: Article, paths: frozenset[str], places: PlacesOn | None = None, lines: Sequence[str] = ()
+) -> list[ContentError]:
     """Links and images in the article's Markdown that point inside the site at a file the build does not make,
-    or at a place (`#anchor`) that the page it names does not have."""
+    or at a place (`#anchor`) that the page it names does not have; each at the first line from its block's on
+    that holds the address as written, when the file's `lines` are given and one does."""
     page = urls.article_path(article.slug)
     own = f"{page.name}#"  # (a link to a place in the article itself: see content.markdown.links_to_page)
     texts = [
@@ -135,7 +149,8 @@ def broken_links(article: Article, paths: frozenset[str], places: PlacesOn | Non
             written = target[len(own) - 1 :] if target.startswith(own) else target
             problem = _link_problem(page, target, paths, places, written)
             if problem:
-                out.append(ContentError(article.origin.path, line, problem))
+                at = next((n for n in range(line, len(lines) + 1) if written in lines[n - 1]), line)
+                out.append(ContentError(article.origin.path, at, problem))
     return out
 
 

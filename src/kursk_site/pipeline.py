@@ -212,8 +212,17 @@ def _check(project: Project, options: BuildOptions, progress: Progress | None) -
     rendered, others, _ = render_site(site, project, cache, loaded, {})
     files = (*rendered.files, *others)
     entities_file = display_path(project.content_dir / "entities.yaml", project.root)
-    warnings = find_warnings(site, files, selection.drafts, entities_file=entities_file)
+    sources = partial(_source_lines, project.root)
+    warnings = find_warnings(site, files, selection.drafts, entities_file=entities_file, sources=sources)
     return CheckReport(len(rendered.pages), len(site.articles), warnings)
+
+
+def _source_lines(root: Path, display: str) -> list[str]:
+    """The lines of an article's file (see checks.SourceLines)."""
+    try:
+        return (root / display).read_text(encoding="utf-8-sig", errors="replace").splitlines()
+    except OSError:
+        return []
 
 
 def load_site(project: Project, options: BuildOptions) -> Site:

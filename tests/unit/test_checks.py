@@ -226,3 +226,13 @@ def test_places_in_static_pages_and_in_raw_html_count_as_places(make_site: MakeS
     assert warnings(root) == [
         "content/articles/a.md:8: link '../guide/index.html#gone' goes nowhere: guide/index.html has no place #gone"
     ]
+
+
+def test_a_dead_link_in_a_long_paragraph_is_reported_at_the_line_that_holds_it(make_site: MakeSite) -> None:
+    body = "A lede that runs\nover three lines and\nthen links [nowhere](gone.html).\n\nMore [nowhere][ref].\n\n"
+    body += "[ref]: lost.html"
+    root = make_site({"content/articles/a.md": article(body)})
+    assert warnings(root) == [
+        "content/articles/a.md:10: link 'gone.html' goes nowhere: the site has no articles/gone.html",
+        "content/articles/a.md:14: link 'lost.html' goes nowhere: the site has no articles/lost.html",
+    ]
