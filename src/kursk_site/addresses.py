@@ -11,8 +11,9 @@ MAYBE_ADDRESS = re.compile(r"(?:href|src|srcset|poster)\s*=", re.IGNORECASE)
 """Found in any raw HTML (a site that allows it) that has an address."""
 _ADDRESS = re.compile(r'( (?:href|src)=")([^"]*)"')
 """An address in the Markdown parser's HTML (it writes ` href="..."` and ` src="..."`, escaping `"` in values)."""
-_RAW_TAG = re.compile(r"""<[A-Za-z][^\s/>]*(?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*\s*/?>""")
-"""A start tag of raw HTML, its attribute values quoted either way or not at all."""
+_RAW_TAG = re.compile(r"""<[A-Za-z][^\s/<>]*(?:\s+[^\s"'<>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*\s*/?>""")
+"""A start tag of raw HTML, its attribute values quoted either way or not at all. (No name holds `<`: a `<` that
+opens no tag ends the try at once, so text such as `<a <a <a ...` takes linear time, not quadratic.)"""
 _RAW_ADDRESS = re.compile(r"""(\s(href|src|poster|srcset)\s*=\s*)("[^"]*"|'[^']*'|[^\s"'=<>`]+)""", re.IGNORECASE)
 
 

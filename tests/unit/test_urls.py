@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import posixpath
 import random
+import subprocess
+import sys
 from pathlib import PurePosixPath as P
 
 import pytest
@@ -152,3 +154,20 @@ def test_links_of_an_articles_text_are_absolute_from_a_base_url() -> None:
 def test_raw_html_links_are_rebased_however_they_are_written(html: str, expected: str) -> None:
     """(A site that allows raw HTML: an author may write attributes in any case, quoted either way or not at all.)"""
     assert urls.rebase_body_links(html, "sections/a.html", raw=True) == expected
+
+
+def test_raw_html_made_to_stall_a_scan_is_read_in_one_pass() -> None:
+    """Text with a `<` at every few characters that never closes a tag (`<a <a <a`, `<!--<!--`) made a regular
+    expression for tags try again from each `<` to the end: minutes for a page of such text. The scans of raw HTML
+    (its addresses, its words) take one pass; a child process gives up after a minute."""
+    code = (
+        "from kursk_site import urls\n"
+        "from kursk_site.content.markdown import make_parser, parse_markdown\n"
+        "for text in ('<a ' * 30000, '<a href=x ' * 30000, '<!--' * 50000, '<style ' * 30000, '<' * 200000):\n"
+        "    urls.rebase_body_links(text, 'sections/a.html', raw=True)\n"
+        "    parse_markdown(make_parser(True), text + '\\n', 1)\n"
+        "print('done')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "done"

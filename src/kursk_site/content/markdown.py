@@ -311,12 +311,39 @@ def plain_text(tokens: Sequence[Token]) -> str:
 
 _RAW_LINK_TAG = re.compile(r"</?a(?:\s|>|$)", re.IGNORECASE)
 """A link's tag in raw HTML (an html_inline token's content)."""
-_RAW_TAG = re.compile(r"<!--.*?-->|<(script|style)\b.*?</\1\s*>|<[^>]*>", re.IGNORECASE | re.DOTALL)
+_TAG_NAME = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)")
 
 
 def _raw_html_text(html: str) -> str:
-    """The words of raw HTML: without its tags, comments, scripts and styles."""
-    return " ".join(unescape(_RAW_TAG.sub(" ", html)).split())
+    """The words of raw HTML: without its tags, comments, scripts and styles. (A scan that looks at each character
+    once or twice: a regular expression for tags and comments takes quadratic time on text like `<!--<!--<!--`.)"""
+    out: list[str] = []
+    lower = html.lower()
+    at, end = 0, len(html)
+    while at < end:
+        start = html.find("<", at)
+        if start < 0:
+            out.append(html[at:])
+            break
+        out.append(html[at:start])
+        if html.startswith("<!--", start):
+            close = html.find("-->", start + 4)
+            at = end if close < 0 else close + 3
+            continue
+        tag = _TAG_NAME.match(html, start)
+        if tag is None:  # a `<` of text
+            out.append("<")
+            at = start + 1
+            continue
+        close = html.find(">", tag.end())
+        at = end if close < 0 else close + 1
+        name = tag.group(1).lower()
+        if name in ("script", "style") and html[start + 1] != "/":
+            stop = lower.find(f"</{name}", at)
+            close = html.find(">", stop) if stop >= 0 else -1
+            at = end if close < 0 else close + 1
+        out.append(" ")
+    return " ".join(unescape("".join(out)).split())
 
 
 def _inline_text(children: Sequence[Token]) -> str:
