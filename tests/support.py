@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import difflib
+import subprocess
+import sys
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -151,3 +153,11 @@ def read_page(path: Path) -> PageFacts:
     facts.feed(path.read_text(encoding="utf-8"))
     facts.close()
     return facts
+
+
+def run_python(code: str, timeout: float = 120) -> str:
+    """What `code` prints, run by this Python in a child process (that may crash, or is given up after `timeout`
+    seconds), which must end well."""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=timeout, check=False)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()

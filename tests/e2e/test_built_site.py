@@ -111,21 +111,28 @@ and [a heading named like a note](#fn-links-1-2).
 """
 
 
-@pytest.fixture(scope="module")
-def linking(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """An article whose text links to other articles, to places in itself and to an image, shown on section
-    pages one article a page deep (sections/KEY/2.html), on the overview and in the feeds."""
-    root = tmp_path_factory.mktemp("linking") / "site"
+def linked_site(folder: Path, articles: dict[str, str], setting: str) -> Path:
+    """The small site's settings with the awkward articles and `articles`, an image in static/img, one article a
+    listing page and `setting`, built into build/."""
+    root = folder / "site"
     shutil.copytree(GOLDEN_DESK / "content", root / "content", ignore=shutil.ignore_patterns("*.md"))
-    oldest = LINKING.replace("date: 2024-01-05", "date: 2023-12-01").replace("title: Links", "title: Older links")
-    oldest = oldest.replace("#fn-links-1-2", "#fn-links-1")  # (its notes are fn-older-N)
-    for name, text in {**AWKWARD, "links.md": LINKING, "older.md": oldest}.items():
+    for name, text in {**AWKWARD, **articles}.items():
         (root / "content" / "articles" / name).write_text(text, encoding="utf-8")
     (root / "static" / "img").mkdir(parents=True)
     (root / "static" / "img" / "front.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>\n')
     with (root / "content" / "site.yaml").open("a", encoding="utf-8") as f:
-        f.write("per_page: 1\nsearch: true\n")
+        f.write(f"per_page: 1\n{setting}\n")
     build_site(root, root / "build")
+    return root
+
+
+@pytest.fixture(scope="module")
+def linking(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An article whose text links to other articles, to places in itself and to an image, shown on section
+    pages one article a page deep (sections/KEY/2.html), on the overview and in the feeds."""
+    oldest = LINKING.replace("date: 2024-01-05", "date: 2023-12-01").replace("title: Links", "title: Older links")
+    oldest = oldest.replace("#fn-links-1-2", "#fn-links-1")  # (its notes are fn-older-N)
+    root = linked_site(tmp_path_factory.mktemp("linking"), {"links.md": LINKING, "older.md": oldest}, "search: true")
     deep = (root / "build" / "sections" / "outlook").glob("*.html")
     assert any("../../img/front.svg" in page.read_text(encoding="utf-8") for page in deep)
     return root / "build"
@@ -150,15 +157,7 @@ href = "b.html">spaced</a>, <a href='#here'>here</a> and <span id='here'>there</
 @pytest.fixture(scope="module")
 def raw_linking(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A site that allows raw HTML, whose article links in HTML quoted either way or not at all."""
-    root = tmp_path_factory.mktemp("raw-linking") / "site"
-    shutil.copytree(GOLDEN_DESK / "content", root / "content", ignore=shutil.ignore_patterns("*.md"))
-    for name, text in {**AWKWARD, "raw.md": RAW_LINKING}.items():
-        (root / "content" / "articles" / name).write_text(text, encoding="utf-8")
-    (root / "static" / "img").mkdir(parents=True)
-    (root / "static" / "img" / "front.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>\n')
-    with (root / "content" / "site.yaml").open("a", encoding="utf-8") as f:
-        f.write("per_page: 1\nallow_raw_html: true\n")
-    build_site(root, root / "build")
+    root = linked_site(tmp_path_factory.mktemp("raw-linking"), {"raw.md": RAW_LINKING}, "allow_raw_html: true")
     summary = (root / "build" / "index.html").read_text(encoding="utf-8")
     assert "Sent 1,000 sappers, officials said" in summary and "&lt;" not in summary  # the text, not the tags
     return root / "build"

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import posixpath
 import random
-import subprocess
-import sys
 from pathlib import PurePosixPath as P
 
 import pytest
@@ -13,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kursk_site import urls
+from tests.support import run_python
 
 
 @pytest.mark.parametrize(
@@ -168,6 +167,4 @@ def test_raw_html_made_to_stall_a_scan_is_read_in_one_pass() -> None:
         "    parse_markdown(make_parser(True), text + '\\n', 1)\n"
         "print('done')\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "done"
+    assert run_python(code, timeout=60) == "done"
