@@ -283,7 +283,7 @@ def _heading(md: MarkdownIt, env: dict[str, object], group: Sequence[Token], lin
     else:
         inline = group[1].children or []
     # the pages wrap a heading in a link to itself (and the contents list links to it): a link inside would nest
-    inline = [t for t in inline if t.type not in ("link_open", "link_close") and not _RAW_LINK_TAG.match(t.content)]
+    inline = [t for t in inline if t.type not in ("link_open", "link_close") and not _is_raw_link_tag(t)]
     html = md.renderer.render(inline, md.options, env)
     text = _inline_text(inline)
     return Block(BlockKind.HEADING, html, text, line, level, section or "", heading_slug(text))
@@ -310,7 +310,13 @@ def plain_text(tokens: Sequence[Token]) -> str:
 
 
 _RAW_LINK_TAG = re.compile(r"</?a(?:\s|>|$)", re.IGNORECASE)
-"""A link's tag in raw HTML (an html_inline token's content)."""
+
+
+def _is_raw_link_tag(token: Token) -> bool:
+    """A link's tag in raw HTML (a site that allows it; else the text `<a>` stays text)."""
+    return token.type == "html_inline" and _RAW_LINK_TAG.match(token.content) is not None
+
+
 _TAG_NAME = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)")
 
 
