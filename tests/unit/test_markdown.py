@@ -82,6 +82,7 @@ def test_raw_html_gives_its_words_not_its_tags_and_no_link_inside_a_heading() ->
     assert box.text == "A box & more."
 
 
-def test_a_heading_that_writes_a_tag_as_text_keeps_it_where_raw_html_is_not_allowed() -> None:
-    heading = parse_markdown(make_parser(allow_raw_html=False), "## <a> tags explained\n", 1).blocks[0]
+@pytest.mark.parametrize("code", ["", "\nWith `code`, which markdown-it-py reads.\n"])
+def test_a_heading_that_writes_a_tag_as_text_keeps_it_where_raw_html_is_not_allowed(code: str) -> None:
+    heading = parse_markdown(make_parser(allow_raw_html=False), f"## <a> tags explained\n{code}", 1).blocks[0]
     assert (heading.text, heading.html) == ("<a> tags explained", "&lt;a&gt; tags explained")
