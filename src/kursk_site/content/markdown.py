@@ -379,21 +379,15 @@ def links_to_page(
             return f"{slug}.html{address}"
         return address
 
-    def fix(html: str) -> str:
-        if raw:
-            return map_addresses(html, change, raw=True) if MAYBE_ADDRESS.search(html) else html
-        return map_addresses(html, change) if _OWN_LINK.search(html) else html
+    maybe = MAYBE_ADDRESS.search if raw else _OWN_LINK.search
 
-    if (
-        not raw
-        and not any(_OWN_LINK.search(b.html) for b in blocks)
-        and not any(_OWN_LINK.search(n.html) for n in footnotes)
-    ):
-        return blocks, footnotes  # (most articles)
+    def fix(html: str) -> str:
+        return html if maybe(html) is None else map_addresses(html, change, raw=raw)
+
     new_blocks = tuple(replace(b, html=html) if (html := fix(b.html)) != b.html else b for b in blocks)
     new_notes = tuple(replace(n, html=html) if (html := fix(n.html)) != n.html else n for n in footnotes)
     if all(map(operator.is_, new_blocks, blocks)) and all(map(operator.is_, new_notes, footnotes)):
-        return blocks, footnotes
+        return blocks, footnotes  # (most articles: the caller keeps its article)
     return new_blocks, new_notes
 
 
