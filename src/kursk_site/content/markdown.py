@@ -372,10 +372,10 @@ def links_to_page(
     text), so that it leads there from every page that shows the text: a section page, the overview, the feeds.
     The article's own page shows it as written (see urls.rebase_body_links). A footnote reference stays as it is: a
     page that shows a citation shows its note. `raw`: the site allows raw HTML (see addresses.map_addresses)."""
-    note = re.compile(rf"#fn-{re.escape(slug)}-\d+")
+    note = f"#fn-{slug}-"  # (no pattern made for each article: compiling one costs more than parsing the text)
 
     def change(address: str) -> str:
-        if address[:1] in ("", "?") or (address[0] == "#" and not note.fullmatch(address)):
+        if address[:1] in ("", "?") or (address[0] == "#" and not _is_note_ref(address, note)):
             return f"{slug}.html{address}"
         return address
 
@@ -389,6 +389,12 @@ def links_to_page(
     if all(map(operator.is_, new_blocks, blocks)) and all(map(operator.is_, new_notes, footnotes)):
         return blocks, footnotes  # (most articles: the caller keeps its article)
     return new_blocks, new_notes
+
+
+def _is_note_ref(address: str, prefix: str) -> bool:
+    """Whether `address` is `prefix` and a footnote's number (see links_to_page)."""
+    number = address[len(prefix) :]
+    return address.startswith(prefix) and number.isascii() and number.isdigit()
 
 
 _OWN_LINK = re.compile(r' href="[#?"]')
