@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 from kursk_site.atomic import write_atomic
 from kursk_site.codec import OtherFormat, decode, encode
-from kursk_site.writer import write_all
+from kursk_site.writer.files import write_all
 
 FOLDER = "articles"
 """In the cache folder."""

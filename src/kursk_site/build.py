@@ -14,7 +14,8 @@ from kursk_site.cache import CACHE_DIR, read_head, stamp_inputs, tool_fingerprin
 from kursk_site.model import BuildOptions, BuildReport, CheckReport, Project, Site
 from kursk_site.parallel import call_aside
 from kursk_site.schedule import within
-from kursk_site.writer import check_out_dir, output_state
+from kursk_site.writer import check_out_dir
+from kursk_site.writer.manifest import output_state
 
 Progress = Callable[[str], None]
 """Told the name of each stage as it starts (the command line shows it on a terminal)."""
@@ -58,7 +59,7 @@ def build(
 
 
 def _output_state(out_dir: Path) -> tuple[str | None]:
-    """writer.output_state, in a tuple (call_aside gives None for no answer)."""
+    """writer.manifest.output_state, in a tuple (call_aside gives None for no answer)."""
     return (output_state(out_dir),)
 
 

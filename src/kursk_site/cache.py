@@ -52,7 +52,7 @@ def tool_fingerprint(package_dir: Path) -> str:
 
 
 def digest_bytes(*parts: bytes | str) -> str:
-    """Digest of the parts, each with its length (SHA-256, 128 bits kept: see writer.content_digest; it digests
+    """Digest of the parts, each with its length (SHA-256, 128 bits kept: see writer.manifest.content_digest; it digests
     every article file)."""
     digest = hashlib.sha256()
     for part in parts:
@@ -176,7 +176,7 @@ class CacheIndex(Value):
     plan: str = ""
     """Names the stored page plan that goes with this index (empty for none)."""
     output: str = ""
-    """Digest of the manifest this build wrote into the output folder (see writer.manifest_digest)."""
+    """Digest of the manifest this build wrote into the output folder (see writer.manifest.output_manifest)."""
     settings: bytes = b""
     """The settings this build read from site.yaml, timeline.yaml and entities.yaml, packed (see
     edits.store_settings): a rebuild whose `others` are this build's takes them from here (empty: none kept)."""

@@ -79,7 +79,10 @@ from kursk_site.parallel import call_aside, worker_count
 from kursk_site.render import FEED_ENTRY, make_env, render_feed_bodies
 from kursk_site.schedule import within
 from kursk_site.values import Value
-from kursk_site.writer import Manifest, OutputChanged, SpareState, look_at_spare, output_manifest, write_site
+from kursk_site.writer import write_site
+from kursk_site.writer.fill import OutputChanged
+from kursk_site.writer.manifest import Manifest, output_manifest
+from kursk_site.writer.spare import SpareState, look_at_spare
 
 if TYPE_CHECKING:
     import jinja2
@@ -107,7 +110,7 @@ class _Output(Value):
     spare: Path
     """The cache's spare folder (see writer.write_site)."""
     looked: Callable[[], SpareState | None]
-    """Waits for what writer.look_at_spare found in the spare folder (looking on another core meanwhile)."""
+    """Waits for what writer.spare.look_at_spare found in the spare folder (looking on another core meanwhile)."""
 
 
 @dataclass(frozen=True, slots=True, repr=False)

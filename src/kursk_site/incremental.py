@@ -56,7 +56,7 @@ from kursk_site.values import Value
 if TYPE_CHECKING:
     import jinja2
 
-    from kursk_site.writer import Placed
+    from kursk_site.writer.fill import Placed
 
 T = TypeVar("T")
 
@@ -354,7 +354,7 @@ def _all_keys(keys_of: Callable[[Sequence[Page]], list[T]], plan: Sequence[Page]
 
 
 class PageSink(Protocol):
-    """The output being filled (writer._Fill), as PagesToRender.place_in uses it."""
+    """The output being filled (writer.fill.Fill), as PagesToRender.place_in uses it."""
 
     @property
     def failed(self) -> bool: ...

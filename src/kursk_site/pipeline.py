@@ -54,7 +54,8 @@ from kursk_site.model import (
 from kursk_site.parallel import call_aside, can_fork, start_chunks, worker_count
 from kursk_site.render import compiled_templates, make_env, render_feed_bodies, render_search_script
 from kursk_site.schedule import Selection, same_selection, select_articles
-from kursk_site.writer import reusable_outputs, write_site
+from kursk_site.writer import write_site
+from kursk_site.writer.manifest import reusable_outputs
 
 GC_THRESHOLDS = (50_000, 20, 100)
 """While a build runs: the site is a million small objects made at once (parsed or loaded from the cache), none of

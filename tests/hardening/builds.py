@@ -14,7 +14,7 @@ from typing import Any
 from kursk_site import writer
 from kursk_site.cli import main
 from kursk_site.model import OutputFile
-from kursk_site.writer import MARKER, TEMP_PREFIX
+from kursk_site.writer import MARKER, TEMP_PREFIX, swap
 
 Snapshot = dict[str, bytes]
 
@@ -67,7 +67,7 @@ def fork_write(
     code = 70
     try:
         if not atomic:
-            writer._exchange = lambda a, b: False  # the child's own copy of the module
+            swap.exchange = lambda a, b: False  # the child's own copy of the module
         counter = _EventCounter(kill_at_event)
         if kill_at_event or log:
             sys.setprofile(counter.count)
@@ -108,7 +108,7 @@ class _EventCounter:
     def count(self, frame: FrameType, event: str, arg: Any) -> None:
         if event in ("call", "c_call"):
             self.events += 1
-            if event == "call" and frame.f_code is writer._swap.__code__:
+            if event == "call" and frame.f_code is swap.swap_in.__code__:
                 self.swap = self.events
             if event == "c_call" and arg is os.rename:
                 self.renames.append(self.events)

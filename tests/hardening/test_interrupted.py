@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from kursk_site.cli import main
-from kursk_site.writer import _remove_stale_temps as remove_stale_temps
-from kursk_site.writer import output_manifest, write_site
+from kursk_site.writer import write_site
+from kursk_site.writer.manifest import output_manifest
+from kursk_site.writer.swap import remove_stale_temps
 from tests.hardening.builds import Snapshot, articles, fork_build, fork_write, render, snapshot, temp_folders, wait
 from tests.hardening.conftest import write_files
 

@@ -12,6 +12,9 @@ from kursk_site import writer
 from kursk_site.errors import BuildFailed, UsageError
 from kursk_site.model import OutputFile
 from kursk_site.writer import MARKER, check_out_dir, write_site
+from kursk_site.writer import fill as writer_fill
+from kursk_site.writer import manifest as writer_manifest
+from kursk_site.writer import swap as writer_swap
 
 
 def out_file(path: str, data: bytes = b"x", origin: str = "") -> OutputFile:
@@ -103,7 +106,7 @@ def test_a_failed_write_leaves_the_previous_output_as_it_was(tmp_path: Path, mon
     def fail(*_: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(writer, "_swap", fail)
+    monkeypatch.setattr(writer, "swap_in", fail)
     with pytest.raises(OSError, match="No space"):
         write_site([out_file("index.html", b"new")], out)
     assert listing(out) == before
@@ -111,7 +114,7 @@ def test_a_failed_write_leaves_the_previous_output_as_it_was(tmp_path: Path, mon
 
 
 def test_the_swap_works_without_an_atomic_exchange(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(writer, "_exchange", lambda a, b: False)
+    monkeypatch.setattr(writer_swap, "exchange", lambda a, b: False)
     out = tmp_path / "build"
     write_site([out_file("index.html", b"1")], out)
     write_site([out_file("index.html", b"2")], out)
@@ -120,7 +123,7 @@ def test_the_swap_works_without_an_atomic_exchange(tmp_path: Path, monkeypatch: 
 
 
 def test_folders_left_by_a_killed_build_are_cleaned_up(tmp_path: Path) -> None:
-    stale = tmp_path / f"{writer.TEMP_PREFIX}build-abc12345"  # mkdtemp adds 8 characters
+    stale = tmp_path / f"{writer_swap.TEMP_PREFIX}build-abc12345"  # mkdtemp adds 8 characters
     stale.mkdir()
     (stale / "index.html").write_bytes(b"half")
     write_site([out_file("index.html")], tmp_path / "build")
@@ -225,7 +228,7 @@ def test_reserving_places_for_other_processes_checks_each_path_as_writing_does(t
     def fill_with(method: str) -> tuple[list[str], list[str | None]]:
         folder = tmp_path / method
         folder.mkdir()
-        fill = writer._Fill(folder, tmp_path / "out", {}, {})
+        fill = writer_fill.Fill(folder, tmp_path / "out", {}, {})
         placed: list[str | None] = []
         for number, path in enumerate(PATHS_TO_CHECK):
             origin = f"page {number}"
@@ -246,17 +249,21 @@ def test_reserving_places_for_other_processes_checks_each_path_as_writing_does(t
 
 
 def test_the_manifest_is_written_in_columns_sorted_by_path_and_read_back() -> None:
-    manifest: writer.Manifest = {"b/x.html": ["d2", 20, 2_000], "a.html": ["d1", 10, 1_000], "z.css": ["d3", 0, 3]}
-    data = writer.manifest_bytes(manifest)
+    manifest: writer_manifest.Manifest = {
+        "b/x.html": ["d2", 20, 2_000],
+        "a.html": ["d1", 10, 1_000],
+        "z.css": ["d3", 0, 3],
+    }
+    data = writer_manifest.manifest_bytes(manifest)
     assert json.loads(data) == {
-        "format": writer.MANIFEST_FORMAT,
+        "format": writer_manifest.MANIFEST_FORMAT,
         "paths": ["a.html", "b/x.html", "z.css"],
         "digests": ["d1", "d2", "d3"],
         "sizes": [10, 20, 0],
         "mtimes": [1_000, 2_000, 3],
     }
-    assert writer.manifest_bytes(dict(reversed(manifest.items()))) == data  # the same files, the same bytes
-    assert writer._parse_manifest(data) == manifest
+    assert writer_manifest.manifest_bytes(dict(reversed(manifest.items()))) == data  # the same files, the same bytes
+    assert writer_manifest.parse_manifest(data) == manifest
 
 
 @pytest.mark.parametrize(
@@ -275,4 +282,4 @@ def test_the_manifest_is_written_in_columns_sorted_by_path_and_read_back() -> No
     ],
 )
 def test_a_marker_that_is_not_a_manifest_of_this_format_counts_as_none(data: bytes) -> None:
-    assert writer._parse_manifest(data) == {}
+    assert writer_manifest.parse_manifest(data) == {}

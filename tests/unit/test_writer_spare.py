@@ -11,6 +11,10 @@ from kursk_site import writer
 from kursk_site.errors import BuildFailed
 from kursk_site.model import OutputFile
 from kursk_site.writer import MARKER, write_site
+from kursk_site.writer import fill as writer_fill
+from kursk_site.writer import manifest as writer_manifest
+from kursk_site.writer import spare as writer_spare
+from kursk_site.writer import swap as writer_swap
 
 
 def out_file(path: str, data: bytes = b"x") -> OutputFile:
@@ -32,10 +36,10 @@ def folders(folder: Path) -> list[str]:
 def build(out: Path, spare: Path, files: dict[str, bytes], look: bool = False) -> writer.WriteStats:
     """What a build does: files whose bytes equal the previous output's are carried over, the others written.
     `look`: as a rebuild after an edit does, with what look_at_spare finds in the spare first."""
-    previous = writer.output_manifest(out)
+    previous = writer_manifest.output_manifest(out)
     old = {rel: str(entry[0]) for rel, entry in previous[1].items()} if previous else {}
-    kept = {rel: old[rel] for rel, data in files.items() if old.get(rel) == writer.content_digest(data)}
-    looked = writer.look_at_spare(spare) if look else None
+    kept = {rel: old[rel] for rel, data in files.items() if old.get(rel) == writer_manifest.content_digest(data)}
+    looked = writer_spare.look_at_spare(spare) if look else None
     files_out = [out_file(rel, data) for rel, data in files.items() if rel not in kept]
     return write_site(files_out, out, kept, spare, looked=looked)
 
@@ -103,7 +107,7 @@ def test_a_page_changed_in_place_by_hand_is_not_kept_from_the_spare(places: tupl
     build(out, spare, {"index.html": b"2", "page.html": b"page"}, look)
     with (out / "page.html").open("ab") as handle:  # the same file (a hard link) as the spare's
         handle.write(b" changed")
-    with pytest.raises(writer.OutputChanged):  # the build that keeps it finds it changed
+    with pytest.raises(writer_fill.OutputChanged):  # the build that keeps it finds it changed
         build(out, spare, {"index.html": b"3", "page.html": b"page"}, look)
     write_site([out_file("index.html", b"3"), out_file("page.html", b"page")], out, {}, spare)
     assert listing(out) == {"index.html": b"3", "page.html": b"page"}
@@ -121,31 +125,33 @@ def test_what_was_seen_of_a_spare_that_changed_since_is_not_trusted(places: tupl
     out, spare = places
     build(out, spare, {"index.html": b"1", "a.html": b"a"})
     build(out, spare, {"index.html": b"2", "a.html": b"a"})
-    stale = writer.look_at_spare(spare)
+    stale = writer_spare.look_at_spare(spare)
     assert stale is not None and stale.tidy and not stale.changed
     build(out, spare, {"index.html": b"3", "a.html": b"a2"})  # the spare is another folder's output now
     (spare / "stray.html").write_bytes(b"stray")
-    write_site([out_file("index.html", b"4")], out, {"a.html": writer.content_digest(b"a2")}, spare, looked=stale)
+    write_site(
+        [out_file("index.html", b"4")], out, {"a.html": writer_manifest.content_digest(b"a2")}, spare, looked=stale
+    )
     assert listing(out) == {"index.html": b"4", "a.html": b"a2"}
 
 
 def test_looking_at_a_spare_finds_what_differs_from_its_manifest(places: tuple[Path, Path]) -> None:
     out, spare = places
-    assert writer.look_at_spare(spare) is None  # none yet
+    assert writer_spare.look_at_spare(spare) is None  # none yet
     build(out, spare, {"index.html": b"1", "a/x.html": b"x", "a/y.html": b"y"})
     build(out, spare, {"index.html": b"2", "a/x.html": b"x", "a/y.html": b"y"})
-    seen = writer.look_at_spare(spare)
+    seen = writer_spare.look_at_spare(spare)
     assert seen is not None and seen.tidy and seen.changed == frozenset()
     (spare / "a" / "y.html").unlink()
     with (spare / "a" / "x.html").open("ab") as handle:
         handle.write(b"more")
-    seen = writer.look_at_spare(spare)
+    seen = writer_spare.look_at_spare(spare)
     assert seen is not None and seen.tidy and seen.changed == {"a/x.html", "a/y.html"}
     (spare / "empty").mkdir()
-    assert not writer.look_at_spare(spare).tidy  # type: ignore[union-attr]
+    assert not writer_spare.look_at_spare(spare).tidy  # type: ignore[union-attr]
     (spare / "empty").rmdir()
     os.symlink("index.html", spare / "link.html")
-    assert not writer.look_at_spare(spare).tidy  # type: ignore[union-attr]
+    assert not writer_spare.look_at_spare(spare).tidy  # type: ignore[union-attr]
 
 
 def test_a_build_stopped_while_the_spare_is_brought_up_to_date_leaves_a_spare_no_build_trusts(
@@ -166,8 +172,8 @@ def test_without_an_atomic_exchange_no_spare_is_kept(
     places: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     out, spare = places
-    monkeypatch.setattr(writer, "_renameat2", lambda: None)
-    monkeypatch.setattr(writer, "_exchange", lambda a, b: False)
+    monkeypatch.setattr(writer_spare, "renameat2", lambda: None)
+    monkeypatch.setattr(writer_swap, "renameat2", lambda: None)
     for number in range(3):
         build(out, spare, {"index.html": str(number).encode()})
     assert listing(out) == {"index.html": b"2"}

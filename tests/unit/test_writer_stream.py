@@ -9,9 +9,10 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
-from kursk_site import writer
 from kursk_site.errors import BuildFailed
 from kursk_site.model import OutputFile
+from kursk_site.writer import files as writer_files
+from kursk_site.writer import fill as writer_fill
 from kursk_site.writer import write_site
 
 
@@ -77,14 +78,15 @@ def test_a_file_the_writer_thread_cannot_write_fails_the_build_and_the_previous_
     write_site([OutputFile(PurePosixPath("index.html"), b"home")], out)
     before = sorted(p.name for p in tmp_path.iterdir())
 
-    real = writer.write_file
+    real = writer_files.write_file
 
     def full_disk(path: str, data: bytes) -> os.stat_result:
         if str(path).endswith("bad.html"):
             raise OSError(errno.ENOSPC, "No space left on device")
         return real(path, data)
 
-    monkeypatch.setattr(writer, "write_file", full_disk)
+    monkeypatch.setattr(writer_files, "write_file", full_disk)
+    monkeypatch.setattr(writer_fill, "write_file", full_disk)
 
     def files() -> Iterator[OutputFile]:
         for n in range(100):  # more than the writer's queue holds: the error comes back while pages still come
