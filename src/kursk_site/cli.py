@@ -142,7 +142,11 @@ def make_parser() -> argparse.ArgumentParser:
         "--slug", metavar="S", help="the article's file and URL name (default: from its front matter or headline)"
     )
     cmd.add_argument("--force", action="store_true", help="replace content/articles/<slug>.md if it exists")
-    cmd.add_argument("--date", metavar="YYYY-MM-DD", help="the date when the file gives none (default: today, UTC)")
+    cmd.add_argument(
+        "--date",
+        metavar="YYYY-MM-DD",
+        help="the date (a time may follow) when the file gives none (default: today, UTC)",
+    )
     cmd.set_defaults(run=run_import)
     return parser
 
@@ -317,7 +321,11 @@ def run_import(args: argparse.Namespace, console: Console) -> int:
     try:
         config = load_site_config(project)
         imported = import_wire(
-            data, args.file.as_posix(), config, slug=args.slug or "", default_date=args.date or today
+            data,
+            args.file.as_posix(),
+            config,
+            slug=args.slug or "",
+            default_date=today if args.date is None else args.date,
         )
     except BuildFailed as e:
         for error in e.errors:

@@ -6,6 +6,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from types import MappingProxyType
 
@@ -63,7 +64,9 @@ def import_wire(data: bytes, display: str, config: SiteConfig, *, slug: str = ""
     if slug and not SLUG_RE.match(slug):
         raise UsageError(f"--slug: expected lower-case letters, digits and single '-', got {slug!r}")
     if parse_date(default_date) is None:
-        raise UsageError(f"--date: expected a date as YYYY-MM-DD, got {default_date!r}")
+        raise UsageError(
+            f"--date: expected a date as YYYY-MM-DD (or with a time: 2024-11-05T10:00Z), got {default_date!r}"
+        )
     file = ArticleFile(Path(display), display, SourceKind.WIRE)
     article = parse_article(data, file, config, make_parser(config.allow_raw_html), default_date=default_date)
     text = decode_text(data, display)
@@ -72,9 +75,10 @@ def import_wire(data: bytes, display: str, config: SiteConfig, *, slug: str = ""
     figures = tuple(figure for part in parts for figure in find_figures(part.blocks, section=part.section))
     sources = find_sources(article.blocks)
     given_slug = meta.get("slug")
+    author = str(meta.get("author") or (article.author if article.author != config.author else ""))  # (a byline)
     body = to_markdown(
         article, parts, figures, sources, text.split("\n"), summary=str(meta.get("summary") or ""),
-        author=str(meta.get("author") or ""), kept={str(k): v for k, v in meta.items() if k not in WRITTEN_KEYS},
+        author=author, kept={str(k): v for k, v in meta.items() if k not in WRITTEN_KEYS},
     )  # fmt: skip
     return Imported(
         source=display,
@@ -88,6 +92,15 @@ def import_wire(data: bytes, display: str, config: SiteConfig, *, slug: str = ""
         claims=find_claims(article.blocks),
         markdown=body,
     )
+
+
+def _moment(moment: datetime) -> str:
+    """A date as front matter gives it: the day alone for midnight UTC (a date given without a time), else the
+    time and its zone too (an embargoed story must not go out hours early)."""
+    if moment.utcoffset() == timedelta(0) and moment.time() == time(0):
+        return moment.date().isoformat()
+    text = moment.isoformat()
+    return text.removesuffix("+00:00") + "Z" if text.endswith("+00:00") else text
 
 
 def load_site_config(project: Project) -> SiteConfig:
@@ -140,9 +153,9 @@ def front_matter(
 
     `kept` holds the file's other front matter keys, written back as they were (as JSON, which YAML reads).
     """
-    out = [f"title: {_q(article.title)}", f"date: {article.published.date().isoformat()}"]
+    out = [f"title: {_q(article.title)}", f"date: {_moment(article.published)}"]
     if article.updated:
-        out.append(f"updated: {article.updated.date().isoformat()}")
+        out.append(f"updated: {_moment(article.updated)}")
     out.append(f"summary: {_q(summary or lede_summary(article.blocks))}")
     if author:
         out.append(f"author: {_q(author)}")
@@ -246,7 +259,7 @@ def format_report(imported: Imported, target: str, config: SiteConfig) -> str:
     """What the editor should review: sections and their headings, key figures, sources and unsourced claims."""
     article = imported.article
     out = [f"Imported {imported.source} -> {target}", f"Title: {article.title}"]
-    day = article.published.date().isoformat()
+    day = _moment(article.published)
     out.append(
         f"Date: {day}" if imported.date_from_file else f"Date: {day} (the file gives none; change 'date:' if needed)"
     )

@@ -121,11 +121,38 @@ def test_the_file_s_own_front_matter_date_and_slug_win_over_the_defaults() -> No
     assert import_wire(data, "a.txt", repo_config(), slug="other", default_date="2025-01-01").slug == "other"
 
 
+@pytest.mark.parametrize(
+    ("given", "written"),
+    [
+        ("2024-12-05T18:00:00Z", "2024-12-05T18:00:00Z"),
+        ("2024-12-16T22:00:00-05:00", "2024-12-16T22:00:00-05:00"),
+        ("2024-12-05 18:00", "2024-12-05T18:00:00Z"),
+        ("2024-12-05", "2024-12-05"),
+    ],
+)
+def test_a_date_with_a_time_keeps_it_so_an_embargoed_story_does_not_go_out_early(given: str, written: str) -> None:
+    data = f"---\ndate: {given}\nupdated: {given}\n---\nTitle\nText.\n".encode()
+    imported = import_wire(data, "a.txt", repo_config(), default_date="2025-01-01")
+    assert f"\ndate: {written}\nupdated: {written}\n" in imported.markdown
+    assert f"Date: {written}\n" in format_report(imported, "a.md", repo_config())
+    by_option = import_wire(b"Title\nText.\n", "a.txt", repo_config(), default_date="2024-11-05T10:00Z")
+    assert "\ndate: 2024-11-05T10:00:00Z\n" in by_option.markdown
+
+
+def test_a_byline_becomes_the_author() -> None:
+    data = b"Title\nBy Tom Balmforth and Olena Harmash\nUkraine said its forces held.\n"
+    imported = import_wire(data, "a.txt", repo_config(), default_date="2025-01-01")
+    assert '\nauthor: "Tom Balmforth and Olena Harmash"\n' in imported.markdown
+    assert "Balmforth" not in imported.markdown.split("---")[2]  # (not in the text as well)
+
+
 def test_a_bad_slug_or_date_is_a_usage_error() -> None:
     with pytest.raises(UsageError, match="--slug"):
         import_wire(b"Title\nText.\n", "a.txt", repo_config(), slug="Bad Slug", default_date="2024-01-02")
     with pytest.raises(UsageError, match="--date"):
         import_wire(b"Title\nText.\n", "a.txt", repo_config(), default_date="yesterday")
+    with pytest.raises(UsageError, match="--date"):
+        import_wire(b"Title\nText.\n", "a.txt", repo_config(), default_date="")
 
 
 def test_the_report_lists_sections_figures_sources_and_claims_with_their_lines() -> None:

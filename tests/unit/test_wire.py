@@ -124,3 +124,86 @@ def test_headline_slug_uses_the_part_before_a_colon() -> None:
     assert headline_slug("North Korea\u2019s Kursk Deployment: A Deep Dive") == "north-koreas-kursk-deployment"
     assert headline_slug("Update: Kursk") == "update-kursk"
     assert len(headline_slug("word " * 40)) <= 60
+
+
+def test_a_wrapped_dateline_and_a_name_broken_over_two_lines_stay_in_their_paragraphs() -> None:
+    text = (
+        "Title\n\nKYIV, Nov 26 (Reuters) - Ukrainian President\nVolodymyr Zelenskiy said on Tuesday that North Korean\n"
+        "troops had suffered heavy losses in Kursk.\n\nThe head of Ukraine's GUR military intelligence, Kyrylo\n"
+        "Budanov, gave a similar figure.\n"
+    )
+    assert shape(text) == [
+        (3, "p", "KYIV, Nov 26 (Reuters) - Ukrainian President Volodymyr Zelenskiy said on Tuesday that North "
+                 "Korean troops had suffered heavy losses in Kursk."),
+        (7, "p", "The head of Ukraine's GUR military intelligence, Kyrylo Budanov, gave a similar figure."),
+    ]  # fmt: skip
+
+
+def test_a_block_with_long_lines_keeps_a_paragraph_a_line_though_the_file_has_a_blank_line() -> None:
+    text = (
+        "Title\nSEOUL, Nov 12 (Yonhap) -- North Korea has shipped at least 50 self-propelled howitzers to Russia, "
+        "a government source said Tuesday.\nThe shipment includes 20 rocket launchers, the source added.\n"
+        "Casualties among crews\nAt least 30 North Korean gunners were killed in a drone strike last week\n"
+        "Officials in Seoul declined to comment.\n\n(Reporting by Jane Doe; editing by John Roe)\n"
+    )
+    assert [(line, kind) for line, kind, _ in shape(text)] == [
+        (2, "p"),
+        (3, "p"),
+        (4, "h2"),
+        (5, "p"),
+        (6, "p"),
+        (8, "p"),
+    ]
+
+
+def test_a_section_marker_line_inside_a_block_is_a_heading() -> None:
+    text = "Title\n\nLede paragraph here.\nMoney flows {section: economics}\nPyongyang gets about $1.2bn a year.\n"
+    wire = parse_wire(text, 1)
+    assert [(b.line, b.kind, b.section) for b in wire.blocks] == [
+        (3, BlockKind.PARAGRAPH, ""),
+        (4, BlockKind.HEADING, "economics"),
+        (5, BlockKind.PARAGRAPH, ""),
+    ]
+
+
+def test_a_byline_is_taken_as_the_author_and_lines_that_are_no_headings_stay_text() -> None:
+    text = (
+        "Title\nBy Tom Balmforth and Olena Harmash\nKYIV, Nov 21 (Reuters) -\nUkraine said its forces held.\n"
+        "Zelenskiy told reporters:\n\u201cWe will not give up\u201d\nFILE PHOTO: Soldiers near Sudzha\n"
+        "Q: What did you see?\nA: Smoke.\nLosses on both sides\nThe toll rose.\n"
+    )
+    wire = parse_wire(text, 1)
+    assert wire.byline == "Tom Balmforth and Olena Harmash"
+    assert shape(text) == [
+        (3, "p", "KYIV, Nov 21 (Reuters) - Ukraine said its forces held."),
+        (5, "p", "Zelenskiy told reporters:"),
+        (6, "p", "\u201cWe will not give up\u201d"),
+        (7, "p", "FILE PHOTO: Soldiers near Sudzha"),
+        (8, "p", "Q: What did you see?"),
+        (9, "p", "A: Smoke."),
+        (10, "h2", "Losses on both sides"),
+        (11, "p", "The toll rose."),
+    ]
+
+
+def test_bulleted_and_numbered_lines_make_lists() -> None:
+    text = "Title\n\nKey points from the briefing.\n\u2022 About 11,000 troops\n\u2022 At least 100 killed\n"
+    text += "\n2) Pay\n3) Oil\n"
+    blocks = parse_wire(text, 1).blocks
+    assert [(b.line, b.kind) for b in blocks] == [(3, BlockKind.PARAGRAPH), (4, BlockKind.LIST), (7, BlockKind.LIST)]
+    assert blocks[1].html == "<ul>\n<li>About 11,000 troops</li>\n<li>At least 100 killed</li>\n</ul>\n"
+    assert blocks[2].html == '<ol start="2">\n<li>Pay</li>\n<li>Oil</li>\n</ol>\n'
+    assert blocks[1].text == "About 11,000 troops At least 100 killed"
+
+
+def test_headings_in_scripts_without_capitals_are_found() -> None:
+    assert looks_like_heading("\ubd81\ud55c\uad70 \ud53c\ud574 \ud604\ud669")
+    assert looks_like_heading("\u0627\u0644\u062e\u0633\u0627\u0626\u0631 \u0627\u0644\u0628\u0634\u0631\u064a\u0629")
+
+
+def test_a_headline_with_other_quote_marks_is_still_the_front_matter_title() -> None:
+    wire = parse_wire(
+        "Kim\u2019s troops arrive in Kursk\nThe first group crossed.\n", 1, title="Kim's troops arrive in Kursk"
+    )
+    assert wire.title_line == 1
+    assert [b.text for b in wire.blocks] == ["The first group crossed."]

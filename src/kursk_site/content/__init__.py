@@ -57,7 +57,7 @@ def parse_article(
     if default_date and (meta is None or (isinstance(meta.data, dict) and meta.data.get("date") is None)):
         data_with_date = {**(meta.data if meta else {}), "date": default_date}
         meta = YamlDoc(data_with_date, meta.lines if meta else {}, meta.first_line if meta else 1)
-    title, date_hint = "", ""
+    title, date_hint, byline = "", "", ""
     footnotes: tuple[Footnote, ...] = ()
     problems: tuple[tuple[int, str], ...] = ()
     if file.kind is SourceKind.WIRE:
@@ -68,7 +68,7 @@ def parse_article(
         wire = parse_wire(split.body, split.body_line, title=given if isinstance(given, str) else "")
         if not wire.title:
             raise BuildFailed([ContentError(file.display, 1, "no text: a .txt article starts with its title line")])
-        blocks, keywords, title = wire.blocks, wire.keywords, wire.title
+        blocks, keywords, title, byline = wire.blocks, wire.keywords, wire.title, wire.byline
         date_hint = WIRE_DATE_HINT if split.meta is None else ""
     else:
         body = parse_markdown(md, split.body, split.body_line, partial(article_slug, meta, file.path.stem))
@@ -83,6 +83,7 @@ def parse_article(
         config=config,
         title=title,
         date_hint=date_hint,
+        byline=byline,
         footnotes=footnotes,
         problems=problems,
     )

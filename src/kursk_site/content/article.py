@@ -50,12 +50,14 @@ def make_raw_article(
     config: SiteConfig,
     title: str = "",
     date_hint: str = "",
+    byline: str = "",
     footnotes: tuple[Footnote, ...] = (),
     problems: tuple[tuple[int, str], ...] = (),
 ) -> RawArticle:
     """Check the front matter and blocks; every problem found is raised together as BuildFailed.
 
-    `title` stands in for a missing `title:`; `date_hint` is added to the message for a missing `date:`.
+    `title` stands in for a missing `title:`, `byline` (a wire story's) for a missing `author:`; `date_hint` is added
+    to the message for a missing `date:`.
     """
     path = origin.path
     data: Any = meta.data if meta and meta.data is not None else {}  # an empty block reads as no keys
@@ -98,7 +100,7 @@ def make_raw_article(
     topics = _topics(fields, keywords)
     sources = _sources(fields, data.get("sources"))
     summary = fields.text("summary") or _summary(blocks)
-    author = fields.text("author") or config.author
+    author = fields.text("author") or byline or config.author
     draft = fields.flag("draft")
     figures = parse_figures(fields, config.section_keys, sources)
     corrections = parse_corrections(fields, published)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from slugify import slugify
 
@@ -72,6 +73,21 @@ JOINING_WORDS = frozenset(
     )
 )
 """A line ending in one of these words runs on into the next: it is wrapped text, not a heading."""
+WRAP_MAX = 100
+"""Hard-wrapped text has lines of at most this many characters: a block with a longer line has a paragraph a line."""
+DATELINE_RE = re.compile(r"^[A-Z][A-Z .'\u2019-]{2,}(?:,[^-\u2013\u2014]{0,40})?\s+(?:-{1,2}|[\u2013\u2014])(?:\s|$)")
+"""An agency dateline opening a story: `KYIV, Nov 26 (Reuters) - ...`, `SEOUL -- ...`."""
+BYLINE_RE = re.compile(r"^By\s+[A-Z][\w.'\u2019-]*(?:,?\s+(?:and\s+)?[A-Z][\w.'\u2019-]*){0,7}$")
+"""A byline line: `By Tom Balmforth and Olena Harmash`."""
+NOT_HEADING_RE = re.compile(
+    r"^(?:[\u2022\u00b7\u25aa\u25e6*\u2013-]\s|\d{1,3}[.)]\s|[QA]\s?[:.]\s|[A-Z]{2,}(?:\s[A-Z]{2,})*:\s)"
+)
+"""Lines that are never headings: list items (`\u2022 ...`, `3) ...`), interview turns (`Q: ...`), captions and
+kickers (`FILE PHOTO: ...`)."""
+ITEM_RE = re.compile(r"^(?:[\u2022\u00b7\u25aa\u25e6*\u2013-]|(\d{1,3})[.)])\s+(\S.*)$")
+"""A list item: `\u2022 text`, `- text`, `3) text`, `3. text` (group 1: its number; group 2: its text)."""
+RUNS_ON = ("-", "\u2013", "\u2014")
+"""A line ending with a dash runs on into the next (a dateline on a line of its own)."""
 # A left single quote (U+2018) between two letters is an apostrophe (U+2019) typed wrongly.
 MISTYPED_APOSTROPHE_RE = re.compile(r"(?<=[^\W\d_])\u2018(?=[^\W\d_])")
 
@@ -88,6 +104,9 @@ class WireBody(Value):
     """Topics named by `LSI Keyword: X` / `Keyword: X` lines, in order."""
     blank_separated: bool
     """True when paragraphs are separated by blank lines (their lines are joined); else one paragraph a line."""
+    byline: str = ""
+    """The names of a byline line (`By Tom Balmforth and Olena Harmash`) before the text, which the article shows
+    as its author; "" for none."""
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -113,10 +132,23 @@ def parse_wire(body: str, first_line: int, *, title: str = "") -> WireBody:
     groups = _groups(lines)
     blank_separated = len(groups) > 1
     units = [unit for group in groups for unit in _units(group, blank_separated)]
+    byline = ""
+    for index, unit in enumerate(units[:3]):  # (a byline comes before the story: after a kicker or dateline at most)
+        if unit.single and not unit.keyword and BYLINE_RE.match(unit.text) and index + 1 < len(units):
+            byline = unit.text[2:].strip()
+            del units[index]
+            break
     blocks: list[Block] = []
     keywords: list[str] = []
+    index = 0
     for index, unit in enumerate(units):
-        if unit.keyword:
+        item = ITEM_RE.match(unit.text) if unit.single else None
+        if item is not None:
+            before = ITEM_RE.match(units[index - 1].text) if index and units[index - 1].single else None
+            if before is not None and (before.group(1) is None) == (item.group(1) is None):
+                continue  # (in the list made at its first item)
+            blocks.append(_list(units[index:]))
+        elif unit.keyword:
             keywords.append(unit.keyword)
             blocks.append(Block(BlockKind.HEADING, escape(unit.keyword), unit.keyword, unit.line, KEYWORD_LEVEL, "",
                                 heading_slug(unit.keyword)))  # fmt: skip
@@ -126,14 +158,35 @@ def parse_wire(body: str, first_line: int, *, title: str = "") -> WireBody:
             blocks.append(
                 Block(BlockKind.HEADING, escape(text), text, unit.line, HEADING_LEVEL, key, heading_slug(text))
             )
-        elif unit.single and _is_heading(unit, units[index + 1] if index + 1 < len(units) else None):
+        elif (
+            unit.single
+            and not (blocks and blocks[-1].kind is BlockKind.HEADING and blocks[-1].level == HEADING_LEVEL)
+            and _is_heading(unit, units[index + 1] if index + 1 < len(units) else None)
+        ):  # (a heading is followed by text, not by another heading)
             text = heading_text(unit.text)
             blocks.append(
                 Block(BlockKind.HEADING, escape(text), text, unit.line, HEADING_LEVEL, "", heading_slug(text))
             )
         else:
             blocks.append(Block(BlockKind.PARAGRAPH, f"<p>{escape(unit.text)}</p>\n", unit.text, unit.line))
-    return WireBody(found_title, title_line, tuple(blocks), tuple(keywords), blank_separated)
+    return WireBody(found_title, title_line, tuple(blocks), tuple(keywords), blank_separated, byline)
+
+
+def _list(units: list[_Unit]) -> Block:
+    """The list that the first of `units` starts: the items that follow it, numbered or not as it is."""
+    first = ITEM_RE.match(units[0].text)
+    assert first is not None
+    numbered = first.group(1) is not None
+    items: list[str] = []
+    for unit in units:
+        item = ITEM_RE.match(unit.text) if unit.single else None
+        if item is None or (item.group(1) is not None) != numbered:
+            break
+        items.append(item.group(2))
+    tag = "ol" if numbered else "ul"
+    start = f' start="{int(first.group(1))}"' if numbered and int(first.group(1)) != 1 else ""
+    html = "".join(f"<li>{escape(item)}</li>\n" for item in items)
+    return Block(BlockKind.LIST, f"<{tag}{start}>\n{html}</{tag}>\n", " ".join(items), units[0].line)
 
 
 def clean_line(text: str) -> str:
@@ -174,9 +227,21 @@ def looks_like_heading(text: str) -> bool:
     words = text.split()
     if not words or len(words) > HEADING_MAX_WORDS or len(text) > HEADING_MAX_CHARS:
         return False
-    if not (text[0].isupper() or text[0].isdigit() or text[0] in OPENERS):
+    if not (text[0].isupper() or text[0].isdigit() or text[0] in OPENERS or _caseless(text[0])):
+        return False
+    if NOT_HEADING_RE.match(text) or BYLINE_RE.match(text) or text.endswith(RUNS_ON) or _quoted(text):
         return False
     return not text.rstrip(CLOSERS).endswith(SENTENCE_END) and not text.endswith(SENTENCE_END)
+
+
+def _caseless(char: str) -> bool:
+    """A letter of a script without capitals (Korean, Arabic, Chinese...), which may start a heading."""
+    return char.isalpha() and not char.isupper() and not char.islower()
+
+
+def _quoted(text: str) -> bool:
+    """A line that is one quotation (a pull quote), not a heading."""
+    return len(text) > 2 and text[0] in OPENERS and text.rstrip("?!")[-1:] in CLOSERS
 
 
 def ends_sentence(text: str) -> bool:
@@ -184,7 +249,15 @@ def ends_sentence(text: str) -> bool:
 
 
 def _same(a: str, b: str) -> bool:
-    return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
+    """The same headline, whatever its case, spacing and quote marks."""
+    return _plain(a) == _plain(b)
+
+
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.casefold().translate(_QUOTES).split())
 
 
 def _groups(lines: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
@@ -204,42 +277,86 @@ def _units(group: list[tuple[int, str]], blank_separated: bool) -> list[_Unit]:
     run: list[tuple[int, str]] = []
 
     def flush() -> None:
-        if not blank_separated:
-            units.extend(_Unit(n, text, True) for n, text in run)
-        elif run:
+        if run and blank_separated and _wrapped(run):
             rest = run
-            if len(run) > 1 and _heads_block(run[0][1], run[1][1]):
+            if len(run) > 1 and _heads_block(run[0][1], run[1:]):
                 units.append(_Unit(run[0][0], run[0][1], True))
                 rest = run[1:]
-            if len(rest) > 1 and all(ends_sentence(text) for _n, text in rest):
-                units.extend(_Unit(n, text, True) for n, text in rest)
-            else:
-                units.append(_Unit(rest[0][0], " ".join(text for _n, text in rest), len(rest) == 1))
+            units.append(_Unit(rest[0][0], " ".join(text for _n, text in rest), len(rest) == 1))
+        elif run:
+            units.extend(_lines(run))
         run.clear()
 
     for n, text in group:
         if keyword := keyword_of(text):
             flush()
             units.append(_Unit(n, text, True, keyword))
+        elif MARKER_RE.search(text) or ITEM_RE.match(text):  # a heading, a list item: wherever it stands
+            flush()
+            units.append(_Unit(n, text, True))
         else:
             run.append((n, text))
     flush()
     return units
 
 
-def _heads_block(head: str, following: str) -> bool:
-    """In hard-wrapped text, is the first line of a block a heading glued to its text, or just a wrapped line?"""
-    if MARKER_RE.search(head):
+def _wrapped(run: list[tuple[int, str]]) -> bool:
+    """Whether a block of lines is one hard-wrapped paragraph (perhaps under a heading), not a paragraph a line:
+    short lines, some of which end mid-sentence."""
+    if len(run) == 1:
         return True
-    if not looks_like_heading(head) or INNER_SENTENCE_END_RE.search(head):
+    if max(len(text) for _n, text in run) > WRAP_MAX:
         return False
-    last = head.split()[-1].casefold().strip(CLOSERS + ",:")
+    return any(
+        not ends_sentence(line) and not _may_head(line, following) for (_n, line), (_m, following) in pairwise(run)
+    )
+
+
+def _lines(run: list[tuple[int, str]]) -> list[_Unit]:
+    """A paragraph a line; a line ending with a dash (a dateline alone) joins the next."""
+    units: list[_Unit] = []
+    pending: tuple[int, str] | None = None  # a dateline waiting for the text it opens
+    for n, text in run:
+        if pending is not None:
+            units.append(_Unit(pending[0], f"{pending[1]} {text}", False))
+            pending = None
+        elif text.endswith(RUNS_ON) and DATELINE_RE.match(text):
+            pending = (n, text)
+        else:
+            units.append(_Unit(n, text, True))
+    if pending is not None:
+        units.append(_Unit(pending[0], pending[1], True))
+    return units
+
+
+def _heads_block(head: str, rest: list[tuple[int, str]]) -> bool:
+    """In hard-wrapped text, is the first line of a block a heading glued to its text, or just a wrapped line?"""
+    width = max((len(text) for _n, text in rest[:-1]), default=0)
+    if width and len(head) > 0.75 * width:
+        return False  # as long as the wrapped lines under it: one of them
+    return _may_head(head, rest[0][1])
+
+
+def _may_head(line: str, following: str) -> bool:
+    """Whether `line` may be a heading over the line after it, rather than text running on into it."""
+    if not looks_like_heading(line) or INNER_SENTENCE_END_RE.search(line) or DATELINE_RE.match(line):
+        return False
+    words = line.split()
+    last = words[-1].casefold().strip(CLOSERS + ",:")
     starts_anew = following[0].isupper() or following[0].isdigit() or following[0] in OPENERS
-    return starts_anew and last not in JOINING_WORDS
+    if not starts_anew or last in JOINING_WORDS:
+        return False
+    # a name broken over two lines (`..., Kyrylo` / `Budanov said`): a clause, then a capital at each side
+    return not ("," in line and words[-1][:1].isupper() and following[0].isupper())
 
 
 def _is_heading(unit: _Unit, following: _Unit | None) -> bool:
     """A heading candidate counts when text follows it (a paragraph or a keyword subheading)."""
     if following is None or not looks_like_heading(unit.text):
         return False
-    return bool(following.keyword) or not (following.single and looks_like_heading(following.text))
+    if unit.text.endswith(":") and following.text[:1] in OPENERS:
+        return False  # it introduces a quotation (`Zelenskiy told reporters:`)
+    if following.keyword or not (following.single and looks_like_heading(following.text)):
+        return True
+    words, next_words = len(unit.text.split()), len(following.text.split())
+    return next_words >= max(8, 2 * words)  # a line of text without its full stop, under a short heading
