@@ -89,6 +89,8 @@ CLAIM_RE = re.compile(
 ABBREVIATIONS = frozenset((
     "mr", "mrs", "ms", "dr", "gen", "lt", "col", "sgt", "capt", "maj", "st", "no", "vs", "etc", "e.g", "i.e",
     "u.s", "u.k", "u.n", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "sen", "rep", "gov", "adm", "brig", "cmdr", "cpl", "pvt", "prof", "rev", "hon", "pres", "amb", "est", "approx",
+    "dept", "corp", "inc", "ltd", "co", "jr", "sr", "fig", "vol", "a.m", "p.m", "u.s.s.r", "e.u",
 ))  # fmt: skip
 SENTENCE_END_RE = re.compile(r"[.!?…][\"')\]\u201d\u2019]*\s+(?=[\"'(\u201c\u2018]?[A-Z0-9])")
 

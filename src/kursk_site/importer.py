@@ -15,7 +15,7 @@ from kursk_site.content import ArticleFile, make_parser, parse_article
 from kursk_site.content.article import SLUG_RE, parse_date
 from kursk_site.content.discover import display_path
 from kursk_site.content.frontmatter import split_front_matter
-from kursk_site.content.wire import headline_slug
+from kursk_site.content.wire import DATELINE_RE, headline_slug
 from kursk_site.errors import BuildFailed, ContentError, UsageError
 from kursk_site.figures import Claim, NamedSource, find_claims, find_figures, find_sources, split_sentences
 from kursk_site.model import Block, BlockKind, KeyFigure, Part, Project, RawArticle, SiteConfig, Source, SourceKind
@@ -192,9 +192,9 @@ def figure_lines(figures: tuple[KeyFigure, ...], sources: list[Source]) -> list[
 
 
 def lede_summary(blocks: tuple[Block, ...]) -> str:
-    """The lede's first sentence (cut at a word when very long)."""
+    """The lede's first sentence without its dateline (cut at a word when very long)."""
     first = next((b.text for b in blocks if b.kind is BlockKind.PARAGRAPH and b.text), "")
-    sentence = next(iter(split_sentences(first)), "")
+    sentence = next(iter(split_sentences(DATELINE_RE.sub("", first, count=1))), "")  # (without `KYIV (Reuters) -`)
     if len(sentence) <= SUMMARY_LENGTH:
         return sentence
     return sentence[:SUMMARY_LENGTH].rsplit(" ", 1)[0].rstrip(",;:") + "…"

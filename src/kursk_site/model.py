@@ -75,6 +75,15 @@ class SiteConfig(Value):
     def section_keys(self) -> tuple[str, ...]:
         return tuple(rule.key for rule in self.sections)
 
+    @property
+    def text_direction(self) -> str:
+        """ "rtl" for a language written from right to left (Arabic, Hebrew, Persian, Urdu...), else "ltr"."""
+        return "rtl" if self.language.split("-")[0].casefold() in RIGHT_TO_LEFT else "ltr"
+
+
+RIGHT_TO_LEFT = frozenset(("ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ps", "sd", "ug", "ur", "yi"))
+"""Languages (BCP 47 primary subtags) written from right to left."""
+
 
 @dataclass(frozen=True, slots=True, repr=False)
 class Project(Value):

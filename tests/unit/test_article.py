@@ -174,3 +174,25 @@ def test_an_empty_link_or_one_with_a_query_alone_leads_to_the_article_page(confi
     text = "---\ntitle: T\ndate: 2024-11-05\nslug: mine\n---\n\n[again]() and [print](?print=1).\n"
     html = parse(text.encode(), config).blocks[0].html
     assert html == '<p><a href="mine.html">again</a> and <a href="mine.html?print=1">print</a>.</p>\n'
+
+
+def test_a_title_summary_or_author_written_over_several_lines_is_one_line(config: SiteConfig) -> None:
+    data = b"---\ntitle: |\n  Line one\n  line two\ndate: 2024-11-05\nsummary: >\n  A\n\n  b\n"
+    data += b"author: |\n  Ann\n  Lee\n---\nText.\n"
+    article = parse(data, config)
+    assert (article.title, article.summary, article.author) == ("Line one line two", "A b", "Ann Lee")
+
+
+def test_a_keyword_line_naming_several_topics_gives_each_and_apostrophes_make_one_topic(config: SiteConfig) -> None:
+    data = "---\ntitle: T\ndate: 2024-11-05\ntags: [\u201cRussia\u2019s economy\u201d]\n---\nText.\n\n"
+    data += "Keywords: Kursk, North Korea; Russia's economy\n\nMore.\n"
+    article = parse(data.encode(), config)
+    assert [topic.slug for topic in article.topics] == ["russia-s-economy", "kursk", "north-korea"]
+
+
+def test_a_wire_byline_is_the_author_unless_the_front_matter_names_one(config: SiteConfig) -> None:
+    wire = ArticleFile(Path("w.txt"), "content/articles/w.txt", SourceKind.WIRE)
+    data = b"---\ndate: 2024-11-05\n---\nSappers arrive\nBy Ann Lee\nThe first group crossed.\n"
+    assert parse(data, config, wire).author == "Ann Lee"
+    named = data.replace(b"date:", b"author: Desk\ndate:")
+    assert parse(named, config, wire).author == "Desk"

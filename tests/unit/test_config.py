@@ -146,3 +146,11 @@ def test_read_bytes_reads_a_file_whose_size_is_not_known_ahead() -> None:
     assert read_bytes(status, "status").startswith(b"Name:")
     with pytest.raises(BuildFailed, match="larger than"):
         read_bytes(status, "status", limit=10)
+
+
+@pytest.mark.parametrize(("language", "direction"), [("en", "ltr"), ("ar", "rtl"), ("he-IL", "rtl"), ("FA", "rtl")])
+def test_a_language_written_right_to_left_sets_the_pages_direction(
+    tmp_path: Path, language: str, direction: str
+) -> None:
+    config = load(tmp_path, f"title: T\nlanguage: {language}\nsections:\n  - key: a\n    title: A\n")
+    assert config.text_direction == direction

@@ -210,3 +210,9 @@ def test_a_figure_without_a_label_is_described_by_its_sentence() -> None:
     assert '  - value: "$20 million"\n    label: "The deal is worth $20 million a year."\n' in figures_of(
         imported.markdown
     )
+
+
+def test_the_summary_skips_the_dateline_and_does_not_stop_at_an_abbreviation() -> None:
+    data = b"Title\nWASHINGTON, Dec 8 (Reuters) - U.S. Sen. Lindsey Graham said on Monday at 3 p.m. he would go. X.\n"
+    imported = import_wire(data, "a.txt", repo_config(), default_date="2024-01-02")
+    assert 'summary: "U.S. Sen. Lindsey Graham said on Monday at 3 p.m. he would go."' in imported.markdown

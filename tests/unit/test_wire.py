@@ -123,6 +123,9 @@ def test_lines_count_from_the_body_s_first_line_in_the_file() -> None:
 def test_headline_slug_uses_the_part_before_a_colon() -> None:
     assert headline_slug("North Korea\u2019s Kursk Deployment: A Deep Dive") == "north-koreas-kursk-deployment"
     assert headline_slug("Update: Kursk") == "update-kursk"
+    assert headline_slug("UPDATE 1: North Korean troops withdraw") == "north-korean-troops-withdraw"
+    assert headline_slug("EXCLUSIVE-Pyongyang paid in oil") == "pyongyang-paid-in-oil"
+    assert headline_slug("Минобороны РФ: войска") == "minoborony-rf-voiska"
     assert len(headline_slug("word " * 40)) <= 60
 
 

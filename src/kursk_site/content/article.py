@@ -30,6 +30,8 @@ FRONT_MATTER_KEYS = (
 )
 SOURCE_KEYS = ("name", "url", "date")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+KEYWORD_LIST_RE = re.compile(r"[,;]")
+"""Separates the topics a keyword line names."""
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$")
 SUMMARY_LENGTH = 200
 MAX_SLUG = 80
@@ -69,7 +71,7 @@ def make_raw_article(
     fields = Fields(doc, path, data)
     fields.check_keys(FRONT_MATTER_KEYS, "front matter")
     errors = fields.errors
-    title = fields.text("title", required=not title) or title
+    title = " ".join((fields.text("title", required=not title) or title).split())  # (a `title: |` block: one line)
     published = _date(fields, "date", required=True, hint=date_hint)
     updated = _date(fields, "updated", required=False)
     if published and updated and updated < published:
@@ -99,8 +101,8 @@ def make_raw_article(
         errors.append(ContentError(path, doc.first_line if meta else 1, "the article has no text"))
     topics = _topics(fields, keywords)
     sources = _sources(fields, data.get("sources"))
-    summary = fields.text("summary") or _summary(blocks)
-    author = fields.text("author") or byline or config.author
+    summary = " ".join(fields.text("summary").split()) or _summary(blocks)
+    author = " ".join(fields.text("author").split()) or byline or config.author
     draft = fields.flag("draft")
     figures = parse_figures(fields, config.section_keys, sources)
     corrections = parse_corrections(fields, published)
@@ -191,7 +193,8 @@ def _date(fields: Fields, key: str, *, required: bool, hint: str = "") -> dateti
 
 def _topics(fields: Fields, keywords: tuple[str, ...]) -> tuple[Topic, ...]:
     out: dict[str, Topic] = {}
-    for name, line in (*fields.lined_texts("tags"), *((k, 0) for k in keywords)):
+    named = (name.strip() for keyword in keywords for name in KEYWORD_LIST_RE.split(keyword))  # `Keywords: a, b`
+    for name, line in (*fields.lined_texts("tags"), *((k, 0) for k in named if k)):
         slug = cached_slug(name, MAX_SLUG)
         if not slug:
             fields.error(f"tags: {name!r} has no letters or digits to make a page name from", "tags")

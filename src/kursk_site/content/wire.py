@@ -86,6 +86,11 @@ NOT_HEADING_RE = re.compile(
 kickers (`FILE PHOTO: ...`)."""
 ITEM_RE = re.compile(r"^(?:[\u2022\u00b7\u25aa\u25e6*\u2013-]|(\d{1,3})[.)])\s+(\S.*)$")
 """A list item: `\u2022 text`, `- text`, `3) text`, `3. text` (group 1: its number; group 2: its text)."""
+KICKER_RE = re.compile(
+    r"^(?:(?:UPDATE|WRAPUP|REFILE|CORRECTED|RPT)(?:\s+\d+)?|EXCLUSIVE|ANALYSIS|FACTBOX|EXPLAINER|INSIGHT|BREAKING|"
+    r"URGENT|FLASH|BULLETIN|ALERT)\s*[:\u2013\u2014-]\s*"
+)
+"""A wire service's kicker before a headline: `UPDATE 1: ...`, `EXCLUSIVE-...`."""
 RUNS_ON = ("-", "\u2013", "\u2014")
 """A line ending with a dash runs on into the next (a dateline on a line of its own)."""
 # A left single quote (U+2018) between two letters is an apostrophe (U+2019) typed wrongly.
@@ -201,10 +206,12 @@ def heading_text(text: str) -> str:
 
 
 def headline_slug(title: str, length: int = 60) -> str:
-    """A short file name from a headline: its part before a colon when that has two words or more."""
+    """A short file name from a headline without its wire kicker (`UPDATE 1:`): the part before a colon when that
+    has three words or more (`North Korea's Kursk deployment: a deep dive`), else the whole headline."""
+    title = KICKER_RE.sub("", title, count=1) or title
     head = title.split(":")[0]
     out: list[str] = []
-    for word in slugify(head if len(head.split()) >= 2 else title).split("-"):
+    for word in slugify(head if len(head.split()) >= 3 else title).split("-"):
         if out and len("-".join([*out, word])) > length:
             break
         out.append(word)
