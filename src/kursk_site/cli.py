@@ -17,16 +17,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn, TextIO
+from typing import NoReturn, TextIO
 
 from kursk_site import __version__
 from kursk_site.build import build, check
 from kursk_site.errors import BuildFailed, UsageError
 from kursk_site.model import BuildOptions, BuildReport, Project
 from kursk_site.values import Value
-
-if TYPE_CHECKING:  # (the import command's alone)
-    from kursk_site.content.discover import ArticleFile
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 DEFAULT_PORT = 8000
@@ -308,6 +305,7 @@ def _port(value: str) -> int:
 
 
 def run_import(args: argparse.Namespace, console: Console) -> int:
+    from kursk_site.content import slug_owners
     from kursk_site.content.discover import display_path
     from kursk_site.importer import format_report, import_wire, load_site_config, write_imported
 
@@ -335,7 +333,7 @@ def run_import(args: argparse.Namespace, console: Console) -> int:
     target = project.content_dir / "articles" / f"{imported.slug}.md"
     shown = display_path(target, project.root)
     source = args.file.resolve()
-    for other in _named_alike(project.content_dir / "articles", project.root, imported.slug):
+    for other in slug_owners(project.content_dir / "articles", project.root, imported.slug):
         if other.path.resolve() not in (source, target.resolve()):
             console.err(
                 f"kursk-site: error: {other.display} has the slug {imported.slug!r} too (two articles may not share"
@@ -351,25 +349,14 @@ def run_import(args: argparse.Namespace, console: Console) -> int:
         return EXIT_CONTENT
     console.out(format_report(imported, shown, config))
     if source.is_relative_to(target.parent.resolve()):
-        twice = "the next build stops (the two have one slug)" if _slug_of(source) == imported.slug else None
+        from kursk_site.content.article import stem_slug
+
+        twice = "the next build stops (the two have one slug)" if stem_slug(source.stem) == imported.slug else None
         console.out(
             f"Note: {args.file} is in content/articles too: delete it, or "
             f"{twice or 'the site will show this article twice'}."
         )
     return EXIT_OK
-
-
-def _named_alike(articles: Path, root: Path, slug: str) -> list[ArticleFile]:
-    """The article files whose name makes the slug `slug` (a slug given in front matter is not looked at)."""
-    from kursk_site.content.discover import discover_articles
-
-    return [file for file in discover_articles(articles, root) if _slug_of(file.path) == slug]
-
-
-def _slug_of(path: Path) -> str:
-    from kursk_site.content.article import stem_slug
-
-    return stem_slug(path.stem)
 
 
 def _project(args: argparse.Namespace) -> Project:

@@ -10,8 +10,9 @@ from pathlib import Path
 from kursk_site import __version__
 from kursk_site.build import THEME
 from kursk_site.config import load_config
+from kursk_site.content import slug_owners
 from kursk_site.content.article import slug_from_title
-from kursk_site.content.discover import discover_articles, display_path
+from kursk_site.content.discover import display_path
 from kursk_site.errors import UsageError
 from kursk_site.install_spec import InstallSpec
 from kursk_site.model import Project, SiteConfig
@@ -75,12 +76,11 @@ def new_article(project: Project, title: str, section: str | None, today: date) 
     if section is not None and section not in config.section_keys:
         raise UsageError(f"--section {section}: no such section; expected one of: {', '.join(config.section_keys)}")
     articles = project.content_dir / "articles"
-    for existing in discover_articles(articles, project.root):
-        if slug_from_title(existing.path.stem) == slug:
-            raise UsageError(
-                f"{existing.display} already exists (slug {slug!r}); kursk-site never overwrites an article: "
-                "choose another title, or edit that file"
-            )
+    for existing in slug_owners(articles, project.root, slug):
+        raise UsageError(
+            f"{existing.display} already has the slug {slug!r}; kursk-site never overwrites an article, and two may "
+            "not share a slug: choose another title, or edit that file"
+        )
     path = articles / f"{slug}.md"
     articles.mkdir(parents=True, exist_ok=True)
     with path.open("x", encoding="utf-8", newline="\n") as f:

@@ -178,8 +178,18 @@ def test_new_with_a_section_starts_with_that_section_only(make_site: MakeSite) -
 def test_new_never_overwrites_an_article(make_site: MakeSite, capsys: pytest.CaptureFixture[str]) -> None:
     root = make_site({"content/articles/sappers-arrive.md": article()})
     assert main(["new", "Sappers Arrive!", "--source", str(root)]) == 2
-    assert "content/articles/sappers-arrive.md already exists" in capsys.readouterr().err
+    assert "content/articles/sappers-arrive.md already has the slug 'sappers-arrive'" in capsys.readouterr().err
     assert (root / "content" / "articles" / "sappers-arrive.md").read_text() == article()
+
+
+def test_new_refuses_a_slug_that_another_article_gives_in_its_front_matter(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    custom = article().replace("---\n", "---\nslug: quiet-week\n", 1)
+    root = make_site({"content/articles/zz-custom.md": custom})
+    assert main(["new", "Quiet week", "--source", str(root)]) == 2
+    assert "content/articles/zz-custom.md already has the slug 'quiet-week'" in capsys.readouterr().err
+    assert not (root / "content" / "articles" / "quiet-week.md").exists()
 
 
 def test_new_rejects_an_unknown_section_listing_the_valid_ones(

@@ -148,7 +148,7 @@ def test_the_console_script_imports(site: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "  outlook: 1 part" in result.stdout.splitlines()
-    assert (site / "content" / "articles" / "kursk-briefing.md").is_file()
+    assert (site / "content" / "articles" / "kursk-briefing-week-48.md").is_file()
 
 
 def test_importing_a_txt_that_is_already_in_content_articles_warns_it_would_show_twice(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import replace
@@ -91,6 +92,32 @@ def parse_article(
         return raw  # (no links)
     blocks, footnotes = links_to_page(raw.blocks, raw.footnotes, raw.slug, raw=config.allow_raw_html)
     return raw if blocks is raw.blocks else replace(raw, blocks=blocks, footnotes=footnotes)
+
+
+SLUG_LINE_RE = re.compile(r"^slug:[ \t]*([\"']?)([^\"'#\s]+)\1[ \t]*(?:#.*)?$", re.MULTILINE)
+"""A `slug:` line of front matter (what `new` and `import` look for before they add a file)."""
+
+
+def slug_owners(articles_dir: Path, root: Path, slug: str) -> list[ArticleFile]:
+    """The article files whose page would be named `slug`: by their file name, or by a `slug:` in their front
+    matter (read from the start of each file; a file that cannot be read counts by its name alone)."""
+    from kursk_site.content.article import stem_slug
+
+    found: list[ArticleFile] = []
+    for file in discover_articles(articles_dir, root):
+        given = ""
+        try:
+            with file.path.open("rb") as handle:
+                head = handle.read(8192).decode("utf-8", "replace").replace("\r\n", "\n")
+        except OSError:
+            head = ""
+        if head.startswith("---\n"):
+            end = head.find("\n---", 3)
+            match = SLUG_LINE_RE.search(head[: end if end > 0 else len(head)])
+            given = match.group(2) if match else ""
+        if (given or stem_slug(file.path.stem)) == slug:
+            found.append(file)
+    return found
 
 
 def check_unique_slugs(articles: Iterable[RawArticle | Article]) -> list[ContentError]:
