@@ -367,7 +367,7 @@ def _project(args: argparse.Namespace) -> Project:
         raise UsageError(f"--source {args.source}: no content/ folder here; is this a kursk-site folder?")
     templates = root / "templates"
     out_arg: Path | None = getattr(args, "out", None)
-    out = out_arg.resolve() if out_arg else root / "build"
+    out = (out_arg or root / "build").resolve()  # (a link to the output is written through, not replaced)
     return Project(root, root / "content", (templates,) if templates.is_dir() else (), out)
 
 

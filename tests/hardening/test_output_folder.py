@@ -132,9 +132,9 @@ def test_an_empty_folder_and_a_previous_build_are_accepted(site: Path, tmp_path:
     out.mkdir()
     assert main(["build", "--source", str(site), "--out", str(out)]) == EXIT_OK
     assert (out / MARKER).is_file()
-    (out / "stray.txt").write_text("added by hand")
-    assert main(["build", "--source", str(site), "--out", str(out)]) == EXIT_OK
-    assert not (out / "stray.txt").exists()
+    (out / "stray.txt").write_text("added by hand")  # (not deleted: the build stops)
+    assert main(["build", "--source", str(site), "--out", str(out)]) == EXIT_USAGE
+    assert (out / "stray.txt").read_text() == "added by hand"
 
 
 def test_builds_never_touch_anything_beside_the_output(site: Path, tmp_path: Path) -> None:
@@ -190,3 +190,12 @@ def test_a_previous_build_turned_into_a_git_checkout_is_refused(site: Path, caps
     before = snapshot(out)
     assert "it holds .git, which kursk-site did not write" in refused(site, out, capsys)
     assert snapshot(out) == before
+
+
+def test_a_build_folder_that_is_a_link_is_written_through_not_replaced(site: Path, tmp_path: Path) -> None:
+    target = tmp_path / "www"
+    assert main(["build", "--source", str(site), "--out", str(target)]) == EXIT_OK
+    (site / "build").symlink_to(target)
+    assert main(["build", "--source", str(site)]) == EXIT_OK
+    assert (site / "build").is_symlink()
+    assert (target / MARKER).is_file()

@@ -283,3 +283,19 @@ def test_the_manifest_is_written_in_columns_sorted_by_path_and_read_back() -> No
 )
 def test_a_marker_that_is_not_a_manifest_of_this_format_counts_as_none(data: bytes) -> None:
     assert writer_manifest.parse_manifest(data) == {}
+
+
+def test_an_output_folder_holding_files_its_marker_does_not_list_is_refused_and_kept(tmp_path: Path) -> None:
+    out = tmp_path / "www"
+    write_site([out_file("index.html", b"site")], out)
+    (out / "othersite").mkdir()
+    (out / "othersite" / "index.html").write_bytes(b"precious")
+    (out / ".DS_Store").write_bytes(b"finder")  # (a desktop's own file does not count)
+    with pytest.raises(UsageError, match="it holds othersite, which kursk-site did not write"):
+        write_site([out_file("index.html", b"new")], out)
+    assert (out / "othersite" / "index.html").read_bytes() == b"precious"
+    (out / "othersite" / "index.html").unlink()
+    (out / "othersite").rmdir()
+    write_site([out_file("index.html", b"new")], out)
+    assert (out / "index.html").read_bytes() == b"new"
+    assert not (out / ".DS_Store").exists()

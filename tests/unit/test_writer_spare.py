@@ -89,16 +89,17 @@ def test_files_put_into_the_output_by_hand_do_not_come_back_from_the_spare(
     places: tuple[Path, Path], look: bool
 ) -> None:
     out, spare = places
-    build(out, spare, {"index.html": b"1"}, look)
-    (out / "stray.html").write_bytes(b"stray")
-    (out / "odd").mkdir()
-    (out / "odd" / "x.txt").write_bytes(b"x")
-    os.symlink("/", out / "root-link")
+    pages = {"pages/a.html": b"a"}
+    build(out, spare, {"index.html": b"1", **pages}, look)
+    (out / "pages" / "stray.html").write_bytes(b"stray")  # (in a folder of the output: at its top, see test_writer)
+    (out / "pages" / "odd").mkdir()
+    (out / "pages" / "odd" / "x.txt").write_bytes(b"x")
+    os.symlink("/", out / "pages" / "root-link")
     for number in range(2, 5):
-        build(out, spare, {"index.html": str(number).encode()}, look)
-        assert listing(out) == {"index.html": str(number).encode()}
-        assert folders(out) == []
-        assert not (out / "root-link").is_symlink()
+        build(out, spare, {"index.html": str(number).encode(), **pages}, look)
+        assert listing(out) == {"index.html": str(number).encode(), **pages}
+        assert folders(out) == ["pages"]
+        assert not (out / "pages" / "root-link").is_symlink()
 
 
 def test_a_page_changed_in_place_by_hand_is_not_kept_from_the_spare(places: tuple[Path, Path], look: bool) -> None:

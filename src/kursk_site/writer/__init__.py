@@ -23,6 +23,8 @@ from kursk_site.writer.swap import TEMP_PREFIX, lock, remove_stale_temps, swap_i
 
 VCS_FOLDERS = (".git", ".hg", ".svn")
 """Never replaced, even in a folder a previous build made."""
+SYSTEM_FILES = frozenset((".DS_Store", "Thumbs.db", "desktop.ini"))
+"""Files a desktop's file browser leaves in a folder it shows: replaced with the output like the files it lists."""
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -102,6 +104,7 @@ def write_site(
     with lock(out_dir):
         remove_stale_temps(out_dir)
         old = read_manifest(out_dir) if manifest is None else manifest
+        _check_unlisted(out_dir, old)
         spare = spare if spare is not None and can_keep(spare, out_dir) else None
         tmp, base, changed = take_spare(spare, looked) if spare is not None else (None, {}, None)
         if tmp is None:
@@ -133,6 +136,30 @@ def write_site(
             link_spare(out_dir, spare, fill.manifest, data)
     digests = {rel: str(entry[0]) for rel, entry in fill.manifest.items()}
     return WriteStats(len(fill.manifest), fill.written, fill.size, digests, content_digest(data))
+
+
+def _check_unlisted(out_dir: Path, manifest: Manifest) -> None:
+    """Refuse an output folder holding, beside what its marker lists, a file or folder kursk-site did not write
+    (e.g. a deployment folder that a previous output was copied into, marker and all): the swap would delete it.
+    Looks at the top level alone (a few names), against the first part of each path listed."""
+    if not manifest:
+        return  # (no marker, or a damaged one: check_out_dir has looked at the folder)
+    try:
+        names = os.listdir(out_dir)
+    except OSError:
+        return
+    tops = {rel.partition("/")[0] for rel in manifest}
+    stray = sorted(
+        name
+        for name in names
+        if name not in tops and name != MARKER and name not in SYSTEM_FILES and not name.startswith((TEMP_PREFIX, "._"))
+    )
+    if stray:
+        raise UsageError(
+            f"refusing to replace {out_dir}: it holds {stray[0]}"
+            + (f" and {len(stray) - 1} more" if len(stray) > 1 else "")
+            + ", which kursk-site did not write (move it out, or choose another --out)"
+        )
 
 
 def write_new_file(path: Path, data: bytes, *, overwrite: bool) -> None:
