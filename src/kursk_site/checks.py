@@ -4,6 +4,7 @@ drafts (pure)."""
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Callable, Iterable, Sequence
 from html.parser import HTMLParser
 from pathlib import PurePosixPath
@@ -145,13 +146,25 @@ def broken_links(
     texts += [(note.html, note.line) for note in article.footnotes]
     out = []
     for html, line in texts:
+        met: dict[str, int] = {}  # how often each address was met in this block (the nth is on the nth mention)
         for target in _targets(html):
             written = target[len(own) - 1 :] if target.startswith(own) else target
+            met[written] = met.get(written, 0) + 1
             problem = _link_problem(page, target, paths, places, written)
             if problem:
-                at = next((n for n in range(line, len(lines) + 1) if written in lines[n - 1]), line)
-                out.append(ContentError(article.origin.path, at, problem))
+                out.append(ContentError(article.origin.path, _line_of(lines, line, written, met[written]), problem))
     return out
+
+
+def _line_of(lines: Sequence[str], start: int, written: str, nth: int) -> int:
+    """The line, from `start` on, holding the `nth` mention of `written` as an address (`(gone.html)`, not within
+    `(../gone.html)`); `start` when the lines do not hold it."""
+    mention = re.compile(rf"(?<=[(<\"'=\s]){re.escape(written)}(?=[)>\"'\s]|$)")
+    for number in range(start, len(lines) + 1):
+        nth -= len(mention.findall(lines[number - 1]))
+        if nth <= 0:
+            return number
+    return start
 
 
 def _link_problem(
@@ -168,6 +181,13 @@ def _link_problem(
     resolved = posixpath.normpath(posixpath.join(base, path.lstrip("/")))
     if resolved.startswith("../") or resolved == "..":
         return f"link {target!r} goes outside the site"
+    if path.startswith("/"):
+        found = resolved if resolved in paths else posixpath.join(resolved, "index.html").removeprefix("./")
+        instead = f" ({urls.relative_url(page, found)!r})" if found in paths else ""
+        return (
+            f"link {target!r} starts at the web server's top folder, so it breaks when the site is opened from disk"
+            f" or published under a sub-path; write it relative to the article{instead}"
+        )
     if path.endswith("/") or resolved == ".":
         resolved = posixpath.join(resolved, "index.html") if resolved != "." else "index.html"
     if resolved in paths:

@@ -236,3 +236,25 @@ def test_a_dead_link_in_a_long_paragraph_is_reported_at_the_line_that_holds_it(m
         "content/articles/a.md:10: link 'gone.html' goes nowhere: the site has no articles/gone.html",
         "content/articles/a.md:14: link 'lost.html' goes nowhere: the site has no articles/lost.html",
     ]
+
+
+def test_a_link_from_the_servers_top_folder_is_reported_with_the_relative_one_to_write(make_site: MakeSite) -> None:
+    body = "Lede.\n\nSee [b](/articles/b.html), [home](/) and [gone](/sections/nope.html)."
+    root = make_site({"content/articles/a.md": article(body), "content/articles/b.md": article("B.")})
+    top = "starts at the web server's top folder, so it breaks when the site is opened from disk or published under"
+    assert sorted(warnings(root)) == [
+        f"content/articles/a.md:10: link '/' {top} a sub-path; write it relative to the article ('../index.html')",
+        f"content/articles/a.md:10: link '/articles/b.html' {top} a sub-path; write it relative to the article"
+        " ('b.html')",
+        f"content/articles/a.md:10: link '/sections/nope.html' {top} a sub-path; write it relative to the article",
+    ]
+
+
+def test_the_same_dead_link_twice_in_a_paragraph_is_reported_at_each_line(make_site: MakeSite) -> None:
+    body = "Para [a](gone.html)\ncontinues [b](../gone.html)\nand [c](gone.html)."
+    root = make_site({"content/articles/a.md": article(body)})
+    assert [w.split(": link")[0] for w in warnings(root)] == [
+        "content/articles/a.md:8",
+        "content/articles/a.md:9",
+        "content/articles/a.md:10",
+    ]
