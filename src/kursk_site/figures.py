@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import pairwise
 from types import MappingProxyType
 
 from kursk_site.model import Block, BlockKind, KeyFigure
@@ -19,14 +20,38 @@ _NAME_WORD = rf"[A-Z][\w{_APOS}&.-]*"
 _NAME = rf"{_NAME_WORD}(?:\s+(?:(?:of|for|the|and|on|de)\s+){{0,2}}{_NAME_WORD}){{0,6}}"
 """Bounded (seven words at most), so a long run of capitalised words costs linear time, not quadratic."""
 _QUALIFIER = (
-    r"(?:well\s+over|over|more\s+than|almost|nearly|about|around|roughly|approximately|some|at\s+least|up\s+to"
-    r"|fewer\s+than|less\s+than|as\s+many\s+as|an\s+estimated|close\s+to|at\s+most|upwards\s+of)"
+    r"(?:well\s+over|over|no\s+(?:more|fewer|less)\s+than|not\s+(?:more|fewer|less)\s+than|more\s+than|almost"
+    r"|nearly|about|around|roughly|approximately|some|at\s+least|up\s+to|fewer\s+than|less\s+than"
+    r"|as\s+(?:many|much|few|little|high|low)\s+as|an\s+estimated|close\s+to|at\s+most|upwards\s+of)"
 )
+_NUMBER = r"\d{1,3}(?:,\d{3})+|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d,.])|\d+(?:\.\d+)?"
+"""1,000 / 35 000 (a space, a no-break or a thin space between thousands) / 12 / 1.5."""
 FIGURE_RE = re.compile(
-    rf"(?<![\w.,-])(?:(?P<qual>{_QUALIFIER})\s+)?(?P<cur>[$€£₽]\s?)?(?P<num>\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?)"
-    r"(?P<scale>\s+(?:thousand|million|billion|trillion)\b|(?:bn|m|k)\b)?(?P<pct>\s*%|\s+per\s?cent\b)?(?![\w%])",
+    rf"(?<![\w.,#:-])(?:(?P<qual>{_QUALIFIER})\s+)?(?P<cur>[$€£₽]\s?)?(?P<num>{_NUMBER})"
+    rf"(?P<upper>\s*[\u2013\u2014-]\s*(?:{_NUMBER}))?"
+    r"(?P<scale>\s+(?:thousand|million|billion|trillion)\b|(?:bn|m|k)\b)?(?P<pct>\s*%|\s+per\s?cent\b)?(?![\w%:])",
     re.IGNORECASE,
 )
+"""A number, with what qualifies it (`no fewer than`), its currency, the top of a range (`3,000-4,000`), its scale
+and a percent sign."""
+_MONTHS = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?"
+    r"|nov(?:ember)?|dec(?:ember)?)\b\.?"
+    r"|(?:январ|феврал|март|апрел|ма[яй]|июн|июл|август|сентябр|октябр|ноябр|декабр|січ|лют|берез|квіт|трав|черв"
+    r"|лип|серп|верес|жовт|листопад|груд)\w*"
+)
+"""Month names (English words, Russian and Ukrainian stems)."""
+DAY_AFTER_RE = re.compile(rf"\s*(?:{_MONTHS})|\s*(?:a\.?m\.?|p\.?m\.?)(?!\w)|(?:st|nd|rd|th)\b", re.IGNORECASE)
+"""After a number, what makes it a day or an hour (`5 November`, `3 p.m.`, `5th`), not a figure."""
+MONTH_BEFORE_RE = re.compile(rf"(?<!\w)(?:{_MONTHS})\s*$", re.IGNORECASE)
+"""Before a number, a month: `December 5` is a day."""
+SPAN_BEFORE_RE = re.compile(
+    r"(?:since|from|until|till|before|after|by(?:\s+(?:early|mid|late|the\s+end\s+of))?)\s+(?:\w+\s+)?$",
+    re.IGNORECASE,
+)
+"""Before a year, words that make it no `as of` date (`since August 2023`, `by early 2025`)."""
+OF_NUMBER_RE = re.compile(r"\s+of\s+(?:the\s+)?", re.IGNORECASE)
+"""`3,000 of the 11,000 troops`: the first number counts part of the second's."""
 SCALES = MappingProxyType(
     {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9, "trillion": 1e12}
 )
@@ -57,13 +82,25 @@ OUTLETS = (
     "Washington Post", "Yonhap",
 )  # fmt: skip
 """News outlets and research bodies named as sources (matched as whole words, case as written)."""
-OUTLET_RE = re.compile(r"\b(?:" + "|".join(re.escape(name) for name in sorted(OUTLETS, key=len, reverse=True)) + r")\b")
+OUTLET_RE = re.compile(
+    r"(?<![\w-])(?:" + "|".join(re.escape(name) for name in sorted(OUTLETS, key=len, reverse=True)) + r")(?![\w-])"
+)
+"""An outlet's name as a whole (`Interfax-Ukraine` is another agency than Interfax)."""
+DATELINE_RE = re.compile(r"^[^()]{0,60}\([^()]{1,40}\)\s*(?:-{1,2}|[\u2013\u2014])\s*")
+"""A wire dateline opening a sentence (`KYIV, Nov 26 (Reuters) - `): the agency that sent the story, not the
+source of what the sentence states."""
+DEMONYM_RE = re.compile(r"(?:an|ese|ish|ch|i)$")
+"""A name ending like a people's adjective (`South Korean`), which the noun after it completes."""
+NOUN_AFTER_RE = re.compile(r"\s+([a-z][a-z-]+)(?:\s+([a-z][a-z-]+))?")
 _SAYS = (
     r"(?:said|says|reported|reports|wrote|writes|told|stated|states|claimed|claims|estimated|estimates|noted|notes"
     r"|found|finds|offers|published|confirmed|confirms|announced|announces)"
 )
 SOURCE_RES = (
-    re.compile(rf"\baccording\s+to\s+(?:the\s+)?(?P<name>{_NAME})"),
+    re.compile(rf"\b[Aa]ccording\s+to\s+(?:the\s+)?(?P<name>{_NAME})"),
+    re.compile(
+        rf"(?:^|[\s(\"\u201c])(?P<name>{_NAME_WORD}(?:an|ese|ish|ch|i)\s+[a-z][a-z-]+(?:\s+[a-z][a-z-]+)?)\s+{_SAYS}\b"
+    ),
     re.compile(rf"\b(?:reported|published|cited|quoted)\s+by\s+(?:the\s+)?(?P<name>{_NAME})"),
     re.compile(rf"(?:^|[\s(\"\u201c])(?:The\s+)?(?P<name>{_NAME})\s+{_SAYS}\b"),
 )
@@ -71,6 +108,9 @@ NOT_NAMES = frozenset((
     "It", "This", "That", "These", "Those", "They", "He", "She", "We", "I", "You", "There", "Here", "Officials",
     "Experts", "Analysts", "Sources", "Reports", "Estimates", "Critics", "Observers", "Some", "Many", "Others",
     "Witnesses", "Residents", "Diplomats", "Insiders", "Media", "One", "Both", "Each", "Most", "Few",
+    "A", "An", "The", "In", "On", "At", "By", "For", "But", "And", "As", "If", "When", "While", "After", "Before",
+    "Since", "Still", "Yet", "Also", "Meanwhile", "However", "Now", "Then", "So", "Who", "What", "No", "Not", "All",
+    "Any", "Every", "Several", "Other", "Another", "Such", "Our", "Their", "His", "Her", "Its", "My", "Your",
 ))  # fmt: skip
 CLAIM_RE = re.compile(
     r"\b(?:according\s+to\s+(?:some\s+|unnamed\s+|unconfirmed\s+|several\s+|various\s+|media\s+|local\s+|other\s+)?"
@@ -148,12 +188,19 @@ def find_figures(blocks: Iterable[Block], *, section: str = "") -> tuple[KeyFigu
     """Numbers stated with what they count ("6,000 people"), money and percentages; years are not figures."""
     figures: list[KeyFigure] = []
     for sentence in text_sentences(blocks):
-        years = [m.group(1) for m in YEAR_RE.finditer(sentence.text)]
-        named = sources_in(sentence.text)
-        for match in FIGURE_RE.finditer(sentence.text):
-            if _is_year(match):
-                continue
-            label = _label(sentence.text, match)
+        text = sentence.text
+        years = [m.group(1) for m in YEAR_RE.finditer(text) if not SPAN_BEFORE_RE.search(text, 0, m.start())]
+        named = _sources_at(text)
+        matches = [m for m in FIGURE_RE.finditer(text) if not _is_year(m) and not _is_day_or_hour(text, m)]
+        for index, match in enumerate(matches):
+            following = matches[index + 1] if index + 1 < len(matches) else None
+            whole = OF_NUMBER_RE.fullmatch(text, match.end(), following.start()) if following else None
+            if whole is not None and following is not None:  # `3,000 of the 11,000 troops killed`: 3,000 killed
+                label = f"{' '.join(whole.group(0).split())} {' '.join(following.group(0).split())}"
+                label += f" {_label(text, following)}".rstrip()
+            else:
+                part = index and OF_NUMBER_RE.fullmatch(text, matches[index - 1].end(), match.start())
+                label = _label(text, match, participles=not part)
             if not label and not (match.group("cur") or match.group("pct")):
                 continue
             value = " ".join(match.group(0).split())
@@ -163,9 +210,9 @@ def find_figures(blocks: Iterable[Block], *, section: str = "") -> tuple[KeyFigu
                     amount=_amount(match),
                     label=label,
                     section=section,
-                    source=named[0] if named else "",
+                    source=_source_of(text, match.start(), named),
                     as_of=years[0] if years else "",
-                    sentence=sentence.text,
+                    sentence=text,
                     line=sentence.line,
                 )
             )
@@ -173,18 +220,43 @@ def find_figures(blocks: Iterable[Block], *, section: str = "") -> tuple[KeyFigu
 
 
 def sources_in(text: str) -> tuple[str, ...]:
-    """Names of the sources one sentence names, in order of appearance, without repeats."""
-    found: list[tuple[int, str]] = [(m.start(), m.group(0)) for m in OUTLET_RE.finditer(text)]
+    """Names of the sources one sentence names, in order of appearance, without repeats (an agency named in the
+    dateline sent the story: it is not a source of what the sentence states)."""
+    return tuple(name for _start, name in _sources_at(text))
+
+
+CLAUSE_END_RE = re.compile(r";|,\s+(?:while|whereas|but|although|though)\s", re.IGNORECASE)
+"""Where a sentence's clauses part: a figure's source is one its own clause names."""
+
+
+def _source_of(text: str, at: int, named: list[tuple[int, str]]) -> str:
+    """The source of a figure at `at`: the first named in its clause; else, in a sentence of one clause, none."""
+    starts = [0, *(m.end() for m in CLAUSE_END_RE.finditer(text)), len(text) + 1]
+    for begin, end in pairwise(starts):
+        if begin <= at < end:
+            return next((name for start, name in named if begin <= start < end), "")
+    return ""
+
+
+def _sources_at(text: str) -> list[tuple[int, str]]:
+    """The sources one sentence names, with where each is first named (see sources_in)."""
+    dateline = DATELINE_RE.match(text)
+    start = dateline.end() if dateline else 0
+    found: list[tuple[int, str]] = [(m.start(), m.group(0)) for m in OUTLET_RE.finditer(text, start)]
     for pattern in SOURCE_RES:
-        for match in pattern.finditer(text):
+        for match in pattern.finditer(text, start):
             name = match.group("name").rstrip(".")
-            if name.split()[0] not in NOT_NAMES and not name.endswith(tuple(_APOS)):
-                found.append((match.start("name"), name))
-    names: list[str] = []
-    for _start, name in sorted(found):
-        if not any(name in other or other in name for other in names):
-            names.append(name)
-    return tuple(names)
+            if name.split()[0] in NOT_NAMES or name.endswith(tuple(_APOS)):
+                continue
+            if DEMONYM_RE.search(name) and (noun := NOUN_AFTER_RE.match(text, match.end("name"))):
+                words = [w for w in noun.groups() if w and w not in LABEL_STOP and not re.fullmatch(_SAYS, w)]
+                name = " ".join([name, *words[: 2 if len(words) == 2 and noun.group(2) == words[1] else 1]])
+            found.append((match.start("name"), name))
+    names: list[tuple[int, str]] = []
+    for start, name in sorted(found):
+        if not any(name in other or other in name for _at, other in names):
+            names.append((start, name))
+    return names
 
 
 def find_sources(blocks: Iterable[Block]) -> tuple[NamedSource, ...]:
@@ -212,9 +284,16 @@ def _is_year(match: re.Match[str]) -> bool:
     return plain and len(number) == 4 and number.isdigit() and 1800 <= int(number) <= 2100
 
 
+def _is_day_or_hour(text: str, match: re.Match[str]) -> bool:
+    """`5 November`, `December 5`, `3 p.m.`: a day or an hour, not a figure."""
+    if match.group("cur") or match.group("pct") or match.group("scale"):
+        return False
+    return bool(DAY_AFTER_RE.match(text, match.end()) or MONTH_BEFORE_RE.search(text, 0, match.start()))
+
+
 def _amount(match: re.Match[str]) -> float | None:
     try:
-        amount = float(match.group("num").replace(",", ""))
+        amount = float(re.sub(r"[,\s\u00a0\u202f]", "", match.group("num")))
     except ValueError:
         return None
     scale = (match.group("scale") or "").strip().lower()
@@ -226,8 +305,9 @@ def _ends_label(word: str, *, first: bool) -> bool:
     return folded in LABEL_STOP or (not first and (folded.endswith("ed") or folded in LABEL_VERBS))
 
 
-def _label(text: str, match: re.Match[str]) -> str:
-    """What the number counts: the words after it up to a joining word or punctuation, plus "killed or wounded"."""
+def _label(text: str, match: re.Match[str], *, participles: bool = True) -> str:
+    """What the number counts: the words after it up to a joining word or punctuation, plus "killed or wounded"
+    (unless `participles` is false: in `3,000 of the 11,000 troops killed`, the 3,000 were killed)."""
     words: list[str] = []
     at = match.end()
     if match.group("pct") and (of := PERCENT_OF_RE.match(text, at)):
@@ -239,6 +319,6 @@ def _label(text: str, match: re.Match[str]) -> str:
             break
         words.append(word.group(1))
         at = word.end()
-    if participles := PARTICIPLES_RE.match(text, at):
-        words.append(participles.group(1))
+    if participles and (done := PARTICIPLES_RE.match(text, at)):
+        words.append(done.group(1))
     return " ".join(words)

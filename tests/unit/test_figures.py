@@ -96,3 +96,44 @@ def test_claims_without_a_named_source_are_listed_with_their_words() -> None:
 
 def test_a_claim_that_names_its_source_is_not_listed() -> None:
     assert find_claims([para("According to Reuters, estimates suggest 500 were hurt.")]) == ()
+
+
+def test_days_hours_ranks_and_numbered_items_are_no_figures_and_grouped_thousands_are_one() -> None:
+    text = "The December 5 attack at 3 p.m. on the #1 site killed 12 sappers; 35 000 troops came on 5 November."
+    assert figures(text) == [("12", 12.0, "sappers"), ("35 000", 35000.0, "troops")]
+    assert figures("Embargoed until 18:00 GMT, 3,400 September rows") == []
+
+
+def test_a_part_of_a_whole_is_counted_with_what_happened_to_it() -> None:
+    assert figures("Ukraine said 3,000 of the 11,000 troops were killed or wounded.") == [
+        ("3,000", 3000.0, "of the 11,000 troops killed or wounded"),
+        ("11,000", 11000.0, "troops"),
+    ]
+
+
+def test_qualifiers_and_ranges_are_kept_whole() -> None:
+    text = "No fewer than 7,000 troops were hurt, as much as 40% of the budget went, and some 3,000 \u2013 4,000 left."
+    assert [value for value, _amount, _label in figures(text)] == [
+        "No fewer than 7,000",
+        "as much as 40%",
+        "some 3,000 \u2013 4,000",
+    ]
+
+
+def test_a_figure_takes_the_source_its_own_clause_names_and_never_a_sentence_opener_or_a_dateline() -> None:
+    text = (
+        "KYIV, Nov 26 (Reuters) - An estimated 300 soldiers were killed, while according to South Korean lawmakers "
+        "1,500 troops were redeployed."
+    )
+    found = find_figures([para(text)])
+    assert [(f.value, f.source) for f in found] == [("An estimated 300", ""), ("1,500", "South Korean lawmakers")]
+    assert sources_in("Interfax-Ukraine reported 200 drones; Ukrainian intelligence estimated 27%.") == (
+        "Interfax-Ukraine",
+        "Ukrainian intelligence",
+    )
+
+
+def test_a_year_after_since_or_by_is_no_as_of_date() -> None:
+    found = find_figures([para("Some 3,000 troops have served since August 2023 and more will by early 2025.")])
+    assert [f.as_of for f in found] == [""]
+    assert find_figures([para("In 2024, 3,000 troops served.")])[0].as_of == "2024"

@@ -10,9 +10,9 @@ from slugify import slugify
 
 @functools.lru_cache(maxsize=4096)
 def slug(text: str, max_length: int = 0, word_boundary: bool = False) -> str:
-    """slugify's page name for `text` ("" when it has no letters or digits); a typographic apostrophe counts as a
-    plain one (the two spellings of `Russia's economy` are one topic)."""
-    return str(slugify(text.replace("\u2019", "'"), max_length=max_length, word_boundary=word_boundary))
+    """slugify's page name for `text` ("" when it has no letters or digits); a plain apostrophe is left out as
+    slugify leaves out a typographic one (both spellings of `Russia's economy` make `russias-economy`)."""
+    return str(slugify(text.replace("'", ""), max_length=max_length, word_boundary=word_boundary))
 
 
 def heading_slug(text: str) -> str:
