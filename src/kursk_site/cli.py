@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import shlex
 import signal
 import sys
 import threading
@@ -26,6 +27,8 @@ from kursk_site.model import BuildOptions, BuildReport, Project
 from kursk_site.values import Value
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+EXIT_BROKEN_PIPE = 141
+"""As a shell reports a program that a closed pipe stopped (128 + SIGPIPE)."""
 DEFAULT_PORT = 8000
 
 
@@ -84,7 +87,7 @@ def make_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"kursk-site {__version__}")
     talk = argparse.ArgumentParser(add_help=False)
-    talk.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    talk.add_argument("-q", "--quiet", action="store_true", help="print errors and warnings only")
     talk.add_argument("-v", "--verbose", action="store_true", help="print each step")
     source = argparse.ArgumentParser(add_help=False)
     source.add_argument(
@@ -190,6 +193,10 @@ def main(argv: Sequence[str] | None = None, *, at_once: bool = False) -> int:
         console.end_progress()
         console.err("kursk-site: interrupted; the previous output is unchanged")
         return 130
+    except BrokenPipeError:  # what reads the output went away (`kursk-site import x.txt | head -1`): done, quietly
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     except OSError as e:
         console.end_progress()
         where = f"{e.filename}: " if e.filename else ""
@@ -253,7 +260,11 @@ def run_serve(args: argparse.Namespace, console: Console) -> int:
     previous = signal.signal(signal.SIGTERM, _interrupt) if in_main else None
     try:
         server.start()
-        console.out(f"Serving {server.url} (rebuilds when you save; Ctrl-C to stop)")
+        serving = f"Serving {server.url} (rebuilds when you save; Ctrl-C to stop)"
+        if console.quiet:  # the address all the same (with --port 0 nothing else tells it)
+            console.err(serving)
+        else:
+            console.out(serving)
         server.wait()
     except KeyboardInterrupt:
         console.out("Stopped.")
@@ -284,7 +295,7 @@ def run_init(args: argparse.Namespace, console: Console) -> int:
             " if that version is not available there, edit requirements.txt to a Git address"
             " (kursk-site @ git+https://HOST/OWNER/REPOSITORY@COMMIT)"
         )
-    console.out(f"Created a new site in {args.dir}. Next: cd {args.dir} && kursk-site serve")
+    console.out(f"Created a new site in {args.dir}. Next: cd {shlex.quote(str(args.dir))} && kursk-site serve")
     return EXIT_OK
 
 

@@ -22,6 +22,10 @@ STARTER = Path(__file__).parent / "starter"
 EXAMPLE = "how-this-desk-works.md"
 
 
+KEPT = frozenset((".git", ".hg", ".svn"))
+"""What a folder `init` writes into may hold: a new, empty repository (cloned, or made with `git init`)."""
+
+
 def init_site(target: Path, today: date, spec: InstallSpec) -> tuple[Path, ...]:
     """Write a new site folder that builds at once; refuses a folder that holds anything. Returns what it wrote.
 
@@ -29,7 +33,7 @@ def init_site(target: Path, today: date, spec: InstallSpec) -> tuple[Path, ...]:
     """
     if target.exists() and not target.is_dir():
         raise UsageError(f"{target} is a file; init needs a new or empty folder")
-    if target.is_dir() and any(target.iterdir()):
+    if target.is_dir() and any(entry.name not in KEPT for entry in target.iterdir()):
         raise UsageError(f"{target} is not empty; init writes only into a new or empty folder")
     files = {
         Path("content/site.yaml"): (STARTER / "site.yaml").read_text(encoding="utf-8"),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import mimetypes
 import os
+import re
 import shutil
 import signal
 import socket
@@ -146,6 +147,19 @@ def is_folder_request(out_dir: Path, url_path: str) -> bool:
     """True for `/topics` when `topics/index.html` exists: redirect to `/topics/` so relative links work."""
     text = unquote(url_path)
     return not text.endswith("/") and resolve_request(out_dir, text + "/") is not None
+
+
+HOST_RE = re.compile(r"[A-Za-z0-9.-]+(?::\d{1,5})?|\[[0-9A-Fa-f:.]+\](?::\d{1,5})?")
+"""A Host header that names a host (and port), nothing else."""
+
+
+def as_reached(data: bytes, url: str, host: str) -> bytes:
+    """A page with the preview's own address (its absolute links: the 404 page's, the feeds') as the reader reached
+    it: a server listening on every address (`--host 0.0.0.0`) is reached by another name from other machines."""
+    reached = f"http://{host}/"
+    if not HOST_RE.fullmatch(host) or reached == url:
+        return data
+    return data.replace(url.encode(), reached.encode())
 
 
 def inject_reload(page: bytes, generation: int) -> bytes:
@@ -364,7 +378,8 @@ def _make_handler(server: DevServer) -> type[BaseHTTPRequestHandler]:
                 self._send(HTTPStatus.INTERNAL_SERVER_ERROR, page, "text/html", body)
             elif file is None and is_folder_request(server.out_dir, path):
                 self.send_response(HTTPStatus.MOVED_PERMANENTLY)
-                self.send_header("Location", path + "/")
+                query = urlsplit(self.path).query
+                self.send_header("Location", path + "/" + (f"?{query}" if query else ""))
                 self.send_header("Content-Length", "0")
                 self.end_headers()
             else:
@@ -388,6 +403,8 @@ def _make_handler(server: DevServer) -> type[BaseHTTPRequestHandler]:
             self._send(HTTPStatus.OK, data, kind, body)
 
         def _send(self, status: HTTPStatus, data: bytes, kind: str, body: bool) -> None:
+            if kind.startswith("text/") or kind.endswith(("xml", "json")):
+                data = as_reached(data, server.url, self.headers.get("Host", ""))
             self.send_response(status)
             charset = "; charset=utf-8" if kind.startswith("text/") or kind.endswith(("xml", "json")) else ""
             self.send_header("Content-Type", kind + charset)

@@ -310,6 +310,9 @@ class Fields:
         value = self.data.get(key)
         if value is None:
             return default
+        if isinstance(value, str) and value.strip().casefold() in ("true", "false", "yes", "no", "on", "off"):
+            self.error(f"{key}: expected true or false, got the text {value!r}; write it without quotes", key)
+            return default
         if not isinstance(value, bool):
             self.error(f"{key}: expected true or false, got {value!r}", key)
             return default

@@ -338,3 +338,18 @@ def test_on_a_terminal_build_shows_each_step_then_clears_the_line(make_site: Mak
     assert b"reading content..." in shown
     assert re.search(rb"writing \d+ files\.\.\.", shown)
     assert shown.endswith(b"\r\x1b[K")
+
+
+def test_init_writes_into_a_new_repository_holding_only_its_git_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = tmp_path / "my desk"
+    (site / ".git").mkdir(parents=True)
+    assert main(["init", str(site)]) == 0
+    assert (site / "content" / "site.yaml").is_file()
+    assert f"Next: cd '{site}' && kursk-site serve" in capsys.readouterr().out
+    (site / "notes.txt").write_text("x")
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "notes.txt").write_text("x")
+    assert main(["init", str(other)]) == 2

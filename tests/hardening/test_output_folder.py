@@ -199,3 +199,8 @@ def test_a_build_folder_that_is_a_link_is_written_through_not_replaced(site: Pat
     assert main(["build", "--source", str(site)]) == EXIT_OK
     assert (site / "build").is_symlink()
     assert (target / MARKER).is_file()
+
+
+def test_an_output_inside_a_file_is_refused_as_a_usage_error(site: Path, tmp_path: Path) -> None:
+    (tmp_path / "afile").write_text("x")
+    assert main(["build", "--source", str(site), "--out", str(tmp_path / "afile" / "sub")]) == EXIT_USAGE

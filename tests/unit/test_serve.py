@@ -7,7 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from kursk_site.serve import EVENTS_PATH, error_page, inject_reload, is_folder_request, resolve_request, snapshot
+from kursk_site.serve import (
+    EVENTS_PATH,
+    as_reached,
+    error_page,
+    inject_reload,
+    is_folder_request,
+    resolve_request,
+    snapshot,
+)
 
 
 @pytest.fixture
@@ -114,3 +122,13 @@ def test_the_watcher_skips_the_output_folder_inside_a_watched_folder(tmp_path: P
     first = snapshot([tmp_path], skip=tmp_path / "preview")
     (tmp_path / "preview" / "index.html").write_text("built")
     assert snapshot([tmp_path], skip=tmp_path / "preview") == first
+
+
+def test_the_preview_address_in_a_page_becomes_the_one_the_reader_reached() -> None:
+    page = b'<link href="http://0.0.0.0:8000/assets/style.css"><a href="http://0.0.0.0:8000/">home</a>'
+    assert as_reached(page, "http://0.0.0.0:8000/", "desk-laptop.local:8000") == page.replace(
+        b"0.0.0.0:8000", b"desk-laptop.local:8000"
+    )
+    assert as_reached(page, "http://0.0.0.0:8000/", "[fe80::1]:8000").count(b"http://[fe80::1]:8000/") == 2
+    assert as_reached(page, "http://0.0.0.0:8000/", 'evil"><script>') == page  # (not a host name: left as it is)
+    assert as_reached(page, "http://0.0.0.0:8000/", "") == page

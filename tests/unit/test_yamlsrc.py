@@ -209,3 +209,12 @@ def test_front_matter_read_without_the_parser_does_not_import_it() -> None:
         "load_yaml('a:\\n  - 1', 'b.md'); assert 'yaml' in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_a_quoted_true_or_false_is_reported_as_text_to_unquote() -> None:
+    doc = load_yaml('draft: "false"\n', "f.md")
+    fields = Fields(doc, "f.md", doc.data)
+    assert fields.flag("draft") is False
+    assert [str(e) for e in fields.errors] == [
+        "f.md:1: draft: expected true or false, got the text 'false'; write it without quotes"
+    ]

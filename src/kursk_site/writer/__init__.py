@@ -61,6 +61,9 @@ def check_out_dir(out_dir: Path, protected: Sequence[Path], *, inputs: Sequence[
             raise UsageError(f"refusing to use {out_dir} as the output folder: it is inside the input folder {place}")
     if out.exists() and not out.is_dir():
         raise UsageError(f"the output {out_dir} is a file, not a folder")
+    for parent in out.parents:
+        if parent.exists() and not parent.is_dir():
+            raise UsageError(f"the output {out_dir} would be inside {parent}, which is a file, not a folder")
     if out.is_dir() and not (out / MARKER).is_file() and any(out.iterdir()):
         raise UsageError(
             f"refusing to replace {out_dir}: it holds files kursk-site did not write (empty it or choose another --out)"
