@@ -34,7 +34,10 @@ from kursk_site.values import Value
 from kursk_site.walk import walk_once
 
 EVENTS_PATH = "/__kursk-site/events"
-"""The server-sent-events stream the reload script listens to."""
+"""A server-sent-events stream of the builds (`hello`, then `reload` after each), for tools that listen."""
+BUILD_PATH = "/__kursk-site/build"
+"""The number of the latest build, as text: what the reload script asks for. (A page that held an event stream open
+held one of the six connections a browser opens to one host: the seventh preview tab never loaded.)"""
 POLL_SECONDS = 0.1
 SETTLE_SECONDS = 0.03
 """After a change is seen, wait this long for the rest of a save (editors write in several steps)."""
@@ -43,12 +46,14 @@ STOP_SIGNALS = frozenset({signal.SIGINT, signal.SIGTERM})
 """Ctrl-C and a plain kill: taken only by the thread in `wait` (see DevServer.start)."""
 RELOAD_SCRIPT = (
     "<script>/* added by kursk-site serve, not part of the site */"
-    '(function(){var built="%s",s=new EventSource("' + EVENTS_PATH + '");'
-    "function reload(){s.close();location.reload()}"
-    's.addEventListener("hello",function(e){if(e.data!==built)reload()});'
-    's.addEventListener("reload",reload);})();</script>'
+    '(function(){var built="%s";function look(){if(document.hidden)return;'
+    'fetch("' + BUILD_PATH + '",{cache:"no-store"}).then(function(r){return r.ok?r.text():built})'
+    ".then(function(b){if(b!==built)location.reload()},function(){})}"
+    'setInterval(look,700);document.addEventListener("visibilitychange",look)})();</script>'
 )
-"""Reloads on each rebuild; `%s` is the build the page came from, so a rebuild during page load is not missed."""
+"""Reloads after each rebuild: asks for the latest build's number while the page is shown (a short request each
+time, no connection held open); `%s` is the build the page came from, so a rebuild during page load is not
+missed."""
 
 Notify = Callable[[str, bool], None]
 """Told what happens (rebuilt, requests when verbose) and whether it is an error; the command line prints it."""
@@ -363,13 +368,16 @@ def _make_handler(server: DevServer) -> type[BaseHTTPRequestHandler]:
             self._respond(body=False)
 
         def log_message(self, format: str, *args: Any) -> None:
-            if server.verbose:
+            if server.verbose and not self.path.startswith(BUILD_PATH):  # (asked for by each page every 0.7 s)
                 server.notify(f"{self.command} {self.path} {args[1] if len(args) > 1 else ''}".rstrip(), False)
 
         def _respond(self, *, body: bool) -> None:
             path = urlsplit(self.path).path
             if path == EVENTS_PATH:
                 self._events()
+                return
+            if path == BUILD_PATH:
+                self._send(HTTPStatus.OK, str(server.preview.outcome.generation).encode(), "text/plain", body)
                 return
             outcome = server.preview.outcome
             file = resolve_request(server.out_dir, path)

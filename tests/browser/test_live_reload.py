@@ -46,3 +46,19 @@ def test_the_open_page_follows_every_save_and_shows_errors_until_fixed(make_site
         expect(main).to_contain_text("Fixed and back.", timeout=TIMEOUT_MS)
         page.close()
         assert errors == []
+
+
+def test_many_preview_tabs_all_load_and_follow_a_save(make_site: MakeSite, browser: Browser) -> None:
+    site = make_site({"content/articles/a.md": ARTICLE.format(lede="The first lede.")})
+    article = site / "content" / "articles" / "a.md"
+    project = Project(site, site / "content", (), site / "build")
+    with DevServer(project, BuildOptions(), host="127.0.0.1", port=0, notify=lambda m, e: None) as server:
+        context = browser.new_context()
+        pages = [context.new_page() for _ in range(8)]  # (a browser opens six connections at most to one host)
+        for page in pages:
+            page.goto(server.url + "articles/a.html", timeout=TIMEOUT_MS)
+            expect(page.locator("main")).to_contain_text("The first lede.", timeout=TIMEOUT_MS)
+        article.write_text(ARTICLE.format(lede="Saved with eight tabs open."), encoding="utf-8")
+        for page in (pages[0], pages[-1]):
+            expect(page.locator("main")).to_contain_text("Saved with eight tabs open.", timeout=TIMEOUT_MS)
+        context.close()

@@ -23,7 +23,7 @@ import pytest
 
 from kursk_site.cli import main
 from kursk_site.model import BuildOptions, Project
-from kursk_site.serve import EVENTS_PATH, DevServer
+from kursk_site.serve import BUILD_PATH, EVENTS_PATH, DevServer
 from tests.conftest import MakeSite
 
 WAIT = 10.0
@@ -132,7 +132,7 @@ def test_a_saved_edit_is_served_and_announced_on_the_reload_stream(site: Path, s
     status, kind, page = fetch(server.url + "articles/a.html")
     assert (status, kind) == (200, "text/html; charset=utf-8")
     assert "The first lede." in page
-    assert EVENTS_PATH in page
+    assert BUILD_PATH in page
     events = EventStream(server.url)
     try:
         assert events.next_event()[0] == "hello"
@@ -144,6 +144,21 @@ def test_a_saved_edit_is_served_and_announced_on_the_reload_stream(site: Path, s
         assert "A second lede." in fetch(server.url + "articles/a.html")[2]
     finally:
         events.close()
+
+
+def test_the_reload_script_asks_for_the_latest_build_which_counts_the_rebuilds(site: Path, server: DevServer) -> None:
+    page = fetch(server.url + "articles/a.html")[2]
+    built = re.search(r'var built="(\d+)"', page)
+    assert built is not None
+    assert fetch(server.url + BUILD_PATH.lstrip("/")) == (200, "text/plain; charset=utf-8", built.group(1))
+    events = EventStream(server.url)
+    try:
+        assert events.next_event()[0] == "hello"
+        edit(site, "A third lede.")
+        assert events.next_event() == ("reload", "built")
+    finally:
+        events.close()
+    assert int(fetch(server.url + BUILD_PATH.lstrip("/"))[2]) > int(built.group(1))
 
 
 def test_a_broken_save_shows_the_errors_and_the_next_good_save_recovers(site: Path, server: DevServer) -> None:
@@ -159,7 +174,7 @@ def test_a_broken_save_shows_the_errors_and_the_next_good_save_recovers(site: Pa
         assert "content/articles/a.md:3: date: no such date: " in page
         assert "2024-13-01" in page
         assert "The first lede." not in page
-        assert EVENTS_PATH in page
+        assert BUILD_PATH in page
         assert fetch(server.url)[0] == 500
         edit(site, "Fixed again.")
         assert events.next_event() == ("reload", "built")
@@ -204,13 +219,13 @@ def test_no_request_reaches_outside_the_output_folder(site: Path, server: DevSer
 def test_stylesheets_are_served_without_the_reload_script(server: DevServer) -> None:
     status, kind, body = fetch(server.url + "assets/style.css")
     assert (status, kind) == (200, "text/css; charset=utf-8")
-    assert "EventSource" not in body
+    assert "__kursk-site" not in body
 
 
 def test_the_built_files_do_not_contain_the_reload_script(server: DevServer) -> None:
     pages = list(server.out_dir.rglob("*.html"))
     assert pages
-    assert all("EventSource" not in page.read_text() for page in pages)
+    assert all("__kursk-site" not in page.read_text() for page in pages)
 
 
 def test_a_folder_address_without_its_slash_redirects(server: DevServer) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kursk_site.serve import (
-    EVENTS_PATH,
+    BUILD_PATH,
     as_reached,
     error_page,
     inject_reload,
@@ -76,7 +76,7 @@ def test_the_reload_script_goes_before_the_closing_body_tag() -> None:
     page = inject_reload(b"<html><body><p>x</p></body></html>", 7)
     assert page.startswith(b"<html><body><p>x</p><script>")
     assert page.endswith(b"</script></body></html>")
-    assert EVENTS_PATH.encode() in page
+    assert BUILD_PATH.encode() in page
     assert b'built="7"' in page
 
 
