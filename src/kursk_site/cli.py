@@ -257,7 +257,10 @@ def run_serve(args: argparse.Namespace, console: Console) -> int:
         temporary_out=args.out is None,
     )
     in_main = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGTERM, _interrupt) if in_main else None
+    stops = (signal.SIGTERM, signal.SIGHUP) if hasattr(signal, "SIGHUP") else (signal.SIGTERM,)
+    previous = {stop: signal.signal(stop, _interrupt) for stop in stops} if in_main else {}
+    if in_main:
+        previous[signal.SIGINT] = signal.getsignal(signal.SIGINT)
     try:
         server.start()
         serving = f"Serving {server.url} (rebuilds when you save; Ctrl-C to stop)"
@@ -269,14 +272,20 @@ def run_serve(args: argparse.Namespace, console: Console) -> int:
     except KeyboardInterrupt:
         console.out("Stopped.")
     finally:
-        server.close()
-        if in_main and previous is not None:
-            signal.signal(signal.SIGTERM, previous)
+        if in_main:  # a second signal (a second Ctrl-C, `timeout` signalling the group) waits for the tidying
+            for stop in (signal.SIGINT, *stops):
+                signal.signal(stop, signal.SIG_IGN)
+        try:
+            server.close()
+        finally:
+            for stop, handler in previous.items():
+                signal.signal(stop, handler)
     return EXIT_OK
 
 
 def _interrupt(signum: int, frame: object) -> None:
-    """SIGTERM stops `serve` as Ctrl-C does: the server closes and its temporary folder is removed."""
+    """SIGTERM and SIGHUP (the terminal closed) stop `serve` as Ctrl-C does: the server closes and its temporary
+    folder is removed."""
     raise KeyboardInterrupt
 
 
