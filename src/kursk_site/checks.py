@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import datetime
 from html.parser import HTMLParser
 from pathlib import PurePosixPath
+from types import MappingProxyType
 from urllib.parse import unquote, urlsplit
 
 from kursk_site import urls
@@ -28,28 +30,67 @@ def find_warnings(
     *,
     entities_file: str,
     sources: SourceLines | None = None,
+    scheduled: Iterable[RawArticle | Article] = (),
+    now: datetime | None = None,
 ) -> tuple[ContentError, ...]:
     """Every warning about the site, sorted by place; `entities_file` is entities.yaml as the user would type it;
-    `sources` places a dead link at the line that holds it (else at the first line of its paragraph)."""
+    `sources` places a dead link at the line that holds it (else at the first line of its paragraph) and a note
+    about a front matter key at that key; `scheduled`: the articles dated after the build date `now`."""
+    lines_of = sources or (lambda _path: ())
+    drafts, scheduled = tuple(drafts), tuple(scheduled)
+    held = {urls.article_path(raw.slug).as_posix(): "a draft" for raw in drafts}
+    held |= {urls.article_path(raw.slug).as_posix(): f"dated {_day(raw.published)}" for raw in scheduled}
     paths = frozenset(f.path.as_posix() for f in files)
     places = PlacesOn(files)
     found: list[ContentError] = []
     for article in site.articles:
-        lines = sources(article.origin.path) if sources is not None else ()
-        found.extend(broken_links(article, paths, places, lines))
+        lines = lines_of(article.origin.path)
+        found.extend(broken_links(article, paths, places, lines, held))
         found.extend(unsourced_figures(article.origin.path, article.figures))
+        if now is not None and article.updated is not None and article.updated > now:
+            at = _key_line(lines, "updated", article.origin.line)
+            found.append(ContentError(article.origin.path, at, f"updated: is after the build date ({_day(now)})"))
     found.extend(lonely_tags(site))
     found.extend(lonely_entities(site, entities_file))
-    found.extend(draft_notes(drafts))
+    found.extend(draft_notes(drafts, lines_of))
+    found.extend(
+        ContentError(
+            raw.origin.path,
+            _key_line(lines_of(raw.origin.path), "date", raw.origin.line),
+            f"date: {_day(raw.published)} is after the build date: left out of the build until then"
+            " (build with --future to see it)",
+        )
+        for raw in scheduled
+    )
     return tuple(sorted(found, key=ContentError.sort_key))
 
 
-def draft_notes(drafts: Iterable[RawArticle | Article]) -> list[ContentError]:
+def draft_notes(drafts: Iterable[RawArticle | Article], lines_of: SourceLines = lambda _path: ()) -> list[ContentError]:
     """A draft is left out of the build: say so, so it is not published by mistake or forgotten."""
     return [
-        ContentError(raw.origin.path, raw.origin.line, "draft: left out of the build (build with --drafts to see it)")
+        ContentError(
+            raw.origin.path,
+            _key_line(lines_of(raw.origin.path), "draft", raw.origin.line),
+            "draft: left out of the build (build with --drafts to see it)",
+        )
         for raw in drafts
     ]
+
+
+def _key_line(lines: Sequence[str], key: str, default: int) -> int:
+    """The line of a front matter key (`default` where the file's lines do not show it)."""
+    if not lines or lines[0].strip() != "---":
+        return default
+    for number, line in enumerate(lines[1:], start=2):
+        if line.strip() == "---":
+            break
+        if line.startswith(f"{key}:"):
+            return number
+    return default
+
+
+def _day(moment: datetime) -> str:
+    return moment.date().isoformat()
 
 
 def lonely_tags(site: Site) -> list[ContentError]:
@@ -133,11 +174,16 @@ class _PlaceParser(HTMLParser):
 
 
 def broken_links(
-    article: Article, paths: frozenset[str], places: PlacesOn | None = None, lines: Sequence[str] = ()
+    article: Article,
+    paths: frozenset[str],
+    places: PlacesOn | None = None,
+    lines: Sequence[str] = (),
+    held: Mapping[str, str] = MappingProxyType({}),
 ) -> list[ContentError]:
     """Links and images in the article's Markdown that point inside the site at a file the build does not make,
     or at a place (`#anchor`) that the page it names does not have; each at the first line from its block's on
-    that holds the address as written, when the file's `lines` are given and one does."""
+    that holds the address as written, when the file's `lines` are given and one does. `held`: the pages of
+    articles the build leaves out, and why (a draft...)."""
     page = urls.article_path(article.slug)
     own = f"{page.name}#"  # (a link to a place in the article itself: see content.markdown.links_to_page)
     texts = [
@@ -150,7 +196,7 @@ def broken_links(
         for target in _targets(html):
             written = target[len(own) - 1 :] if target.startswith(own) else target
             met[written] = met.get(written, 0) + 1
-            problem = _link_problem(page, target, paths, places, written)
+            problem = _link_problem(page, target, paths, places, written, held)
             if problem:
                 out.append(ContentError(article.origin.path, _line_of(lines, line, written, met[written]), problem))
     return out
@@ -168,7 +214,12 @@ def _line_of(lines: Sequence[str], start: int, written: str, nth: int) -> int:
 
 
 def _link_problem(
-    page: PurePosixPath, target: str, paths: frozenset[str], places: PlacesOn | None = None, written: str = ""
+    page: PurePosixPath,
+    target: str,
+    paths: frozenset[str],
+    places: PlacesOn | None = None,
+    written: str = "",
+    held: Mapping[str, str] = MappingProxyType({}),
 ) -> str:
     """Why `target` (a link of the text of the article whose page is `page`; `written` as its author wrote it)
     leads nowhere; "" when it leads somewhere."""
@@ -204,6 +255,8 @@ def _link_problem(
         guess = urls.article_path(posixpath.basename(stem)).as_posix()
         if guess in paths:
             hint = f"; link to the page instead: {urls.relative_url(page, guess)!r}"
+    if resolved in held:
+        hint = f" (its article is {held[resolved]}, left out of the build)"
     return f"link {target!r} goes nowhere: the site has no {resolved}{hint}"
 
 

@@ -214,7 +214,15 @@ def _check(project: Project, options: BuildOptions, progress: Progress | None) -
     files = (*rendered.files, *others)
     entities_file = display_path(project.content_dir / "entities.yaml", project.root)
     sources = partial(_source_lines, project.root)
-    warnings = find_warnings(site, files, selection.drafts, entities_file=entities_file, sources=sources)
+    warnings = find_warnings(
+        site,
+        files,
+        selection.drafts,
+        entities_file=entities_file,
+        sources=sources,
+        scheduled=selection.scheduled,
+        now=options.now,
+    )
     return CheckReport(len(rendered.pages), len(site.articles), warnings)
 
 

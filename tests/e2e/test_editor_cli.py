@@ -224,7 +224,7 @@ def test_check_prints_warnings_and_passes_without_strict(
     captured = capsys.readouterr()
     assert (
         captured.err
-        == "content/articles/b.md:1: warning: draft: left out of the build (build with --drafts to see it)\n"
+        == "content/articles/b.md:5: warning: draft: left out of the build (build with --drafts to see it)\n"
     )
     assert re.fullmatch(r"Checked \d+ pages from 1 article: 1 warning\n", captured.out)
     assert not (root / "build").exists()
@@ -234,7 +234,7 @@ def test_check_strict_turns_warnings_into_errors(make_site: MakeSite, capsys: py
     root = make_site({"content/articles/a.md": article(), "content/articles/b.md": article(draft="true")})
     assert main(["check", "--strict", "--source", str(root)]) == 1
     assert capsys.readouterr().err.splitlines() == [
-        "content/articles/b.md:1: draft: left out of the build (build with --drafts to see it)",
+        "content/articles/b.md:5: draft: left out of the build (build with --drafts to see it)",
         "check failed: 1 error (warnings, with --strict)",
     ]
 

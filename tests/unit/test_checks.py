@@ -3,6 +3,7 @@ unsourced figures."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -151,7 +152,7 @@ def test_a_draft_is_reported_unless_drafts_are_built(make_site: MakeSite) -> Non
     root = make_site(
         {"content/articles/a.md": article("Text."), "content/articles/b.md": article("Text.", draft="true")}
     )
-    assert warnings(root) == ["content/articles/b.md:1: draft: left out of the build (build with --drafts to see it)"]
+    assert warnings(root) == ["content/articles/b.md:5: draft: left out of the build (build with --drafts to see it)"]
     assert warnings(root, drafts=True) == []
 
 
@@ -257,4 +258,31 @@ def test_the_same_dead_link_twice_in_a_paragraph_is_reported_at_each_line(make_s
         "content/articles/a.md:8",
         "content/articles/a.md:9",
         "content/articles/a.md:10",
+    ]
+
+
+def test_a_scheduled_article_a_link_to_it_and_an_updated_date_after_the_build_date_are_reported(
+    make_site: MakeSite,
+) -> None:
+    root = make_site(
+        {
+            "content/articles/a.md": article("See [b](b.html) and [c](c.html).").replace(
+                "date: 2024-11-05\n", "date: 2024-11-05\nupdated: 2031-01-01\n"
+            ),
+            "content/articles/b.md": article("B.", date="2030-01-01"),
+            "content/articles/c.md": article("C.", draft="true"),
+        }
+    )
+    now = datetime(2025, 1, 1, tzinfo=UTC)
+    project = Project(root, root / "content", (), root / "build")
+    found = [str(w) for w in check(project, BuildOptions(now=now)).warnings]
+    assert found == [
+        "content/articles/a.md:4: updated: is after the build date (2025-01-01)",
+        "content/articles/a.md:9: link 'b.html' goes nowhere: the site has no articles/b.html (its article is"
+        " dated 2030-01-01, left out of the build)",
+        "content/articles/a.md:9: link 'c.html' goes nowhere: the site has no articles/c.html (its article is a"
+        " draft, left out of the build)",
+        "content/articles/b.md:3: date: 2030-01-01 is after the build date: left out of the build until then"
+        " (build with --future to see it)",
+        "content/articles/c.md:5: draft: left out of the build (build with --drafts to see it)",
     ]
