@@ -101,6 +101,9 @@ SOURCE_RES = (
     re.compile(
         rf"(?:^|[\s(\"\u201c])(?P<name>{_NAME_WORD}(?:an|ese|ish|ch|i)\s+[a-z][a-z-]+(?:\s+[a-z][a-z-]+)?)\s+{_SAYS}\b"
     ),
+    re.compile(
+        rf"(?:^|[\s(\"\u201c])(?P<name>{_NAME}[{_APOS}]s\s+[a-z][a-z-]+(?:\s+[a-z][a-z-]+)?)\s+{_SAYS}\b"
+    ),  # (Ukraine's military intelligence said)
     re.compile(rf"\b(?:reported|published|cited|quoted)\s+by\s+(?:the\s+)?(?P<name>{_NAME})"),
     re.compile(rf"(?:^|[\s(\"\u201c])(?:The\s+)?(?P<name>{_NAME})\s+{_SAYS}\b"),
 )

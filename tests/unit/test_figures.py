@@ -137,3 +137,10 @@ def test_a_year_after_since_or_by_is_no_as_of_date() -> None:
     found = find_figures([para("Some 3,000 troops have served since August 2023 and more will by early 2025.")])
     assert [f.as_of for f in found] == [""]
     assert find_figures([para("In 2024, 3,000 troops served.")])[0].as_of == "2024"
+
+
+def test_a_body_named_by_whose_it_is_is_a_source() -> None:
+    assert sources_in("Ukraine\u2019s military intelligence said 3,000 troops died.") == (
+        "Ukraine\u2019s military intelligence",
+    )
+    assert sources_in("The army's losses were 200, officials said.") == ()
