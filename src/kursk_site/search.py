@@ -83,6 +83,15 @@ def distinctive_terms(articles: Iterable[Article], limit: int = TERMS_PER_ARTICL
     return result
 
 
+def _beyond_summary(article: Article) -> list[str]:
+    """Words a reader sees at the top of the article that the index would miss: those of its summary past the
+    cut (shorten), and the names of its sources."""
+    shown = set(words_of(shorten(article.summary)))
+    extra = [w for w in words_of(article.summary) if w not in shown]
+    extra += words_of(" ".join(source.name for source in article.sources))
+    return list(dict.fromkeys(w for w in extra if len(w) > 1 and w not in STOPWORDS))
+
+
 def build_search_index(site: Site) -> dict[str, object]:
     """The index as plain data: sections, topics, and one row per article (see the module docstring)."""
     sections = [[rule.key, rule.title] for rule in site.config.sections]
@@ -107,7 +116,7 @@ def build_search_index(site: Site) -> dict[str, object]:
                     for part in article.parts
                     if part.heading is not None
                 ],
-                " ".join(terms[article.slug]),
+                " ".join((*terms[article.slug], *_beyond_summary(article))),
             ]
         )
     prefix, _, suffix = str(urls.article_path("\0")).partition("\0")

@@ -36,7 +36,27 @@ sections:
 """
 
 PLACES = ("Sudzha", "Belgorod", "Bryansk", "Kharkiv", "Sumy", "Rostov", "Wonsan")
-TOPICS = ("North Korea", "Russia", "Logistics", "Drones", "Sanctions", "Engineering", "Ceasefire talks")
+TOPICS = (
+    "North Korea",
+    "Russia",
+    "Logistics",
+    "Drones",
+    "Sanctions",
+    "Verteidigungsministeriumsbeschaffungsamt",
+    "Ceasefire talks",
+)
+"""Topics; one a single word too long for a phone's line (its tag pill must wrap it)."""
+WIDE_TABLE = (
+    "| "
+    + " | ".join(f"Column {n}" for n in range(14))
+    + " |\n|"
+    + " --- |" * 14
+    + "\n| "
+    + " | ".join(str(1000 + n) for n in range(14))
+    + " |\n"
+)
+"""Too wide for any screen: it scrolls in its box, which the keyboard must reach."""
+CODE = "```\nconvoy_schedule = load('supply-lines-near-the-border-crossing-with-every-depot-listed.csv')\n```\n"
 SPECIAL_TERM = "pontoonwright"
 """A made-up word that only the third article's body uses, for the search tests."""
 
@@ -50,6 +70,8 @@ def article(number: int) -> str:
         if number % 2
         else ""
     )
+    if number == 4:
+        table = f"{WIDE_TABLE}\n{CODE}"
     return ARTICLE.format(
         number=number, place=place, topics=topics, month=1 + number % 9, monitor=number % 3, extra=extra, table=table
     )

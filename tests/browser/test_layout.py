@@ -100,3 +100,25 @@ def test_print_shows_where_external_links_go(browser: Browser, newsroom_site: Bu
     )
     context.close()
     assert notes == ['" <https://example.org/budget/1>"', '" <https://example.org/monitor/1>"']
+
+
+CONTRAST = """([fg, bg]) => {
+  const lum = (value) => { const [r, g, b] = value.match(/[\\d.]+/g).slice(0, 3).map(Number).map(c => {
+    c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+  const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
+  return (a + 0.05) / (b + 0.05);
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_search_box_placeholder_is_readable(browser: Browser, newsroom_site: BuiltSite, scheme: str) -> None:
+    context = browser.new_context(color_scheme=scheme)  # type: ignore[arg-type]
+    page = context.new_page()
+    page.goto(newsroom_site.file_root + "index.html")
+    colours = page.eval_on_selector(
+        "#site-search-q", "el => [getComputedStyle(el, '::placeholder').color, getComputedStyle(el).backgroundColor]"
+    )
+    ratio: float = page.evaluate(CONTRAST, colours)
+    context.close()
+    assert ratio >= 4.5, colours

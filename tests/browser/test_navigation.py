@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import deque
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -194,3 +195,30 @@ def test_every_keyboard_stop_shows_a_focus_outline(browser: Browser, newsroom_si
                 missing.append(f"{rel}: {style[0]}")
     context.close()
     assert missing == []
+
+
+def test_the_search_query_stays_in_the_address_for_back_and_reload(browser: Browser, newsroom_site: BuiltSite) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(newsroom_site.file_root + "search.html")
+    box = page.get_by_role("searchbox", name="Search the articles")
+    box.fill(f"{SPECIAL_TERM}'s")  # (a possessive ending narrows nothing)
+    expect(page.locator("#search-results > li")).to_have_count(1)
+    expect(page).to_have_url(re.compile(rf"search\.html\?q={SPECIAL_TERM}"))
+    expect(page.locator("#search-results time")).to_have_text(re.compile(r"^\d{1,2} [A-Z][a-z]+ \d{4}$"))
+    page.reload()
+    expect(page.get_by_role("searchbox", name="Search the articles")).to_have_value(f"{SPECIAL_TERM}'s")
+    expect(page.locator("#search-results > li")).to_have_count(1)
+    context.close()
+
+
+def test_the_masthead_is_tabbed_through_in_the_order_it_is_seen(browser: Browser, newsroom_site: BuiltSite) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.goto(newsroom_site.file_root + "sources.html")
+    stops = []
+    for _ in range(4):
+        page.keyboard.press("Tab")
+        stops.append(page.evaluate("document.activeElement.id || document.activeElement.textContent.trim()"))
+    assert stops == ["Skip to content", "Border Desk", "site-search-q", "Search"]
+    context.close()

@@ -163,7 +163,7 @@ def parse_markdown(parser: Parser, body: str, first_line: int, doc_id: str | Cal
             html = md.renderer.render(md.parseInline(match, env)[0].children or [], md.options, env)
             blocks.append(Block(BlockKind.HEADING, html, match, line, KEYWORD_LEVEL, "", heading_slug(match)))
         else:
-            html = md.renderer.render(group, md.options, env)
+            html = _scrollable(kind, md.renderer.render(group, md.options, env))
             blocks.append(Block(kind, html, plain_text(group), line, notes=_note_refs(group, env["docId"])))
         start = end
     footnotes = _footnotes(md, env, notes, problems)
@@ -190,8 +190,18 @@ def _fast_body(reader: Any, body: str, first_line: int) -> Body | None:
         elif kind is BlockKind.PARAGRAPH and "keyword" in top.text.casefold():
             return None
         else:
-            blocks.append(Block(kind, top.html, top.text, line))
+            blocks.append(Block(kind, _scrollable(kind, top.html), top.text, line))
     return Body(tuple(blocks), ())
+
+
+def _scrollable(kind: BlockKind, html: str) -> str:
+    """A table or a code block as one a keyboard can scroll: too wide for a phone, it scrolls inside its box,
+    which is then reached with the Tab key as other browsers than Chromium and Firefox do not do by themselves."""
+    if kind is BlockKind.TABLE and html.startswith("<table>"):
+        return '<table tabindex="0">' + html[7:]
+    if kind is BlockKind.CODE and html.startswith("<pre>"):
+        return '<pre tabindex="0">' + html[5:]
+    return html
 
 
 def _prose_text(group: Sequence[Token]) -> str:

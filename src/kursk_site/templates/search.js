@@ -17,8 +17,25 @@
   function fold(text) {
     return text.toLowerCase().normalize("NFKD").replace(/\p{M}/gu, "");
   }
-  function words(text) {
-    return fold(text).match(/[\p{L}\p{N}]+/gu) || [];
+  function words(text) {  // (a possessive's "s" is no word of its own: Kursk's is Kursk)
+    return fold(text).replace(/['\u2019]s(?![\p{L}\p{N}])/gu, "").match(/[\p{L}\p{N}]+/gu) || [];
+  }
+  var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+    "November", "December"];
+  function day(iso) {  // 2024-03-01 -> 1 March 2024, as the pages show dates
+    var parts = iso.split("-");
+    return parts.length === 3 ? Number(parts[2]) + " " + MONTHS[Number(parts[1]) - 1] + " " + parts[0] : iso;
+  }
+  function quoted(query) {  // the query as the status repeats it: a very long one is cut
+    var text = query.trim();
+    return "\u201c" + (text.length > 80 ? text.slice(0, 79) + "\u2026" : text) + "\u201d";
+  }
+  function remember(query) {  // the query in the address, so Back, a reload or a bookmark brings the results back
+    try {
+      var url = new URL(window.location.href);
+      if (query.trim()) { url.searchParams.set("q", query); } else { url.searchParams.delete("q"); }
+      window.history.replaceState(null, "", url.href);
+    } catch (e) { /* some browsers refuse it for file:// pages: the search works all the same */ }
   }
 
   // Each field's words, with the weight a match in it counts.
@@ -67,7 +84,7 @@
     meta.className = "item-meta";
     var time = document.createElement("time");
     time.dateTime = row.date;
-    time.textContent = row.date;
+    time.textContent = day(row.date);
     meta.appendChild(time);
     if (row.sections.length) { meta.appendChild(document.createTextNode(" · " + row.sections.join(", "))); }
     li.appendChild(meta);
@@ -95,20 +112,21 @@
     found.sort(function (x, y) { return y[0] - x[0] || x[1].order - y[1].order; });
     found.slice(0, MAX_SHOWN).forEach(function (hit) { list.appendChild(item(hit[1])); });
     var n = found.length;
-    status.textContent = n === 0 ? "No article matches \u201c" + query.trim() + "\u201d." :
-      n + " article" + (n === 1 ? "" : "s") + " match" + (n === 1 ? "es" : "") + " \u201c" + query.trim() + "\u201d" +
+    status.textContent = n === 0 ? "No article matches " + quoted(query) + "." :
+      n + " article" + (n === 1 ? "" : "s") + " match" + (n === 1 ? "es" : "") + " " + quoted(query) +
       (n > MAX_SHOWN ? "; the first " + MAX_SHOWN + " are shown." : ".");
   }
 
   var timer = 0;
   input.addEventListener("input", function () {
     clearTimeout(timer);
-    timer = setTimeout(function () { run(input.value); }, 120);
+    timer = setTimeout(function () { run(input.value); remember(input.value); }, 120);
   });
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     clearTimeout(timer);
     run(input.value);
+    remember(input.value);
   });
   var initial = new URLSearchParams(window.location.search).get("q") || "";
   input.value = initial;
