@@ -49,6 +49,7 @@ def make_article(raw: RawArticle, config: SiteConfig) -> Article:
         corrections=raw.corrections,
         footnotes=raw.footnotes,
         slug_line=raw.slug_line,
+        language=raw.language,
     )
 
 

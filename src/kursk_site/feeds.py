@@ -54,7 +54,7 @@ def _entry(feed: ET.Element, article: Article, site: Site, body: str) -> None:
 
     base = site.config.base_url
     path = urls.article_path(article.slug)
-    entry = ET.SubElement(feed, "entry")
+    entry = ET.SubElement(feed, "entry", {"xml:lang": article.language} if article.language else {})
     _text(entry, "title", article.title)
     _text(entry, "id", _id(base, str(path), article.slug))
     ET.SubElement(entry, "link", {"rel": "alternate", "type": "text/html", "href": _href(base, path)})

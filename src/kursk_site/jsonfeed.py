@@ -45,7 +45,7 @@ def _item(article: Article, site: Site, body: str) -> dict[str, Any]:
     item["authors"] = [{"name": article.author}]
     if article.topics:
         item["tags"] = [topic.name for topic in article.topics]
-    item["language"] = site.config.language
+    item["language"] = article.language or site.config.language
     return item
 
 

@@ -78,7 +78,12 @@ class SiteConfig(Value):
     @property
     def text_direction(self) -> str:
         """ "rtl" for a language written from right to left (Arabic, Hebrew, Persian, Urdu...), else "ltr"."""
-        return "rtl" if self.language.split("-")[0].casefold() in RIGHT_TO_LEFT else "ltr"
+        return text_direction(self.language)
+
+
+def text_direction(language: str) -> str:
+    """ "rtl" for a language (a BCP 47 tag) written from right to left, else "ltr"."""
+    return "rtl" if language.split("-")[0].casefold() in RIGHT_TO_LEFT else "ltr"
 
 
 RIGHT_TO_LEFT = frozenset(("ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ps", "sd", "ug", "ur", "yi"))
@@ -301,6 +306,8 @@ class RawArticle(Value):
     footnotes: tuple[Footnote, ...] = ()
     slug_line: int = field(default=0, compare=False)
     """Line of the front matter's `slug:`; 0 when the slug is made from the file name."""
+    language: str = ""
+    """The article's language when it is not the site's (front matter `language:`); "" for the site's."""
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -344,6 +351,8 @@ class Article(Value):
     footnotes: tuple[Footnote, ...] = ()
     slug_line: int = field(default=0, compare=False)
     """Line of the front matter's `slug:`; 0 when the slug is made from the file name."""
+    language: str = ""
+    """The article's language when it is not the site's (front matter `language:`); "" for the site's."""
 
     @property
     def lede(self) -> Part | None:

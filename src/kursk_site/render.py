@@ -40,6 +40,7 @@ from kursk_site.model import (
     SourceIndex,
     Topic,
     TopicIndex,
+    text_direction,
 )
 from kursk_site.pages import Page, SectionLink, plan_pages, section_links
 from kursk_site.structured import script_json, structured_data
@@ -103,6 +104,7 @@ def make_env(
         jsonld=_jsonld,
         source_entry=_source_entry,
         partial_date=partial_date,
+        language=_language,
     )
     env.globals.update(
         notes_for=notes_for,
@@ -122,6 +124,19 @@ def _badges(article: Article, sections: Sequence[SectionLink]) -> list[tuple[Sec
     for part in article.parts:
         headed[part.section] = headed.get(part.section, False) or part.heading is not None
     return [(link, link.rule.key if headed[link.rule.key] else "lede") for link in sections if link.rule.key in headed]
+
+
+@pass_context
+def _language(context: Any, article: Article) -> Markup:
+    """` lang="..." dir="..."` for an element holding an article written in another language than the site's (the
+    direction where it differs from the site's); "" for an article in the site's language."""
+    if not article.language:
+        return Markup("")
+    config = context["site"].config
+    direction = text_direction(article.language)
+    if direction == config.text_direction:
+        return Markup(' lang="{}"').format(article.language)
+    return Markup(' lang="{}" dir="{}"').format(article.language, direction)
 
 
 def _repeats_lede(article: Article) -> bool:

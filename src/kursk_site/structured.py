@@ -76,7 +76,7 @@ def _article(config: SiteConfig, article: Article, entities: tuple[Entity, ...])
         "dateModified": article.modified.isoformat().replace("+00:00", "Z"),
         "author": {"@type": author_type, "name": article.author},
         "publisher": _with_url({"@type": "Organization", "name": config.title}, config.base_url),
-        "inLanguage": config.language,
+        "inLanguage": article.language or config.language,
         "wordCount": article.words,
     }
     url = _url(config, urls.article_path(article.slug))

@@ -14,7 +14,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from kursk_site import urls
-from tests.conftest import REPO
+from tests.conftest import REPO, MakeSite
 from tests.support import FIXTURES, PageFacts, build_site, read_page
 
 GOLDEN_DESK = REPO / "tests" / "golden" / "desk"
@@ -443,3 +443,16 @@ def test_an_article_page_says_each_paragraph_once(build: str, request: pytest.Fi
         counts = paragraph_counts([read_page(path)])
         repeated = [p for p in prose(path).texts("p") if counts[p] != 1]
         assert repeated == [], path.name
+
+
+def test_an_article_in_another_language_is_marked_where_it_is_shown(make_site: MakeSite, tmp_path: Path) -> None:
+    arabic = "---\ntitle: \u062a\u0642\u0631\u064a\u0631\ndate: 2024-11-06\nlanguage: ar\n---\n\n\u0646\u0635.\n"
+    english = "---\ntitle: Report\ndate: 2024-11-05\nlanguage: en\n---\n\nText.\n"
+    root = make_site({"content/articles/ar.md": arabic, "content/articles/en.md": english})
+    out = tmp_path / "out"
+    build_site(root, out)
+    assert '<article class="article" lang="ar" dir="rtl">' in (out / "articles" / "ar.html").read_text()
+    assert '<article class="article">' in (out / "articles" / "en.html").read_text()  # (the site's language)
+    assert '<li lang="ar" dir="rtl">' in (out / "index.html").read_text()
+    assert '<entry xml:lang="ar">' in (out / "feed.xml").read_text()
+    assert '"inLanguage":"ar"' in (out / "articles" / "ar.html").read_text().replace(": ", ":")

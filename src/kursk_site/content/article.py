@@ -8,6 +8,7 @@ from typing import Any
 
 from slugify import slugify
 
+from kursk_site.config import LANGUAGE_RE
 from kursk_site.content.analysis import is_partial_date, parse_corrections, parse_figures, partial_date_text
 from kursk_site.content.markdown import EMPTY_MARKER
 from kursk_site.content.slugs import slug as cached_slug
@@ -27,6 +28,7 @@ FRONT_MATTER_KEYS = (
     "slug",
     "figures",
     "corrections",
+    "language",
 )
 SOURCE_KEYS = ("name", "url", "date")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -103,6 +105,11 @@ def make_raw_article(
     sources = _sources(fields, data.get("sources"))
     summary = " ".join(fields.text("summary").split()) or _summary(blocks)
     author = " ".join(fields.text("author").split()) or byline or config.author
+    language = fields.text("language")
+    if language and not LANGUAGE_RE.match(language):
+        fields.error(f"language: expected a language tag such as 'en' or 'ar', got {language!r}", "language")
+    elif language.casefold() == config.language.casefold():
+        language = ""  # (the site's: nothing to mark)
     draft = fields.flag("draft")
     figures = parse_figures(fields, config.section_keys, sources)
     corrections = parse_corrections(fields, published)
@@ -128,6 +135,7 @@ def make_raw_article(
         corrections=corrections,
         footnotes=footnotes,
         slug_line=slug_line,
+        language=language,
     )
 
 
