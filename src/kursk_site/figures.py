@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from itertools import pairwise
 from types import MappingProxyType
 
 from kursk_site.model import Block, BlockKind, KeyFigure
@@ -192,8 +192,8 @@ def find_figures(blocks: Iterable[Block], *, section: str = "") -> tuple[KeyFigu
     figures: list[KeyFigure] = []
     for sentence in text_sentences(blocks):
         text = sentence.text
-        years = [m.group(1) for m in YEAR_RE.finditer(text) if not SPAN_BEFORE_RE.search(text, 0, m.start())]
-        named = _sources_at(text)
+        years = [m.group(1) for m in YEAR_RE.finditer(text) if not _before(SPAN_BEFORE_RE, text, m.start())]
+        clauses = _clause_sources(text, _mentions(text))
         matches = [m for m in FIGURE_RE.finditer(text) if not _is_year(m) and not _is_day_or_hour(text, m)]
         for index, match in enumerate(matches):
             following = matches[index + 1] if index + 1 < len(matches) else None
@@ -213,7 +213,7 @@ def find_figures(blocks: Iterable[Block], *, section: str = "") -> tuple[KeyFigu
                     amount=_amount(match),
                     label=label,
                     section=section,
-                    source=_source_of(text, match.start(), named),
+                    source=_source_of(match.start(), clauses),
                     as_of=years[0] if years else "",
                     sentence=text,
                     line=sentence.line,
@@ -232,17 +232,36 @@ CLAUSE_END_RE = re.compile(r";|,\s+(?:while|whereas|but|although|though)\s", re.
 """Where a sentence's clauses part: a figure's source is one its own clause names."""
 
 
-def _source_of(text: str, at: int, named: list[tuple[int, str]]) -> str:
-    """The source of a figure at `at`: the first named in its clause; else, in a sentence of one clause, none."""
-    starts = [0, *(m.end() for m in CLAUSE_END_RE.finditer(text)), len(text) + 1]
-    for begin, end in pairwise(starts):
-        if begin <= at < end:
-            return next((name for start, name in named if begin <= start < end), "")
-    return ""
+def _clause_sources(text: str, named: list[tuple[int, str]]) -> tuple[list[int], list[str]]:
+    """Where each clause of a sentence starts, and the source each names first ("" for none); `named`: the
+    sentence's mentions of sources, in order."""
+    starts = [0, *(m.end() for m in CLAUSE_END_RE.finditer(text))]
+    sources = [""] * len(starts)
+    for at, name in named:
+        clause = bisect_right(starts, at) - 1
+        sources[clause] = sources[clause] or name
+    return starts, sources
+
+
+def _source_of(at: int, clauses: tuple[list[int], list[str]]) -> str:
+    """The source of a figure at `at`: the first its clause names (see _clause_sources)."""
+    starts, sources = clauses
+    return sources[bisect_right(starts, at) - 1]
 
 
 def _sources_at(text: str) -> list[tuple[int, str]]:
     """The sources one sentence names, with where each is first named (see sources_in)."""
+    names: list[tuple[int, str]] = []
+    for start, name in _mentions(text):
+        if len(names) == MAX_SOURCES:
+            break
+        if not any(name in other or other in name for _at, other in names):
+            names.append((start, name))
+    return names
+
+
+def _mentions(text: str) -> list[tuple[int, str]]:
+    """Every mention of a source in one sentence, in order: where, and the name."""
     dateline = DATELINE_RE.match(text)
     start = dateline.end() if dateline else 0
     found: list[tuple[int, str]] = [(m.start(), m.group(0)) for m in OUTLET_RE.finditer(text, start)]
@@ -255,11 +274,11 @@ def _sources_at(text: str) -> list[tuple[int, str]]:
                 words = [w for w in noun.groups() if w and w not in LABEL_STOP and not re.fullmatch(_SAYS, w)]
                 name = " ".join([name, *words[: 2 if len(words) == 2 and noun.group(2) == words[1] else 1]])
             found.append((match.start("name"), name))
-    names: list[tuple[int, str]] = []
-    for start, name in sorted(found):
-        if not any(name in other or other in name for _at, other in names):
-            names.append((start, name))
-    return names
+    return sorted(found)
+
+
+MAX_SOURCES = 50
+"""Sources one sentence may name (more is no sentence a reader wrote: reading them would take quadratic time)."""
 
 
 def find_sources(blocks: Iterable[Block]) -> tuple[NamedSource, ...]:
@@ -291,7 +310,18 @@ def _is_day_or_hour(text: str, match: re.Match[str]) -> bool:
     """`5 November`, `December 5`, `3 p.m.`: a day or an hour, not a figure."""
     if match.group("cur") or match.group("pct") or match.group("scale"):
         return False
-    return bool(DAY_AFTER_RE.match(text, match.end()) or MONTH_BEFORE_RE.search(text, 0, match.start()))
+    return bool(DAY_AFTER_RE.match(text, match.end()) or _before(MONTH_BEFORE_RE, text, match.start()))
+
+
+LOOK_BACK = 40
+"""Characters before a number that _before looks at: the words that make it a day or a span are near it (and a
+sentence of thousands of numbers is then read in linear time, not quadratic)."""
+
+
+def _before(pattern: re.Pattern[str], text: str, at: int) -> bool:
+    """Whether `pattern` (anchored at its end with `$`) matches the text just before `at`."""
+    start = max(0, at - LOOK_BACK)
+    return pattern.search(text[start:at]) is not None
 
 
 def _amount(match: re.Match[str]) -> float | None:

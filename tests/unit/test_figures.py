@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from kursk_site.figures import find_claims, find_figures, find_sources, sources_in, split_sentences
 from kursk_site.model import Block, BlockKind
+from tests.support import run_python
 
 
 def para(text: str, line: int = 1) -> Block:
@@ -144,3 +145,15 @@ def test_a_body_named_by_whose_it_is_is_a_source() -> None:
         "Ukraine\u2019s military intelligence",
     )
     assert sources_in("The army's losses were 200, officials said.") == ()
+
+
+def test_a_sentence_of_thousands_of_numbers_and_clauses_is_read_in_linear_time() -> None:
+    code = (
+        "from kursk_site.figures import find_figures\n"
+        "from kursk_site.model import Block, BlockKind\n"
+        "text = ', while '.join(f'{i} troops since May, Reuters said' for i in range(3000, 23000)) + '.'\n"
+        "text += ' '.join(f'Agency{chr(65 + i % 26)}{i} said' for i in range(20000))\n"
+        "found = find_figures([Block(BlockKind.PARAGRAPH, '', text, 1)])\n"
+        "print(len(found), found[-1].source)\n"
+    )
+    assert run_python(code, timeout=60) == "20000 Reuters"  # (a minute: quadratic, it took hours)
