@@ -152,7 +152,7 @@ def parse_wire(body: str, first_line: int, *, title: str = "") -> WireBody:
             before = ITEM_RE.match(units[index - 1].text) if index and units[index - 1].single else None
             if before is not None and (before.group(1) is None) == (item.group(1) is None):
                 continue  # (in the list made at its first item)
-            blocks.append(_list(units[index:]))
+            blocks.append(_list(units, index))
         elif unit.keyword:
             keywords.append(unit.keyword)
             blocks.append(Block(BlockKind.HEADING, escape(unit.keyword), unit.keyword, unit.line, KEYWORD_LEVEL, "",
@@ -177,21 +177,22 @@ def parse_wire(body: str, first_line: int, *, title: str = "") -> WireBody:
     return WireBody(found_title, title_line, tuple(blocks), tuple(keywords), blank_separated, byline)
 
 
-def _list(units: list[_Unit]) -> Block:
-    """The list that the first of `units` starts: the items that follow it, numbered or not as it is."""
-    first = ITEM_RE.match(units[0].text)
+def _list(units: list[_Unit], start: int) -> Block:
+    """The list that `units[start]` starts: the items that follow it, numbered or not as it is."""
+    first = ITEM_RE.match(units[start].text)
     assert first is not None
     numbered = first.group(1) is not None
     items: list[str] = []
-    for unit in units:
+    for index in range(start, len(units)):  # (not a slice or islice: each would go over the units before)
+        unit = units[index]
         item = ITEM_RE.match(unit.text) if unit.single else None
         if item is None or (item.group(1) is not None) != numbered:
             break
         items.append(item.group(2))
     tag = "ol" if numbered else "ul"
-    start = f' start="{int(first.group(1))}"' if numbered and int(first.group(1)) != 1 else ""
+    number = f' start="{int(first.group(1))}"' if numbered and int(first.group(1)) != 1 else ""
     html = "".join(f"<li>{escape(item)}</li>\n" for item in items)
-    return Block(BlockKind.LIST, f"<{tag}{start}>\n{html}</{tag}>\n", " ".join(items), units[0].line)
+    return Block(BlockKind.LIST, f"<{tag}{number}>\n{html}</{tag}>\n", " ".join(items), units[start].line)
 
 
 def clean_line(text: str) -> str:
