@@ -50,6 +50,7 @@ LAYERS = MappingProxyType(
         # L4: WRITE (the output folder; the build cache in SOURCE/.kursk-cache)
         "kursk_site.writer.*": 4,
         "kursk_site.cache": 4,
+        "kursk_site.stamps": 4,
         "kursk_site.articlestore": 4,
         "kursk_site.atomic": 4,
         "kursk_site.placement": 4,
@@ -98,6 +99,7 @@ SAME_LAYER = frozenset(
         ("kursk_site.build", "kursk_site.pipeline"),
         ("kursk_site.pipeline", "kursk_site.build"),
         ("kursk_site.cache", "kursk_site.planfile"),
+        ("kursk_site.cache", "kursk_site.stamps"),
         ("kursk_site.cache", "kursk_site.articlestore"),
         ("kursk_site.cache", "kursk_site.atomic"),
         ("kursk_site.writer.*", "kursk_site.writer.*"),

@@ -10,10 +10,11 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-from kursk_site.cache import CACHE_DIR, read_head, stamp_inputs, tool_fingerprint
+from kursk_site.cache import CACHE_DIR, read_head, tool_fingerprint
 from kursk_site.model import BuildOptions, BuildReport, CheckReport, Project, Site
 from kursk_site.parallel import call_aside
 from kursk_site.schedule import within
+from kursk_site.stamps import stamp_inputs
 from kursk_site.writer import check_out_dir
 from kursk_site.writer.manifest import output_state
 

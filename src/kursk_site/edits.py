@@ -27,9 +27,7 @@ from kursk_site.build import THEME, Progress
 from kursk_site.cache import (
     ArticleEntry,
     Cache,
-    InputStamps,
     PageEntry,
-    digest_value,
     drop_head,
     load_article,
     load_plan,
@@ -78,6 +76,7 @@ from kursk_site.pagestore import (
 from kursk_site.parallel import call_aside, worker_count
 from kursk_site.render import FEED_ENTRY, make_env, render_feed_bodies
 from kursk_site.schedule import within
+from kursk_site.stamps import InputStamps, digest_value
 from kursk_site.values import Value
 from kursk_site.writer import write_site
 from kursk_site.writer.fill import OutputChanged

@@ -16,11 +16,9 @@ from kursk_site.assemble import make_article
 from kursk_site.cache import (
     ArticleEntry,
     Cache,
-    FileStamp,
     PageEntry,
     Spool,
     digest_bytes,
-    digest_value,
     load_articles,
     save_plan,
 )
@@ -51,6 +49,7 @@ from kursk_site.render import (
     render_pages,
     template_digest,
 )
+from kursk_site.stamps import FileStamp, digest_value
 from kursk_site.values import Value
 
 if TYPE_CHECKING:

@@ -18,7 +18,6 @@ from kursk_site.cache import (
     CACHE_DIR,
     Cache,
     CacheIndex,
-    InputStamps,
     drop_head,
     open_cache,
     save_articles,
@@ -54,6 +53,7 @@ from kursk_site.model import (
 from kursk_site.parallel import call_aside, can_fork, start_chunks, worker_count
 from kursk_site.render import compiled_templates, make_env, render_feed_bodies, render_search_script
 from kursk_site.schedule import Selection, same_selection, select_articles
+from kursk_site.stamps import InputStamps
 from kursk_site.writer import write_site
 from kursk_site.writer.manifest import reusable_outputs
 

@@ -18,7 +18,6 @@ from kursk_site.cache import (
     INDEX,
     ArticleEntry,
     CacheIndex,
-    FileStamp,
     PageEntry,
     Spool,
     _index_from_plain,
@@ -34,6 +33,7 @@ from kursk_site.errors import BuildFailed
 from kursk_site.escaping import Environment
 from kursk_site.model import BuildOptions, BuildReport, Project
 from kursk_site.render import compiled_templates
+from kursk_site.stamps import FileStamp
 from tests.conftest import SITE_YAML, MakeSite
 
 TOPICS = ("Kursk", "Sanctions", "Drones", "Logistics", "North Korea")

@@ -30,7 +30,7 @@ def discover_articles(
     articles_dir: Path, root: Path, known: Mapping[str, os.stat_result] | None = None
 ) -> tuple[ArticleFile, ...]:
     """Every .md and .txt file below `articles_dir`; hidden files and folders are skipped. `known`: the status of
-    files already looked at in this build, by path as text (see cache.stamp_inputs)."""
+    files already looked at in this build, by path as text (see stamps.stamp_inputs)."""
     found: list[ArticleFile] = []
     folders: dict[str, Path] = {}
     for display, folder, name, kind, status in article_listing(articles_dir, root, known):

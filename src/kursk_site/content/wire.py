@@ -145,7 +145,6 @@ def parse_wire(body: str, first_line: int, *, title: str = "") -> WireBody:
             break
     blocks: list[Block] = []
     keywords: list[str] = []
-    index = 0
     for index, unit in enumerate(units):
         item = ITEM_RE.match(unit.text) if unit.single else None
         if item is not None:
