@@ -234,7 +234,8 @@ def _link_problem(
         return f"link {target!r} goes outside the site"
     if path.startswith("/"):
         found = resolved if resolved in paths else posixpath.join(resolved, "index.html").removeprefix("./")
-        instead = f" ({urls.relative_url(page, found)!r})" if found in paths else ""
+        rest = (f"?{parts.query}" if parts.query else "") + (f"#{parts.fragment}" if parts.fragment else "")
+        instead = f" ({urls.relative_url(page, found) + rest!r})" if found in paths else " (it goes nowhere too)"
         return (
             f"link {target!r} starts at the web server's top folder, so it breaks when the site is opened from disk"
             f" or published under a sub-path; write it relative to the article{instead}"

@@ -387,7 +387,10 @@ def _project(args: argparse.Namespace) -> Project:
         raise UsageError(f"--source {args.source}: no content/ folder here; is this a kursk-site folder?")
     templates = root / "templates"
     out_arg: Path | None = getattr(args, "out", None)
-    out = (out_arg or root / "build").resolve()  # (a link to the output is written through, not replaced)
+    given = out_arg or root / "build"
+    if given.is_symlink() and not given.exists():  # (else the build would make the folders it names, anywhere)
+        raise UsageError(f"the output {given} is a link to {os.readlink(given)}, which does not exist")
+    out = given.resolve()  # (a link to the output is written through, not replaced)
     return Project(root, root / "content", (templates,) if templates.is_dir() else (), out)
 
 

@@ -168,7 +168,8 @@ def split_sentences(text: str) -> tuple[str, ...]:
     out: list[str] = []
     start = 0
     for match in SENTENCE_END_RE.finditer(text):
-        words = text[start : match.start() + 1].split()
+        before = max(start, match.start() + 1 - LOOK_BACK)  # (the last word alone: the sentence so far may be long)
+        words = text[before : match.start() + 1].split()
         last = words[-1].rstrip(".").strip("\"'(\u201c\u2018").casefold() if words else ""
         if text[match.start()] == "." and (last in ABBREVIATIONS or len(last) == 1):
             continue

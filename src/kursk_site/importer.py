@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Mapping
@@ -213,7 +214,18 @@ def markdown_heading(text: str) -> str:
 def _markdown_block(block: Block, lines: list[str]) -> str:
     if block.kind is BlockKind.HEADING:  # a keyword line: written as it stands, so it stays a topic marker
         return lines[block.line - 1].strip() if 0 < block.line <= len(lines) else f"Keyword: {block.text}"
+    if block.kind is BlockKind.LIST:  # (wire copy's lists: see content.wire)
+        items = [html.unescape(item) for item in LIST_ITEM_RE.findall(block.html)]
+        start = LIST_START_RE.match(block.html)
+        if start is None:
+            return "\n".join(f"- {markdown_text(item)}" for item in items)
+        first = int(start.group(1) or 1)
+        return "\n".join(f"{first + n}. {markdown_text(item)}" for n, item in enumerate(items))
     return markdown_text(block.text)
+
+
+LIST_ITEM_RE = re.compile(r"<li>(.*?)</li>")
+LIST_START_RE = re.compile(r'<ol(?: start="(\d+)")?>')
 
 
 def _reasons(parts: tuple[Part, ...], config: SiteConfig) -> tuple[str, ...]:
@@ -255,6 +267,14 @@ def _q(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
+REPORT_QUOTE = 300
+"""Characters of a sentence the report quotes (a sentence of a pasted table can run to pages)."""
+
+
+def _quoted(sentence: str) -> str:
+    return sentence if len(sentence) <= REPORT_QUOTE else sentence[:REPORT_QUOTE].rsplit(" ", 1)[0] + "\u2026"
+
+
 def format_report(imported: Imported, target: str, config: SiteConfig) -> str:
     """What the editor should review: sections and their headings, key figures, sources and unsourced claims."""
     article = imported.article
@@ -281,12 +301,12 @@ def format_report(imported: Imported, target: str, config: SiteConfig) -> str:
         label = f" {figure.label}" if figure.label else ""
         named = f", source: {figure.source}" if figure.source else ", no source named"
         out.append(f"  {imported.source}:{figure.line}: {figure.value}{label} [{figure.section}{named}]")
-        out.append(f"      \u201c{figure.sentence}\u201d")
+        out.append(f"      \u201c{_quoted(figure.sentence)}\u201d")
     out += ["", f"Sources named in the text ({len(imported.sources)}):"]
     for source in imported.sources:
-        out += [f"  {imported.source}:{source.line}: {source.name}", f"      \u201c{source.sentence}\u201d"]
+        out += [f"  {imported.source}:{source.line}: {source.name}", f"      \u201c{_quoted(source.sentence)}\u201d"]
     out += ["", f"Claims without a named source, to check before publishing ({len(imported.claims)}):"]
     for claim in imported.claims:
-        out += [f"  {imported.source}:{claim.line}: {claim.phrase!r}", f"      \u201c{claim.sentence}\u201d"]
+        out += [f"  {imported.source}:{claim.line}: {claim.phrase!r}", f"      \u201c{_quoted(claim.sentence)}\u201d"]
     out += ["", f"Next: review {target}, then run `kursk-site build`."]
     return "\n".join(out)

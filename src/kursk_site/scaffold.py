@@ -86,6 +86,8 @@ def new_article(project: Project, title: str, section: str | None, today: date) 
             "not share a slug: choose another title, or edit that file"
         )
     path = articles / f"{slug}.md"
+    if path.exists() or path.is_symlink():  # (its front matter gives it another slug)
+        raise UsageError(f"{display_path(path, project.root)} already exists; kursk-site never overwrites an article")
     articles.mkdir(parents=True, exist_ok=True)
     with path.open("x", encoding="utf-8", newline="\n") as f:
         f.write(article_text(title, today, config, section))

@@ -353,3 +353,12 @@ def test_init_writes_into_a_new_repository_holding_only_its_git_folder(
     other.mkdir()
     (other / "notes.txt").write_text("x")
     assert main(["init", str(other)]) == 2
+
+
+def test_new_refuses_a_file_name_taken_by_an_article_with_another_slug(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    other = article().replace("---\n", "---\nslug: sappers-arrive\n", 1)
+    root = make_site({"content/articles/other.md": other})
+    assert main(["new", "Other", "--source", str(root)]) == 2
+    assert "content/articles/other.md already exists" in capsys.readouterr().err

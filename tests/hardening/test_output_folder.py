@@ -204,3 +204,10 @@ def test_a_build_folder_that_is_a_link_is_written_through_not_replaced(site: Pat
 def test_an_output_inside_a_file_is_refused_as_a_usage_error(site: Path, tmp_path: Path) -> None:
     (tmp_path / "afile").write_text("x")
     assert main(["build", "--source", str(site), "--out", str(tmp_path / "afile" / "sub")]) == EXIT_USAGE
+
+
+def test_a_build_link_to_nothing_is_refused_and_nothing_is_made(site: Path, tmp_path: Path) -> None:
+    target = tmp_path / "unmounted" / "site"
+    (site / "build").symlink_to(target)
+    assert main(["build", "--source", str(site)]) == EXIT_USAGE
+    assert not (tmp_path / "unmounted").exists()

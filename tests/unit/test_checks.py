@@ -240,14 +240,15 @@ def test_a_dead_link_in_a_long_paragraph_is_reported_at_the_line_that_holds_it(m
 
 
 def test_a_link_from_the_servers_top_folder_is_reported_with_the_relative_one_to_write(make_site: MakeSite) -> None:
-    body = "Lede.\n\nSee [b](/articles/b.html), [home](/) and [gone](/sections/nope.html)."
+    body = "Lede.\n\nSee [b](/articles/b.html#x), [home](/) and [gone](/sections/nope.html)."
     root = make_site({"content/articles/a.md": article(body), "content/articles/b.md": article("B.")})
     top = "starts at the web server's top folder, so it breaks when the site is opened from disk or published under"
     assert sorted(warnings(root)) == [
         f"content/articles/a.md:10: link '/' {top} a sub-path; write it relative to the article ('../index.html')",
-        f"content/articles/a.md:10: link '/articles/b.html' {top} a sub-path; write it relative to the article"
-        " ('b.html')",
-        f"content/articles/a.md:10: link '/sections/nope.html' {top} a sub-path; write it relative to the article",
+        f"content/articles/a.md:10: link '/articles/b.html#x' {top} a sub-path; write it relative to the article"
+        " ('b.html#x')",
+        f"content/articles/a.md:10: link '/sections/nope.html' {top} a sub-path; write it relative to the article"
+        " (it goes nowhere too)",
     ]
 
 

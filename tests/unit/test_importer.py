@@ -216,3 +216,23 @@ def test_the_summary_skips_the_dateline_and_does_not_stop_at_an_abbreviation() -
     data = b"Title\nWASHINGTON, Dec 8 (Reuters) - U.S. Sen. Lindsey Graham said on Monday at 3 p.m. he would go. X.\n"
     imported = import_wire(data, "a.txt", repo_config(), default_date="2024-01-02")
     assert 'summary: "U.S. Sen. Lindsey Graham said on Monday at 3 p.m. he would go."' in imported.markdown
+
+
+def test_wire_lists_are_written_as_markdown_lists() -> None:
+    data = "Title\n\nThe demands.\n\n\u2022 First *one*\n\u2022 Second\n\n3) Three\n4) Four\n".encode()
+    imported = import_wire(data, "a.txt", repo_config(), default_date="2024-01-02")
+    assert "\n- First \\*one\\*\n- Second\n\n3. Three\n4. Four\n" in imported.markdown
+
+
+def test_a_kicker_leaves_the_title_and_a_bare_dateline_the_summary() -> None:
+    data = b"UPDATE 1-Troops withdraw\nKYIV (Reuters) - Troops withdrew on Monday. More.\n"
+    imported = import_wire(data, "a.txt", repo_config(), default_date="2024-01-02")
+    assert 'title: "Troops withdraw"' in imported.markdown
+    assert 'summary: "Troops withdrew on Monday."' in imported.markdown
+
+
+def test_the_report_quotes_at_most_a_few_lines_of_a_very_long_sentence() -> None:
+    data = ("Title\n\n" + " ".join("Sen. Rep. 5 troops" for _ in range(2000)) + ".\n").encode()
+    imported = import_wire(data, "a.txt", repo_config(), default_date="2024-01-02")
+    report = format_report(imported, "a.md", repo_config())
+    assert max(len(line) for line in report.splitlines()) < 400

@@ -75,8 +75,10 @@ JOINING_WORDS = frozenset(
 """A line ending in one of these words runs on into the next: it is wrapped text, not a heading."""
 WRAP_MAX = 100
 """Hard-wrapped text has lines of at most this many characters: a block with a longer line has a paragraph a line."""
-DATELINE_RE = re.compile(r"^[A-Z][A-Z .'\u2019-]{2,}(?:,[^-\u2013\u2014]{0,40})?\s+(?:-{1,2}|[\u2013\u2014])(?:\s|$)")
-"""An agency dateline opening a story: `KYIV, Nov 26 (Reuters) - ...`, `SEOUL -- ...`."""
+DATELINE_RE = re.compile(
+    r"^[A-Z][A-Z .'\u2019-]{2,}(?:,[^-\u2013\u2014]{0,40})?(?:\s*\([^()]{1,30}\))?\s+(?:-{1,2}|[\u2013\u2014])(?:\s|$)"
+)
+"""An agency dateline opening a story: `KYIV, Nov 26 (Reuters) - ...`, `KYIV (Reuters) - ...`, `SEOUL -- ...`."""
 BYLINE_RE = re.compile(r"^By\s+[A-Z][\w.'\u2019-]*(?:,?\s+(?:and\s+)?[A-Z][\w.'\u2019-]*){0,7}$")
 """A byline line: `By Tom Balmforth and Olena Harmash`."""
 NOT_HEADING_RE = re.compile(
@@ -132,7 +134,7 @@ def parse_wire(body: str, first_line: int, *, title: str = "") -> WireBody:
     found_title, title_line = title, 0
     first = next(((n, text) for n, text in lines if text), None)
     if first is not None and (not title or _same(first[1], title)):
-        found_title, title_line = found_title or first[1], first[0]
+        found_title, title_line = found_title or (KICKER_RE.sub("", first[1], count=1) or first[1]), first[0]
         lines = [(n, text) for n, text in lines if n > first[0]]
     groups = _groups(lines)
     blank_separated = len(groups) > 1
@@ -350,7 +352,7 @@ def _may_head(line: str, following: str) -> bool:
         return False
     words = line.split()
     last = words[-1].casefold().strip(CLOSERS + ",:")
-    starts_anew = following[0].isupper() or following[0].isdigit() or following[0] in OPENERS
+    starts_anew = following[0].isupper() or following[0].isdigit() or following[0] in OPENERS or _caseless(following[0])
     if not starts_anew or last in JOINING_WORDS:
         return False
     # a name broken over two lines (`..., Kyrylo` / `Budanov said`): a clause, then a capital at each side
