@@ -213,6 +213,7 @@ def test_a_headline_with_other_quote_marks_is_still_the_front_matter_title() -> 
 
 
 def test_a_heading_in_a_script_without_capitals_heads_its_block() -> None:
-    heading, text_line = "\uc804\ub9dd\uacfc \ud5a5\ud6c4 \uacfc\uc81c", "\ubd81\ud55c\uad70\uc740 \uacc4\uc18d \uc2f8\uc6b8."
+    heading = "\uc804\ub9dd\uacfc \ud5a5\ud6c4 \uacfc\uc81c"
+    text_line = "\ubd81\ud55c\uad70\uc740 \uacc4\uc18d \uc2f8\uc6b8."
     text = f"Title\n\nLede here.\n\n{heading}\n{text_line}\n"
     assert [kind for _line, kind, _text in shape(text)] == ["p", "h2", "p"]
