@@ -196,8 +196,16 @@ def find_figures(blocks: Iterable[Block], *, section: str = "") -> tuple[KeyFigu
         years = [m.group(1) for m in YEAR_RE.finditer(text) if not _before(SPAN_BEFORE_RE, text, m.start())]
         clauses = _clause_sources(text, _mentions(text))
         matches = [m for m in FIGURE_RE.finditer(text) if not _is_year(m) and not _is_day_or_hour(text, m)]
+        ranged: set[int] = set()  # the tops of `between 5,000 and 7,000` ranges (counted with their bottom)
         for index, match in enumerate(matches):
+            if index in ranged:
+                continue
             following = matches[index + 1] if index + 1 < len(matches) else None
+            if following is not None and _between(text, match, following):
+                ranged.add(index + 1)
+                label = _label(text, following)
+                figures.extend(_figure(text, match, following, label, section, clauses, years, sentence.line))
+                continue
             whole = OF_NUMBER_RE.fullmatch(text, match.end(), following.start()) if following else None
             if whole is not None and following is not None:  # `3,000 of the 11,000 troops killed`: 3,000 killed
                 label = f"{' '.join(whole.group(0).split())} {' '.join(following.group(0).split())}"
@@ -205,22 +213,54 @@ def find_figures(blocks: Iterable[Block], *, section: str = "") -> tuple[KeyFigu
             else:
                 part = index and OF_NUMBER_RE.fullmatch(text, matches[index - 1].end(), match.start())
                 label = _label(text, match, participles=not part)
-            if not label and not (match.group("cur") or match.group("pct")):
-                continue
-            value = " ".join(match.group(0).split())
-            figures.append(
-                KeyFigure(
-                    value=value,
-                    amount=_amount(match),
-                    label=label,
-                    section=section,
-                    source=_source_of(match.start(), clauses),
-                    as_of=years[0] if years else "",
-                    sentence=text,
-                    line=sentence.line,
-                )
-            )
+            figures.extend(_figure(text, match, match, label, section, clauses, years, sentence.line))
     return tuple(figures)
+
+
+BETWEEN_RE = re.compile(r"(?:^|\W)between\s+$", re.IGNORECASE)
+AND_RE = re.compile(r"\s+(?:and|to)\s+")
+
+
+def _between(text: str, match: re.Match[str], following: re.Match[str]) -> bool:
+    """`between 5,000 and 7,000`: one figure, a range."""
+    return bool(
+        not match.group("qual")
+        and AND_RE.fullmatch(text, match.end(), following.start())
+        and _before(BETWEEN_RE, text, match.start())
+    )
+
+
+def _figure(
+    text: str,
+    first: re.Match[str],
+    last: re.Match[str],
+    label: str,
+    section: str,
+    clauses: tuple[list[int], list[str]],
+    years: list[str],
+    line: int = 0,
+) -> list[KeyFigure]:
+    """The figure from `first` to `last` (the same match, or the two ends of a range), if it says what it counts
+    (or is money or a share)."""
+    if not label and not (last.group("cur") or last.group("pct")):
+        return []
+    start = first.start()
+    if first is not last:  # (from `between`)
+        window = max(0, start - 12)
+        start = window + max(0, text[window:start].casefold().rfind("between"))
+    value = " ".join(text[start : last.end()].split())
+    return [
+        KeyFigure(
+            value=value,
+            amount=_amount(first),
+            label=label,
+            section=section,
+            source=_source_of(first.start(), clauses),
+            as_of=years[0] if years else "",
+            sentence=text,
+            line=line,
+        )
+    ]
 
 
 def sources_in(text: str) -> tuple[str, ...]:

@@ -157,3 +157,10 @@ def test_a_sentence_of_thousands_of_numbers_and_clauses_is_read_in_linear_time()
         "print(len(found), found[-1].source)\n"
     )
     assert run_python(code, timeout=60) == "20000 Reuters"  # (a minute: quadratic, it took hours)
+
+
+def test_a_range_between_two_numbers_is_one_figure() -> None:
+    assert figures("Between 200 and 300 sappers died, and between 5% and 7% of the budget went.") == [
+        ("Between 200 and 300", 200.0, "sappers"),
+        ("between 5% and 7%", 5.0, "of the budget"),
+    ]
