@@ -203,6 +203,7 @@ def _plain_index(index: CacheIndex) -> tuple[object, ...]:
         [e.stamp.size for e in entries],
         [e.stamp.mtime_ns for e in entries],
         [e.stamp.inode for e in entries],
+        [e.stamp.ctime_ns for e in entries],
         [e.content for e in entries],
         [e.key for e in entries],
     )
@@ -226,12 +227,12 @@ def _plain_index(index: CacheIndex) -> tuple[object, ...]:
 def _index_from_plain(value: Any) -> CacheIndex:
     """The CacheIndex `_plain_index` made `value` from; raises ValueError (or TypeError) for anything else."""
     tool, inputs, summary, articles, pages, templates, now_range, whole_site, others, plan, output, settings = value
-    paths, sizes, mtimes, inodes, contents, keys = articles
+    paths, sizes, mtimes, inodes, ctimes, contents, keys = articles
     page_paths, page_keys, outputs = pages
     if len({len(column) for column in articles}) != 1 or len({len(column) for column in pages}) != 1:
         raise ValueError("not an index")
     made = tuple.__new__  # each entry made in C (a named tuple's own constructor is a Python call, 24,000 of them)
-    stamps = map(made, repeat(FileStamp), zip(sizes, mtimes, inodes))
+    stamps = map(made, repeat(FileStamp), zip(sizes, mtimes, inodes, ctimes))
     return CacheIndex(
         tool,
         inputs,

@@ -211,7 +211,7 @@ def _edited(
         entry = index.articles.get(display)
         if entry is None:
             return None  # a new file
-        if entry.stamp != (status.st_size, status.st_mtime_ns, status.st_ino):
+        if entry.stamp != (status.st_size, status.st_mtime_ns, status.st_ino, status.st_ctime_ns):
             changed.append(ArticleFile(Path(folder, name), display, kind, status))
     if count != len(index.articles):
         return None  # a file removed

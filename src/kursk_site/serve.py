@@ -105,10 +105,10 @@ class Preview:
             self._changed.notify_all()
 
 
-def snapshot(folders: Iterable[Path], skip: Path | None = None) -> frozenset[tuple[str, int, int, int]]:
+def snapshot(folders: Iterable[Path], skip: Path | None = None) -> frozenset[tuple[str, int, int, int, int]]:
     """(path, size, modification time, inode) of every file below `folders`; hidden and backup files skipped,
     and the folder `skip` (the output, should it lie inside a watched folder)."""
-    found: set[tuple[str, int, int, int]] = set()
+    found: set[tuple[str, int, int, int, int]] = set()
     skipped = os.path.abspath(skip) if skip else ""
     for folder in folders:
         for dirpath, dirnames, filenames in walk_once(folder):
@@ -123,7 +123,7 @@ def snapshot(folders: Iterable[Path], skip: Path | None = None) -> frozenset[tup
                     stat = os.stat(path)
                 except OSError:
                     continue  # removed while we looked
-                found.add((path, stat.st_size, stat.st_mtime_ns, stat.st_ino))
+                found.add((path, stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns))
     return frozenset(found)
 
 

@@ -22,7 +22,9 @@ def digest_value(value: object) -> str:
 
 
 class FileStamp(NamedTuple):
-    """What a file looked like when it was read: a changed size, time or inode means it must be read again.
+    """What a file looked like when it was read: a changed size, time or inode means it must be read again. The
+    change time counts too: an edit that puts back the size and the modification time (`touch -r`, some editors
+    and sync tools) still changes it, and the system alone sets it.
 
     (This and the other entries of the index are named tuples, not dataclasses: an index holds tens of thousands,
     made each time it is read, and a tuple is made several times faster.)"""
@@ -30,10 +32,11 @@ class FileStamp(NamedTuple):
     size: int
     mtime_ns: int
     inode: int
+    ctime_ns: int
 
     @staticmethod
     def of(stat: os.stat_result) -> FileStamp:
-        return FileStamp(stat.st_size, stat.st_mtime_ns, stat.st_ino)
+        return FileStamp(stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns)
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -47,9 +50,10 @@ class InputStamps(Value):
 
 
 def stamp_inputs(folders: Iterable[Path], articles: Path, *values: object) -> InputStamps:
-    """The stamps (size, modification time, inode) of every file below `folders`, and `values`, digested."""
-    every: list[tuple[str, int, int, int] | str] = []
-    others: list[tuple[str, int, int, int] | str] = []
+    """The stamps (size, modification time, inode, change time) of every file below `folders`, and `values`,
+    digested."""
+    every: list[tuple[str, int, int, int, int] | str] = []
+    others: list[tuple[str, int, int, int, int] | str] = []
     below = os.path.join(articles, "")
     statuses: dict[str, os.stat_result] = {}
     for folder in folders:
@@ -65,7 +69,7 @@ def stamp_inputs(folders: Iterable[Path], articles: Path, *values: object) -> In
                         stat = os.stat(name, dir_fd=where) if where is not None else os.stat(path)
                     except OSError:
                         continue
-                    stamp = (path, stat.st_size, stat.st_mtime_ns, stat.st_ino)
+                    stamp = (path, stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns)
                     every.append(stamp)
                     if article_folder:
                         statuses[path] = stat

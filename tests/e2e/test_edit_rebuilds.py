@@ -517,6 +517,31 @@ def test_a_file_written_again_with_the_same_bytes_takes_the_fast_path(new_desk: 
     assert desk.build() == "nothing"
 
 
+def test_an_edit_that_puts_back_the_size_and_the_modification_time_is_rebuilt(new_desk: NewDesk) -> None:
+    desk = new_desk(newsroom(seed=3))
+    desk.build()
+    doc = desk.docs["a2"]
+    path = desk.root / doc.file
+    stat = path.stat()
+    data = path.read_bytes()
+    word = re.search(rb"[a-z]{5,}", data[data.index(b"\n---", 3) + 4 :])
+    assert word is not None
+    with path.open("r+b") as handle:  # the same file, the same size: one word in capitals
+        at = data.index(word.group(0), data.index(b"\n---", 3) + 4)
+        handle.seek(at)
+        handle.write(word.group(0).upper())
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # (as `touch -r` or a sync tool puts it back)
+    assert (path.stat().st_size, path.stat().st_mtime_ns, path.stat().st_ino) == (
+        stat.st_size,
+        stat.st_mtime_ns,
+        stat.st_ino,
+    )
+    doc_text = path.read_text(encoding="utf-8")
+    assert desk.build() != "nothing"
+    assert word.group(0).upper().decode() in doc_text
+    desk.assert_same_as_cold("an edit keeping size and modification time")
+
+
 # --- 2. edits that change the outline, and other changes, go through the full build ------------------------------
 
 

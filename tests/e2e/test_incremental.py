@@ -222,7 +222,7 @@ def test_a_damaged_cache_falls_back_to_a_cold_build_with_a_warning(make_site: Ma
 def test_an_index_whose_columns_disagree_is_damaged_and_the_build_goes_cold(tmp_path: Path) -> None:
     index = CacheIndex(
         "tool",
-        articles={"content/articles/a.md": ArticleEntry(FileStamp(1, 2, 3), "c", "k")},
+        articles={"content/articles/a.md": ArticleEntry(FileStamp(1, 2, 3, 4), "c", "k")},
         pages={"index.html": PageEntry("k", "o")},
     )
     plain = _plain_index(index)
