@@ -31,7 +31,8 @@ def test_a_build_while_another_holds_the_lock_exits_2_with_a_clear_message(
     finally:
         os.close(fd)
     assert capsys.readouterr().err == (
-        f"kursk-site: error: another kursk-site build is writing {site / 'build'}; try again when it has finished\n"
+        f"kursk-site: error: another kursk-site build is writing in {site} (one build at a time writes an output"
+        " folder there); try again when it has finished\n"
     )
     assert snapshot(site / "build") == before
 

@@ -67,7 +67,10 @@ def lock(out_dir: Path) -> Iterator[None]:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise UsageError(f"another kursk-site build is writing {out_dir}; try again when it has finished") from None
+            raise UsageError(
+                f"another kursk-site build is writing in {out_dir.parent} (one build at a time writes an output"
+                " folder there); try again when it has finished"
+            ) from None
         yield
     finally:
         os.close(fd)
