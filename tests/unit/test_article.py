@@ -196,3 +196,12 @@ def test_a_wire_byline_is_the_author_unless_the_front_matter_names_one(config: S
     assert parse(data, config, wire).author == "Ann Lee"
     named = data.replace(b"date:", b"author: Desk\ndate:")
     assert parse(named, config, wire).author == "Desk"
+
+
+def test_a_wire_file_with_a_headline_alone_is_reported_at_its_headline(config: SiteConfig) -> None:
+    wire = ArticleFile(Path("w.txt"), "content/articles/w.txt", SourceKind.WIRE)
+    with pytest.raises(BuildFailed) as caught:
+        parse(b"---\ndate: 2024-11-05\n---\nSappers arrive\n", config, wire)
+    assert [str(e) for e in caught.value.errors] == [
+        "content/articles/w.txt:4: the article has no text below its title"
+    ]

@@ -58,7 +58,7 @@ def parse_article(
     if default_date and (meta is None or (isinstance(meta.data, dict) and meta.data.get("date") is None)):
         data_with_date = {**(meta.data if meta else {}), "date": default_date}
         meta = YamlDoc(data_with_date, meta.lines if meta else {}, meta.first_line if meta else 1)
-    title, date_hint, byline = "", "", ""
+    title, date_hint, byline, title_line = "", "", "", 0
     footnotes: tuple[Footnote, ...] = ()
     problems: tuple[tuple[int, str], ...] = ()
     if file.kind is SourceKind.WIRE:
@@ -70,6 +70,7 @@ def parse_article(
         if not wire.title:
             raise BuildFailed([ContentError(file.display, 1, "no text: a .txt article starts with its title line")])
         blocks, keywords, title, byline = wire.blocks, wire.keywords, wire.title, wire.byline
+        title_line = wire.title_line
         date_hint = WIRE_DATE_HINT if split.meta is None else ""
     else:
         body = parse_markdown(md, split.body, split.body_line, partial(article_slug, meta, file.path.stem))
@@ -85,6 +86,7 @@ def parse_article(
         title=title,
         date_hint=date_hint,
         byline=byline,
+        title_line=title_line,
         footnotes=footnotes,
         problems=problems,
     )

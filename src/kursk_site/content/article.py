@@ -55,13 +55,14 @@ def make_raw_article(
     title: str = "",
     date_hint: str = "",
     byline: str = "",
+    title_line: int = 0,
     footnotes: tuple[Footnote, ...] = (),
     problems: tuple[tuple[int, str], ...] = (),
 ) -> RawArticle:
     """Check the front matter and blocks; every problem found is raised together as BuildFailed.
 
     `title` stands in for a missing `title:`, `byline` (a wire story's) for a missing `author:`; `date_hint` is added
-    to the message for a missing `date:`.
+    to the message for a missing `date:`; `title_line`: the line of a wire story's headline (0 for none).
     """
     path = origin.path
     data: Any = meta.data if meta and meta.data is not None else {}  # an empty block reads as no keys
@@ -100,7 +101,8 @@ def make_raw_article(
             errors.append(ContentError(path, block.line, EMPTY_HEADING))
     errors.extend(ContentError(path, line, message) for line, message in problems)
     if not any(b.kind is not BlockKind.HEADING for b in blocks):
-        errors.append(ContentError(path, doc.first_line if meta else 1, "the article has no text"))
+        at = title_line or (doc.first_line if meta else 1)
+        errors.append(ContentError(path, at, "the article has no text" + (" below its title" if title_line else "")))
     topics = _topics(fields, keywords)
     sources = _sources(fields, data.get("sources"))
     summary = " ".join(fields.text("summary").split()) or _summary(blocks)
