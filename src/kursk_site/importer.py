@@ -196,9 +196,7 @@ def lede_summary(blocks: tuple[Block, ...]) -> str:
     """The lede's first sentence without its dateline (cut at a word when very long)."""
     first = next((b.text for b in blocks if b.kind is BlockKind.PARAGRAPH and b.text), "")
     sentence = next(iter(split_sentences(DATELINE_RE.sub("", first, count=1))), "")  # (without `KYIV (Reuters) -`)
-    if len(sentence) <= SUMMARY_LENGTH:
-        return sentence
-    return sentence[:SUMMARY_LENGTH].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    return _shorten(sentence, SUMMARY_LENGTH)
 
 
 def markdown_text(text: str) -> str:
@@ -258,7 +256,8 @@ def _front_matter(text: str, display: str) -> dict[object, object]:
 
 
 def _shorten(text: str, length: int = 100) -> str:
-    """A figure without a label is described by its sentence, cut at a word when long."""
+    """`text` cut at a word when longer than `length` (e.g. a figure without a label is described by its
+    sentence)."""
     return text if len(text) <= length else text[:length].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
@@ -269,10 +268,6 @@ def _q(text: str) -> str:
 
 REPORT_QUOTE = 300
 """Characters of a sentence the report quotes (a sentence of a pasted table can run to pages)."""
-
-
-def _quoted(sentence: str) -> str:
-    return sentence if len(sentence) <= REPORT_QUOTE else sentence[:REPORT_QUOTE].rsplit(" ", 1)[0] + "\u2026"
 
 
 def format_report(imported: Imported, target: str, config: SiteConfig) -> str:
@@ -301,12 +296,18 @@ def format_report(imported: Imported, target: str, config: SiteConfig) -> str:
         label = f" {figure.label}" if figure.label else ""
         named = f", source: {figure.source}" if figure.source else ", no source named"
         out.append(f"  {imported.source}:{figure.line}: {figure.value}{label} [{figure.section}{named}]")
-        out.append(f"      \u201c{_quoted(figure.sentence)}\u201d")
+        out.append(f"      \u201c{_shorten(figure.sentence, REPORT_QUOTE)}\u201d")
     out += ["", f"Sources named in the text ({len(imported.sources)}):"]
     for source in imported.sources:
-        out += [f"  {imported.source}:{source.line}: {source.name}", f"      \u201c{_quoted(source.sentence)}\u201d"]
+        out += [
+            f"  {imported.source}:{source.line}: {source.name}",
+            f"      \u201c{_shorten(source.sentence, REPORT_QUOTE)}\u201d",
+        ]
     out += ["", f"Claims without a named source, to check before publishing ({len(imported.claims)}):"]
     for claim in imported.claims:
-        out += [f"  {imported.source}:{claim.line}: {claim.phrase!r}", f"      \u201c{_quoted(claim.sentence)}\u201d"]
+        out += [
+            f"  {imported.source}:{claim.line}: {claim.phrase!r}",
+            f"      \u201c{_shorten(claim.sentence, REPORT_QUOTE)}\u201d",
+        ]
     out += ["", f"Next: review {target}, then run `kursk-site build`."]
     return "\n".join(out)
