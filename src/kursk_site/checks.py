@@ -36,7 +36,7 @@ def find_warnings(
     """Every warning about the site, sorted by place; `entities_file` is entities.yaml as the user would type it;
     `sources` places a dead link at the line that holds it (else at the first line of its paragraph) and a note
     about a front matter key at that key; `scheduled`: the articles dated after the build date `now`."""
-    lines_of = sources or (lambda _path: ())
+    lines_of = sources or _no_lines
     drafts, scheduled = tuple(drafts), tuple(scheduled)
     held = {urls.article_path(raw.slug).as_posix(): "a draft" for raw in drafts}
     held |= {urls.article_path(raw.slug).as_posix(): f"dated {_day(raw.published)}" for raw in scheduled}
@@ -65,16 +65,21 @@ def find_warnings(
     return tuple(sorted(found, key=ContentError.sort_key))
 
 
-def draft_notes(drafts: Iterable[RawArticle | Article], lines_of: SourceLines = lambda _path: ()) -> list[ContentError]:
+def draft_notes(drafts: Iterable[RawArticle | Article], lines_of: SourceLines | None = None) -> list[ContentError]:
     """A draft is left out of the build: say so, so it is not published by mistake or forgotten."""
     return [
         ContentError(
             raw.origin.path,
-            _key_line(lines_of(raw.origin.path), "draft", raw.origin.line),
+            _key_line((lines_of or _no_lines)(raw.origin.path), "draft", raw.origin.line),
             "draft: left out of the build (build with --drafts to see it)",
         )
         for raw in drafts
     ]
+
+
+def _no_lines(_path: str) -> Sequence[str]:
+    """SourceLines where the files are not read."""
+    return ()
 
 
 def _key_line(lines: Sequence[str], key: str, default: int) -> int:
