@@ -201,10 +201,10 @@ def find_figures(blocks: Iterable[Block], *, section: str = "") -> tuple[KeyFigu
             if index in ranged:
                 continue
             following = matches[index + 1] if index + 1 < len(matches) else None
-            if following is not None and _between(text, match, following):
+            if following is not None and (start := _between(text, match, following)) >= 0:
                 ranged.add(index + 1)
                 label = _label(text, following)
-                figures.extend(_figure(text, match, following, label, section, clauses, years, sentence.line))
+                figures.extend(_figure(text, start, match, following, label, section, clauses, years, sentence.line))
                 continue
             whole = OF_NUMBER_RE.fullmatch(text, match.end(), following.start()) if following else None
             if whole is not None and following is not None:  # `3,000 of the 11,000 troops killed`: 3,000 killed
@@ -213,25 +213,26 @@ def find_figures(blocks: Iterable[Block], *, section: str = "") -> tuple[KeyFigu
             else:
                 part = index and OF_NUMBER_RE.fullmatch(text, matches[index - 1].end(), match.start())
                 label = _label(text, match, participles=not part)
-            figures.extend(_figure(text, match, match, label, section, clauses, years, sentence.line))
+            figures.extend(_figure(text, match.start(), match, match, label, section, clauses, years, sentence.line))
     return tuple(figures)
 
 
-BETWEEN_RE = re.compile(r"(?:^|\W)between\s+$", re.IGNORECASE)
+BETWEEN_RE = re.compile(r"(?:^|(?<=\W))between\s+$", re.IGNORECASE)
 AND_RE = re.compile(r"\s+(?:and|to)\s+")
 
 
-def _between(text: str, match: re.Match[str], following: re.Match[str]) -> bool:
-    """`between 5,000 and 7,000`: one figure, a range."""
-    return bool(
-        not match.group("qual")
-        and AND_RE.fullmatch(text, match.end(), following.start())
-        and _before(BETWEEN_RE, text, match.start())
-    )
+def _between(text: str, match: re.Match[str], following: re.Match[str]) -> int:
+    """Where `between` starts in `between 5,000 and 7,000` (one figure, a range); -1 for two figures."""
+    if match.group("qual") or not AND_RE.fullmatch(text, match.end(), following.start()):
+        return -1
+    window = max(0, match.start() - LOOK_BACK)
+    found = BETWEEN_RE.search(text[window : match.start()])
+    return window + found.start() if found else -1
 
 
 def _figure(
     text: str,
+    start: int,
     first: re.Match[str],
     last: re.Match[str],
     label: str,
@@ -240,14 +241,10 @@ def _figure(
     years: list[str],
     line: int = 0,
 ) -> list[KeyFigure]:
-    """The figure from `first` to `last` (the same match, or the two ends of a range), if it says what it counts
-    (or is money or a share)."""
+    """The figure written from `start` to the end of `last` (`first` itself, or the top of a range that `first`
+    starts), if it says what it counts (or is money or a share)."""
     if not label and not (last.group("cur") or last.group("pct")):
         return []
-    start = first.start()
-    if first is not last:  # (from `between`)
-        window = max(0, start - 12)
-        start = window + max(0, text[window:start].casefold().rfind("between"))
     value = " ".join(text[start : last.end()].split())
     return [
         KeyFigure(
