@@ -26,8 +26,8 @@ from kursk_site.articlestore import TABLE, DataFile, Location, read_articles, re
 from kursk_site.atomic import write_atomic
 from kursk_site.codec import FORMAT, OtherFormat, decode, encode, pack, unpack
 from kursk_site.model import Article
-from kursk_site.pagestore import LoadedPlan, PagePlan
-from kursk_site.planfile import encode_plan, read_plan
+from kursk_site.pagestore import LoadedPlan, Stored, StoredPage
+from kursk_site.planfile import plan_pieces, read_plan
 from kursk_site.stamps import FileStamp
 from kursk_site.values import Value
 
@@ -37,7 +37,7 @@ INDEX = "index.bin"
 HEAD = "head.bin"
 """What a build with nothing to do reads: the tool, the stamp of the inputs and the summary (see CacheHead)."""
 PLAN = "plan.bin"
-"""Every page of the last build that planned the site's pages, stored (see pagestore.PagePlan)."""
+"""Every page of the last build that planned the site's pages, stored (see planfile.plan_pieces)."""
 FORMER = ("shards", "parsed.bin")
 """Where earlier versions stored articles: removed when articles are stored (see articlestore)."""
 
@@ -350,15 +350,15 @@ def drop_head(cache: Cache) -> None:
             (cache.folder / HEAD).unlink(missing_ok=True)
 
 
-def save_plan(cache: Cache, plan: PagePlan) -> str:
-    """Store the page plan of the build under way; returns the token the index must name for a later build to
-    use it ("" when there is no cache or it cannot be written: the articles' storing reports that). Call
-    drop_head first."""
+def save_plan(cache: Cache, shape: Stored, pages: Iterable[StoredPage]) -> str:
+    """Store the page plan of the build under way, its pages taken from `pages` as they come; returns the token
+    the index must name for a later build to use it ("" when there is no cache or it cannot be written: the
+    articles' storing reports that; the pages not taken then are left in `pages`). Call drop_head first."""
     if cache.folder is None:
         return ""
     token = secrets.token_hex(16)
     try:
-        write_atomic(cache.folder / PLAN, encode_plan(token, plan))
+        write_atomic(cache.folder / PLAN, plan_pieces(token, shape, pages))
     except OSError:
         return ""
     return token

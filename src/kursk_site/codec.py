@@ -15,7 +15,7 @@ from dataclasses import fields, is_dataclass
 from typing import Any
 
 MAGIC = b"kursk-site cache\n"
-FORMAT = 13
+FORMAT = 14
 """Changes whenever what a cache file holds changes: a file of another format is stale, not damaged."""
 
 

@@ -29,7 +29,6 @@ from kursk_site.errors import BuildFailed, ContentError
 from kursk_site.model import Article, OutputFile, Site, SiteConfig
 from kursk_site.pages import Page, plan_pages
 from kursk_site.pagestore import (
-    PagePlan,
     Ref,
     Stored,
     StoredPage,
@@ -68,6 +67,8 @@ PARALLEL_PAGES = 300
 """Render on several cores from this many changed pages on."""
 PARALLEL_KEYS = 2000
 """Work out page keys on several cores from this many pages on."""
+KEYS_RUN = 500
+"""Pages whose keys one process works out at a time (see _all_keys)."""
 BATCH_PAGES = 600
 """Pages rendered before they are written: bounds the memory that rendered pages take."""
 RUN_PAGES = 24
@@ -272,13 +273,19 @@ def _plan_keys(
     reads_site = templates_reading_site(env, cache, context.templates, {p.template for p in plan} | {FEED_ENTRY})
     reads = {f"{context.templates}:{name}": found for name, found in reads_site.items()}  # (the feeds' for edits)
     keys_of = partial(_keys_of, known_refs(site), weights, context, reads_site)
-    stored: list[StoredPage] = []
     keys: dict[str, str] = {}
-    same: dict[Ref, Ref] = {}  # one tuple for each reference (the children's answers make one per page)
-    for path, template, data, refs, page_key in _all_keys(keys_of, plan, workers):
-        stored.append(StoredPage(path, template, Stored(data, tuple(same.setdefault(ref, ref) for ref in refs))))
-        keys[path] = page_key
-    return keys, reads, save_plan(cache, PagePlan(shape, tuple(stored)))  # (the rendering children never hold it)
+
+    def stored() -> Iterator[StoredPage]:
+        for run in _all_keys(keys_of, plan, workers):
+            for path, template, data, refs, page_key in run:
+                keys[path] = page_key
+                yield StoredPage(path, template, Stored(data, refs))
+
+    pages = stored()
+    token = save_plan(cache, shape, pages)  # (the rendering children never hold the plan)
+    for _ in pages:  # the keys of the pages left when the plan could not be written
+        pass
+    return keys, reads, token
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -340,16 +347,17 @@ def _keys_of(
     return out
 
 
-def _all_keys(keys_of: Callable[[Sequence[Page]], list[T]], plan: Sequence[Page], workers: int) -> list[T]:
-    """keys_of(plan), shared with forked children when the site is large."""
+def _all_keys(keys_of: Callable[[Sequence[Page]], list[T]], plan: Sequence[Page], workers: int) -> Iterator[list[T]]:
+    """keys_of(plan), in runs, in order, shared with forked children when the site is large (a run at a time is
+    held: the caller keeps what it needs of each)."""
     if len(plan) < PARALLEL_KEYS or workers < 2 or not can_fork():
-        return keys_of(plan)
+        for start in range(0, len(plan), KEYS_RUN):
+            yield keys_of(plan[start : start + KEYS_RUN])
+        return
     mine, *theirs = split(plan, workers)
     with start_chunks(keys_of, theirs) as started:
-        out = keys_of(mine)
-        for run in started.results():
-            out.extend(run)
-    return out
+        yield keys_of(mine)
+        yield from started.results()
 
 
 class PageSink(Protocol):

@@ -54,12 +54,26 @@ class PagePlan(Value):
         """The pages (by position) that show each article (by path), through a reference to it or its parts: each
         article's page numbers as bytes (see page_numbers), which a rebuild loads five times faster than tuples of
         numbers, and it reads those of the edited articles alone."""
-        found: dict[str, dict[int, None]] = {}
+        shown = ShownOn()
         for number, page in enumerate(self.pages):
-            for ref in page.value.refs:
-                if ref[0] in ("article", "part"):
-                    found.setdefault(ref[1], {})[number] = None
-        return {path: struct.pack(f"<{len(numbers)}I", *numbers) for path, numbers in found.items()}
+            shown.add(number, page.value.refs)
+        return shown.packed()
+
+
+class ShownOn:
+    """The pages that show each article, gathered page by page (see PagePlan.shown_on)."""
+
+    def __init__(self) -> None:
+        self._found: dict[str, dict[int, None]] = {}
+
+    def add(self, number: int, refs: Sequence[Ref]) -> None:
+        """Page `number` shows what `refs` refer to."""
+        for ref in refs:
+            if ref[0] in ("article", "part"):
+                self._found.setdefault(ref[1], {})[number] = None
+
+    def packed(self) -> dict[str, bytes]:
+        return {path: struct.pack(f"<{len(numbers)}I", *numbers) for path, numbers in self._found.items()}
 
 
 def page_numbers(packed: bytes) -> tuple[int, ...]:

@@ -879,7 +879,16 @@ def garbage_plan(root: Path) -> None:
 def damaged_plan(root: Path) -> None:
     path = root / CACHE_DIR / PLAN
     data = bytearray(path.read_bytes())
-    data[len(data) // 2] ^= 0xFF
+    data[-20] ^= 0xFF  # in its head (at its end, before the head's length): the pages' values are checked as read
+    path.write_bytes(bytes(data))
+
+
+def damaged_plan_values(root: Path) -> None:
+    path = root / CACHE_DIR / PLAN
+    data = bytearray(path.read_bytes())
+    head = int.from_bytes(data[-8:], "little") + 8
+    for at in range(0, len(data) - head, 97):  # every page's value
+        data[at] ^= 0xFF
     path.write_bytes(bytes(data))
 
 
@@ -905,6 +914,7 @@ def damaged_articles(root: Path) -> None:
 DAMAGE: dict[str, Callable[[Path], None]] = {
     "plan garbage": garbage_plan,
     "plan with a flipped byte": damaged_plan,
+    "plan with flipped bytes in its pages": damaged_plan_values,
     "stored articles garbage": garbage_articles,
     "stored articles with flipped bytes": damaged_articles,
     "table of stored articles garbage": garbage_article_table,

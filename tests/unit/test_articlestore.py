@@ -4,8 +4,12 @@ given back, and data files copied together once there are too many or one is mos
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+
+from kursk_site import articlestore
 from kursk_site.articlestore import (
     FOLDER,
     MAX_FILES,
@@ -43,6 +47,24 @@ def test_articles_stored_are_read_back_byte_for_byte(tmp_path: Path) -> None:
     assert dict(read_articles(tmp_path, read_table(tmp_path), reversed(list(items)))) == items
     assert dict(read_articles(tmp_path, table, ["k0003", "missing"])) == {"k0003": items["k0003"]}
     assert len(data_files(tmp_path)) == 1
+
+
+def test_many_articles_are_written_a_few_at_a_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(articlestore, "WRITE_AT_ONCE", 1000)
+    items = articles(random.Random(3), 60, "k")
+    sizes: list[int] = []
+    with DataFile(tmp_path) as data:
+
+        def given() -> Iterator[tuple[str, bytes]]:
+            for key, value in items.items():
+                sizes.append(sum(p.stat().st_size for p in data_files(tmp_path)))
+                yield key, value
+
+        data.add(given())
+    assert data.error is None
+    assert sizes[-1] > 0  # some were written before the last was given
+    assert all(size < sum(len(value) for value in items.values()) for size in sizes)
+    assert dict(read_articles(tmp_path, data.locations, items)) == items
 
 
 def test_damaged_or_cut_bytes_are_never_given_back(tmp_path: Path) -> None:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from kursk_site.errors import Unavailable
 from kursk_site.pagestore import LoadedPlan, PagePlan, Stored, StoredPage
-from kursk_site.planfile import encode_plan, read_plan
+from kursk_site.planfile import encode_plan, plan_pieces, read_plan
 
 
 def _plan() -> PagePlan:
@@ -53,3 +54,28 @@ def test_a_damaged_entry_makes_the_plan_unavailable(damaged: object) -> None:
     loaded = _loaded({"content/articles/a.md": damaged})  # type: ignore[dict-item]
     with pytest.raises(Unavailable):
         loaded.showing("content/articles/a.md")
+
+
+def test_the_plan_is_written_as_its_pages_come_none_is_held() -> None:
+    taken: list[str] = []
+
+    def pages() -> Iterator[StoredPage]:
+        for page in _plan().pages:
+            taken.append(page.path)
+            yield page
+
+    pieces = plan_pieces("token", Stored(b"shape", ()), pages())
+    first = next(pieces)
+    assert taken == ["articles/a.html"]  # the first page's value is written before the second page is made
+    assert b"value of articles/a.html" in first
+    rest = list(pieces)
+    assert len(taken) == 4 and len(rest) == 3 + 2  # the other values, the head and its length
+
+
+def test_a_plan_cut_short_or_too_short_is_damaged(tmp_path: Path) -> None:
+    path = tmp_path / "plan.bin"
+    whole = b"".join(encode_plan("token", _plan()))
+    for damaged in (whole[:-3], whole[5:], b"\x00" * 4):
+        path.write_bytes(damaged)
+        with pytest.raises(ValueError):
+            read_plan(path, "token")
