@@ -41,15 +41,19 @@ _MONTHS = (
     r"|лип|серп|верес|жовт|листопад|груд)\w*"
 )
 """Month names (English words, Russian and Ukrainian stems)."""
-DAY_AFTER_RE = re.compile(rf"\s*(?:{_MONTHS})|\s*(?:a\.?m\.?|p\.?m\.?)(?!\w)|(?:st|nd|rd|th)\b", re.IGNORECASE)
-"""After a number, what makes it a day or an hour (`5 November`, `3 p.m.`, `5th`), not a figure."""
+DAY_AFTER_RE = re.compile(
+    rf"\s*(?:{_MONTHS})|\s*(?:a\.?m\.?|p\.?m\.?)(?!\w)|(?:st|nd|rd|th)\b"
+    r"|\s*(?:GMT|UTC|MSK|CET|CEST|EET|EEST|BST|EST|EDT|PST|PDT|Zulu)\b|\s+(?:Kyiv|Moscow|local)\s+time\b",
+    re.IGNORECASE,
+)
+"""After a number, what makes it a day or an hour (`5 November`, `3 p.m.`, `5th`, `0600 GMT`), not a figure."""
 MONTH_BEFORE_RE = re.compile(rf"(?<!\w)(?:{_MONTHS})\s*$", re.IGNORECASE)
 """Before a number, a month: `December 5` is a day."""
 SPAN_BEFORE_RE = re.compile(
-    r"(?:since|from|until|till|before|after|by(?:\s+(?:early|mid|late|the\s+end\s+of))?)\s+(?:\w+\s+)?$",
+    r"(?:since|from|until|till|before|after|by(?:\s+(?:early|mid|late|the\s+end\s+of))?)\s+(?:\w+\.?\s+(?:\d{1,2},?\s+)?)?$",
     re.IGNORECASE,
 )
-"""Before a year, words that make it no `as of` date (`since August 2023`, `by early 2025`)."""
+"""Before a year, words that make it no `as of` date (`since August 2023`, `since Aug. 6, 2024`, `by early 2025`)."""
 OF_NUMBER_RE = re.compile(r"\s+of\s+(?:the\s+)?", re.IGNORECASE)
 """`3,000 of the 11,000 troops`: the first number counts part of the second's."""
 SCALES = MappingProxyType(
@@ -69,6 +73,7 @@ LABEL_STOP = frozenset((
 LABEL_VERBS = frozenset((
     "met", "went", "came", "died", "fled", "fought", "left", "arrive", "arrives", "remain", "remains", "serve",
     "serves", "fight", "fights", "face", "faces", "work", "works", "live", "lives", "join", "joined", "make",
+    "flew", "fell", "struck", "took", "lost", "won", "ran", "held", "gave", "saw", "began", "hit",
 ))  # fmt: skip
 """Verbs that end a label ("3,000 troops arrived" counts troops); words ending in -ed end it too."""
 LABEL_WORDS = 4
@@ -89,6 +94,12 @@ OUTLET_RE = re.compile(
 DATELINE_RE = re.compile(r"^[^()]{0,60}\([^()]{1,40}\)\s*(?:-{1,2}|[\u2013\u2014])\s*")
 """A wire dateline opening a sentence (`KYIV, Nov 26 (Reuters) - `): the agency that sent the story, not the
 source of what the sentence states."""
+UNVERIFIED_RE = re.compile(
+    r"\s+(?:could|can|did|was|were|has|have|had)\s*(?:not|n[o'\u2019]t)\s+(?:be\s+able\s+to\s+)?(?:immediately\s+)?"
+    r"(?:independently\s+)?(?:verify|confirm)|\s+(?:was|were|is|has\s+been)\s+unable\s+to\s",
+    re.IGNORECASE,
+)
+"""After an outlet's name, words that make it no source (`a figure Reuters could not independently verify`)."""
 DEMONYM_RE = re.compile(r"(?:an|ese|ish|ch|i)$")
 """A name ending like a people's adjective (`South Korean`), which the noun after it completes."""
 NOUN_AFTER_RE = re.compile(r"\s+([a-z][a-z-]+)(?:\s+([a-z][a-z-]+))?")
@@ -99,7 +110,7 @@ _SAYS = (
 SOURCE_RES = (
     re.compile(rf"\b[Aa]ccording\s+to\s+(?:the\s+)?(?P<name>{_NAME})"),
     re.compile(
-        rf"(?:^|[\s(\"\u201c])(?P<name>{_NAME_WORD}(?:an|ese|ish|ch|i)\s+[a-z][a-z-]+(?:\s+[a-z][a-z-]+)?)\s+{_SAYS}\b"
+        rf"(?:^|[\s(\"\u201c])(?P<name>(?:(?:North|South|East|West|Central)\s+)?{_NAME_WORD}(?:an|ese|ish|ch|i)\s+[a-z][a-z-]+(?:\s+[a-z][a-z-]+)?)\s+{_SAYS}\b"
     ),
     re.compile(
         rf"(?:^|[\s(\"\u201c])(?P<name>{_NAME}[{_APOS}]s\s+[a-z][a-z-]+(?:\s+[a-z][a-z-]+)?)\s+{_SAYS}\b"
@@ -114,6 +125,9 @@ NOT_NAMES = frozenset((
     "A", "An", "The", "In", "On", "At", "By", "For", "But", "And", "As", "If", "When", "While", "After", "Before",
     "Since", "Still", "Yet", "Also", "Meanwhile", "However", "Now", "Then", "So", "Who", "What", "No", "Not", "All",
     "Any", "Every", "Several", "Other", "Another", "Such", "Our", "Their", "His", "Her", "Its", "My", "Your",
+    "Article", "Articles", "Section", "Paragraph", "Clause", "Chapter", "Page", "Part", "Annex", "Table", "Figure",
+    "Western", "Eastern", "Northern", "Southern", "Official", "Unofficial", "Independent", "Early", "Initial",
+    "Preliminary", "Recent", "Latest", "Earlier", "Previous", "Later", "Previously",
 ))  # fmt: skip
 CLAIM_RE = re.compile(
     r"\b(?:according\s+to\s+(?:some\s+|unnamed\s+|unconfirmed\s+|several\s+|various\s+|media\s+|local\s+|other\s+)?"
@@ -193,9 +207,17 @@ def find_figures(blocks: Iterable[Block], *, section: str = "") -> tuple[KeyFigu
     figures: list[KeyFigure] = []
     for sentence in text_sentences(blocks):
         text = sentence.text
-        years = [m.group(1) for m in YEAR_RE.finditer(text) if not _before(SPAN_BEFORE_RE, text, m.start())]
+        found = [
+            (m.start(), m.group(1)) for m in YEAR_RE.finditer(text) if not _before(SPAN_BEFORE_RE, text, m.start())
+        ]
         clauses = _clause_sources(text, _mentions(text))
-        matches = [m for m in FIGURE_RE.finditer(text) if not _is_year(m) and not _is_day_or_hour(text, m)]
+        notes = [(m.start(), m.end()) for m in EXCHANGE_RE.finditer(text)]
+        matches = [
+            m
+            for m in FIGURE_RE.finditer(text)
+            if not _is_year(m) and not _is_day_or_hour(text, m) and not any(a <= m.start() < b for a, b in notes)
+        ]
+        years = Years(found, [m.start() for m in matches])
         ranged: set[int] = set()  # the tops of `between 5,000 and 7,000` ranges (counted with their bottom)
         for index, match in enumerate(matches):
             if index in ranged:
@@ -205,6 +227,15 @@ def find_figures(blocks: Iterable[Block], *, section: str = "") -> tuple[KeyFigu
                 ranged.add(index + 1)
                 label = _label(text, following)
                 figures.extend(_figure(text, start, match, following, label, section, clauses, years, sentence.line))
+                continue
+            if following is not None and RATIO_RE.fullmatch(text, match.end(), following.start()):
+                ranged.add(index + 1)  # `1 in 5 shells`: one figure, a share
+                label = _label(text, following)
+                figures.extend(
+                    _figure(
+                        text, match.start(), match, following, label, section, clauses, years, sentence.line, ratio=True
+                    )
+                )
                 continue
             whole = OF_NUMBER_RE.fullmatch(text, match.end(), following.start()) if following else None
             if whole is not None and following is not None:  # `3,000 of the 11,000 troops killed`: 3,000 killed
@@ -219,10 +250,28 @@ def find_figures(blocks: Iterable[Block], *, section: str = "") -> tuple[KeyFigu
 
 BETWEEN_RE = re.compile(r"(?:^|(?<=\W))between\s+$", re.IGNORECASE)
 AND_RE = re.compile(r"\s+(?:and|to)\s+")
+TO_RE = re.compile(r"\s+to\s+")
+FROM_RE = re.compile(r"(?:^|(?<=\W))(?:from|by)\s+(?:\S+\s+)?$", re.IGNORECASE)
+"""Before `10 to 12`, words that make it a change (`rose from 10 to 12`), not a range."""
+RATIO_RE = re.compile(r"\s+(?:in|out\s+of)\s+")
+STREET_RE = re.compile(
+    r"(?:^|\s)(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Square|Prospekt|Prospect|Highway|Embankment)$"
+)
+"""The end of a label that makes the number a house number (`3 Sovetskaya Street`)."""
+EXCHANGE_RE = re.compile(r"\(\s*(?:[$€£₽]\s?|(?:US|EUR|GBP|RUB|UAH)\s?)?1\s*=\s*[^()]{1,40}\)", re.IGNORECASE)
+"""A wire's exchange-rate note, `($1 = 93.1000 roubles)`: no figure of the story."""
 
 
 def _between(text: str, match: re.Match[str], following: re.Match[str]) -> int:
-    """Where `between` starts in `between 5,000 and 7,000` (one figure, a range); -1 for two figures."""
+    """Where a range of two numbers starts: `between 5,000 and 7,000`, or `10,000 to 12,000` (with what qualifies
+    it, but not `from 10 to 12`, a change); -1 for two figures."""
+    if TO_RE.fullmatch(text, match.end(), following.start()):
+        lower, upper = _amount(match), _amount(following)
+        if lower is None or upper is None or upper <= lower or match.group("scale") != following.group("scale"):
+            return -1
+        if _before(FROM_RE, text, match.start()) or bool(match.group("pct")) != bool(following.group("pct")):
+            return -1
+        return match.start()
     if match.group("qual") or not AND_RE.fullmatch(text, match.end(), following.start()):
         return -1
     window = max(0, match.start() - LOOK_BACK)
@@ -238,26 +287,58 @@ def _figure(
     label: str,
     section: str,
     clauses: tuple[list[int], list[str]],
-    years: list[str],
+    years: Years,
     line: int = 0,
+    *,
+    ratio: bool = False,
 ) -> list[KeyFigure]:
     """The figure written from `start` to the end of `last` (`first` itself, or the top of a range that `first`
-    starts), if it says what it counts (or is money or a share)."""
+    starts, or the whole of a `ratio`), if it says what it counts (or is money or a share)."""
     if not label and not (last.group("cur") or last.group("pct")):
         return []
+    if STREET_RE.search(label):
+        return []
     value = " ".join(text[start : last.end()].split())
+    amount = _amount(first)
+    if ratio:
+        whole = _amount(last)
+        amount = amount / whole if amount is not None and whole else None
     return [
         KeyFigure(
             value=value,
-            amount=_amount(first),
+            amount=amount,
             label=label,
             section=section,
             source=_source_of(first.start(), clauses),
-            as_of=years[0] if years else "",
+            as_of=years.of(start, last.end()),
             sentence=text,
             line=line,
         )
     ]
+
+
+class Years:
+    """The years a sentence names (not after since, by...), and where its figures start: which year a figure is
+    as of."""
+
+    def __init__(self, years: list[tuple[int, str]], figures: list[int]) -> None:
+        self._years = years
+        self._figures = figures
+
+    def of(self, start: int, end: int) -> str:
+        """The year of the figure written from `start` to `end`: the nearest before it with no other figure
+        between (`In 2024, 3,000 troops`), else the nearest after it likewise (`3,000 troops in 2024`, but not
+        the 13.5 of `13.5 trillion from 10.8 trillion in 2024`), else the nearest before it; "" for none."""
+        before = [(at, year) for at, year in self._years if at < start]
+        after = [(at, year) for at, year in self._years if at >= end]
+        if before and not self._between(before[-1][0], start):
+            return before[-1][1]
+        if after and not self._between(end, after[0][0]):
+            return after[0][1]
+        return before[-1][1] if before else ""
+
+    def _between(self, start: int, end: int) -> bool:
+        return any(start < at < end for at in self._figures)
 
 
 def sources_in(text: str) -> tuple[str, ...]:
@@ -301,16 +382,22 @@ def _sources_at(text: str) -> list[tuple[int, str]]:
 def _mentions(text: str) -> list[tuple[int, str]]:
     """Every mention of a source in one sentence, in order: where, and the name."""
     dateline = DATELINE_RE.match(text)
-    start = dateline.end() if dateline else 0
-    found: list[tuple[int, str]] = [(m.start(), m.group(0)) for m in OUTLET_RE.finditer(text, start)]
+    start = len(dateline.group(0).rstrip()) if dateline else 0  # (the space after it may start a name's match)
+    found: list[tuple[int, str]] = [
+        (m.start(), m.group(0)) for m in OUTLET_RE.finditer(text, start) if not UNVERIFIED_RE.match(text, m.end())
+    ]
     for pattern in SOURCE_RES:
         for match in pattern.finditer(text, start):
             name = match.group("name").rstrip(".")
             if name.split()[0] in NOT_NAMES or name.endswith(tuple(_APOS)):
                 continue
             if DEMONYM_RE.search(name) and (noun := NOUN_AFTER_RE.match(text, match.end("name"))):
-                words = [w for w in noun.groups() if w and w not in LABEL_STOP and not re.fullmatch(_SAYS, w)]
-                name = " ".join([name, *words[: 2 if len(words) == 2 and noun.group(2) == words[1] else 1]])
+                words = []
+                for word in noun.groups():  # the words after it up to a joining word or the verb
+                    if not word or word in LABEL_STOP or re.fullmatch(_SAYS, word):
+                        break
+                    words.append(word)
+                name = " ".join([name, *words])
             found.append((match.start("name"), name))
     return sorted(found)
 
@@ -320,12 +407,28 @@ MAX_SOURCES = 50
 
 
 def find_sources(blocks: Iterable[Block]) -> tuple[NamedSource, ...]:
-    """Every source the text names, at its first mention."""
+    """Every source the text names, at its first mention (a person named in full once and by the surname alone
+    elsewhere is one source, with the full name)."""
     seen: dict[str, NamedSource] = {}
     for sentence in text_sentences(blocks):
         for name in sources_in(sentence.text):
-            seen.setdefault(name.casefold(), NamedSource(name, sentence.text, sentence.line))
+            folded = name.casefold()
+            if folded in seen or any(_surname_of(folded, other) for other in seen):
+                continue
+            shorter = next((other for other in seen if _surname_of(other, folded)), None)
+            if shorter is not None:  # the full name after the surname: one source, named in full
+                seen = {folded if key == shorter else key: value for key, value in seen.items()}
+                first = seen[folded]
+                seen[folded] = NamedSource(name, first.sentence, first.line)
+                continue
+            seen[folded] = NamedSource(name, sentence.text, sentence.line)
     return tuple(seen.values())
+
+
+def _surname_of(short: str, full: str) -> bool:
+    """Whether `short` is the last word of the person's name `full` (`syrskyi`, `oleksandr syrskyi`)."""
+    words = full.split()
+    return 2 <= len(words) <= 4 and " " not in short and words[-1] == short and not any(a in full for a in _APOS)
 
 
 def find_claims(blocks: Iterable[Block]) -> tuple[Claim, ...]:

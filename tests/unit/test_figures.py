@@ -164,3 +164,49 @@ def test_a_range_between_two_numbers_is_one_figure() -> None:
         ("Between 200 and 300", 200.0, "sappers"),
         ("between 5% and 7%", 5.0, "of the budget"),
     ]
+
+
+def test_a_dateline_leaves_the_sentence_its_own_source_and_an_outlet_that_could_not_verify_is_none() -> None:
+    text = (
+        "KYIV, March 12 (Reuters) - Ukraine's military said on Wednesday that Russian forces had lost about 1,200 "
+        "soldiers killed and wounded, a figure Reuters could not independently verify."
+    )
+    assert [(f.value, f.source) for f in find_figures([para(text)])] == [("about 1,200", "Ukraine's military")]
+    assert sources_in(text) == ("Ukraine's military",)
+
+
+def test_a_range_written_with_to_is_one_figure_but_a_change_from_one_number_to_another_is_not() -> None:
+    assert figures("An estimated 10,000 to 12,000 Ukrainian troops held the line.") == [
+        ("An estimated 10,000 to 12,000", 10000.0, "Ukrainian troops")
+    ]
+    assert figures("Losses rose from 10,000 to 12,000 troops.") == [("12,000", 12000.0, "troops")]
+
+
+def test_a_ratio_is_one_figure_a_share() -> None:
+    assert figures("Officials said 1 in 5 shells fired is North Korean.") == [("1 in 5", 0.2, "shells")]
+
+
+def test_times_house_numbers_and_exchange_rate_notes_are_no_figures() -> None:
+    assert figures("At 0600 GMT a drone hit 3 Sovetskaya Street, killing 2 people.") == [("2", 2.0, "people")]
+    assert figures("Spending reached 13.5 trillion roubles. ($1 = 93.1000 roubles)") == [
+        ("13.5 trillion", 13.5e12, "roubles")
+    ]
+
+
+def test_a_figure_is_as_of_the_year_nearest_it_with_no_other_figure_between() -> None:
+    found = find_figures([para("Spending will rise to 13.5 trillion roubles from 10.8 trillion roubles in 2024.")])
+    assert [(f.value, f.as_of) for f in found] == [("13.5 trillion", ""), ("10.8 trillion", "2024")]
+    found = find_figures([para("Ukraine says Russia lost more than 67,000 servicemen there since August 6, 2024.")])
+    assert [f.as_of for f in found] == [""]
+
+
+def test_legal_references_and_adjectives_are_no_sources_and_a_surname_is_the_person_named_in_full() -> None:
+    assert sources_in("The cap is set according to Article 14 of the draft law.") == ()
+    assert find_claims([para("Western estimates put Russian losses at 4,000 soldiers.")])
+    named = find_sources([para("Syrskyi said 300 troops died."), para("Oleksandr Syrskyi said so. Syrskyi said more.")])
+    assert [(source.name, source.sentence) for source in named] == [
+        ("Oleksandr Syrskyi", "Syrskyi said 300 troops died.")
+    ]
+    assert sources_in("South Korean intelligence officials said 300 troops died.") == (
+        "South Korean intelligence officials",
+    )
