@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from kursk_site.content.wire import EDITORS_NOTE_RE
 from kursk_site.model import Block, BlockKind, KeyFigure
 from kursk_site.values import Value
 
@@ -197,7 +198,7 @@ def split_sentences(text: str) -> tuple[str, ...]:
 def text_sentences(blocks: Iterable[Block]) -> Iterator[Sentence]:
     """The sentences of every text block, with the block's line."""
     for block in blocks:
-        if block.kind in TEXT_KINDS:
+        if block.kind in TEXT_KINDS and not EDITORS_NOTE_RE.match(block.text):  # (a note states no figure)
             for sentence in split_sentences(block.text):
                 yield Sentence(sentence, block.line)
 

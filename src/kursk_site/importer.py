@@ -16,7 +16,7 @@ from kursk_site.content import ArticleFile, make_parser, parse_article
 from kursk_site.content.article import SLUG_RE, parse_date
 from kursk_site.content.discover import display_path
 from kursk_site.content.frontmatter import split_front_matter
-from kursk_site.content.wire import DATELINE_RE, headline_slug
+from kursk_site.content.wire import headline_slug, lede
 from kursk_site.errors import BuildFailed, ContentError, UsageError
 from kursk_site.figures import Claim, NamedSource, find_claims, find_figures, find_sources, split_sentences
 from kursk_site.model import Block, BlockKind, KeyFigure, Part, Project, RawArticle, SiteConfig, Source, SourceKind
@@ -194,8 +194,7 @@ def figure_lines(figures: tuple[KeyFigure, ...], sources: list[Source]) -> list[
 
 def lede_summary(blocks: tuple[Block, ...]) -> str:
     """The lede's first sentence without its dateline (cut at a word when very long)."""
-    first = next((b.text for b in blocks if b.kind is BlockKind.PARAGRAPH and b.text), "")
-    sentence = next(iter(split_sentences(DATELINE_RE.sub("", first, count=1))), "")  # (without `KYIV (Reuters) -`)
+    sentence = next(iter(split_sentences(lede(blocks))), "")  # (without `KYIV (Reuters) -` or an editor's note)
     return _shorten(sentence, SUMMARY_LENGTH)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import PurePosixPath
 from types import MappingProxyType
 from typing import Any
@@ -58,6 +59,17 @@ def _with_url(data: dict[str, Any], url: str) -> dict[str, Any]:
     return {**data, "url": url} if url else data
 
 
+AUTHORS_RE = re.compile(r",\s*(?:and\s+)?|\s+(?:and|&)\s+")
+PERSON_RE = re.compile(r"[A-Z][\w'\u2019.-]*(?:\s+[A-Z][\w'\u2019.-]*){1,3}")
+
+
+def _people(author: str) -> list[str]:
+    """The people a byline names (`Tom Balmforth and Olena Harmash`): each part a name of two to four words; the
+    byline whole when any part is not (`Smith, Jones & Co`)."""
+    parts = AUTHORS_RE.split(author)
+    return parts if all(PERSON_RE.fullmatch(part) for part in parts) else [author]
+
+
 def _website(config: SiteConfig) -> dict[str, Any]:
     data: dict[str, Any] = {"@context": CONTEXT, "@type": "WebSite", "name": config.title}
     if config.description:
@@ -67,14 +79,21 @@ def _website(config: SiteConfig) -> dict[str, Any]:
 
 
 def _article(config: SiteConfig, article: Article, entities: tuple[Entity, ...]) -> dict[str, Any]:
-    author_type = "Organization" if article.author in (config.author, config.title) else "Person"
+    own = article.author in (config.author, config.title)
+    people = [] if own else _people(article.author)
     data: dict[str, Any] = {
         "@context": CONTEXT,
         "@type": "AnalysisNewsArticle",
         "headline": article.title,
         "datePublished": _stamp(article),
         "dateModified": article.modified.isoformat().replace("+00:00", "Z"),
-        "author": {"@type": author_type, "name": article.author},
+        "author": (
+            {"@type": "Organization", "name": article.author}
+            if own
+            else [{"@type": "Person", "name": name} for name in people]
+            if len(people) > 1
+            else {"@type": "Person", "name": article.author}
+        ),
         "publisher": _with_url({"@type": "Organization", "name": config.title}, config.base_url),
         "inLanguage": article.language or config.language,
         "wordCount": article.words,

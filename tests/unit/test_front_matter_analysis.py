@@ -79,6 +79,15 @@ def test_corrections_are_carried_into_both_feeds(make_site: MakeSite) -> None:
     assert "<updated>2024-11-07T00:00:00Z</updated>" in (root / "build/feed.xml").read_text()
 
 
+def test_a_correction_without_updated_updates_the_article(make_site: MakeSite) -> None:
+    root = make_site({"content/articles/a.md": ARTICLE.replace("updated: 2024-11-07\n", "")})
+    assert main(["build", "--source", str(root)]) == 0
+    assert "<updated>2024-11-07T00:00:00Z</updated>" in (root / "build/feed.xml").read_text()
+    article = (root / "build/articles/a.html").read_text()
+    assert 'Updated <time datetime="2024-11-07' in article
+    assert '"dateModified":"2024-11-07T00:00:00Z"' in article
+
+
 BAD = """\
 ---
 title: Bad

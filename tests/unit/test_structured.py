@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kursk_site.cli import main
 from kursk_site.structured import script_json
+from tests.conftest import MakeSite
 
 
 def test_script_breaking_characters_become_unicode_escapes() -> None:
@@ -20,3 +23,22 @@ def test_escaped_json_decodes_to_the_same_value_and_never_holds_markup(value: ob
     text = script_json(value)
     assert json.loads(text) == value
     assert not set(text) & {"<", ">", "&", "\u2028", "\u2029"}
+
+
+def test_each_person_a_byline_names_is_an_author_of_the_structured_data(make_site: MakeSite) -> None:
+    article = "---\ntitle: T\ndate: 2024-11-05\nauthor: {}\n---\n\nText.\n"
+    root = make_site(
+        {
+            "content/articles/a.md": article.format("Tom Balmforth and Olena Harmash"),
+            "content/articles/b.md": article.format("Smith & Co"),
+        }
+    )
+    assert main(["build", "--source", str(root)]) == 0
+
+    def authors(name: str) -> object:
+        page = (root / f"build/articles/{name}.html").read_text()
+        found = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+        return next(data["author"] for data in map(json.loads, found) if "author" in data)
+
+    assert authors("a") == [{"@type": "Person", "name": "Tom Balmforth"}, {"@type": "Person", "name": "Olena Harmash"}]
+    assert authors("b") == {"@type": "Person", "name": "Smith & Co"}

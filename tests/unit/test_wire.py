@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from kursk_site.config import decode_text
-from kursk_site.content.wire import headline_slug, looks_like_heading, parse_wire
+from kursk_site.content.wire import headline_slug, lede, looks_like_heading, parse_wire
+from kursk_site.figures import find_figures
 from kursk_site.model import BlockKind
 
 
@@ -217,3 +218,21 @@ def test_a_heading_in_a_script_without_capitals_heads_its_block() -> None:
     text_line = "\ubd81\ud55c\uad70\uc740 \uacc4\uc18d \uc2f8\uc6b8."
     text = f"Title\n\nLede here.\n\n{heading}\n{text_line}\n"
     assert [kind for _line, kind, _text in shape(text)] == ["p", "h2", "p"]
+
+
+def test_a_byline_over_two_lines_is_the_author_and_capitals_are_written_as_names() -> None:
+    body = "Headline\n\nBy HANNA ARHIROVA and ILLIA NOVIKOV\nAssociated Press\n\nKYIV (AP) - Troops moved.\n\nMore.\n"
+    wire = parse_wire(body, 1)
+    assert wire.byline == "Hanna Arhirova and Illia Novikov"
+    assert [b.text for b in wire.blocks] == ["KYIV (AP) - Troops moved.", "More."]
+    wire = parse_wire("Headline\nBy Jane Doe\nReuters\nKYIV (Reuters) - Troops moved.\nMore.\n", 1)
+    assert wire.byline == "Jane Doe"
+    assert [b.text for b in wire.blocks] == ["KYIV (Reuters) - Troops moved.", "More."]
+
+
+def test_an_editors_note_is_no_lede_and_states_no_figure() -> None:
+    body = "Headline\n\n(Corrects figure in paragraph 3 to 13.5 trillion roubles from 13.2 trillion)\n\n"
+    body += "MOSCOW, March 12 (Reuters) - Spending will reach 13.5 trillion roubles.\n\nMore.\n"
+    blocks = parse_wire(body, 1).blocks
+    assert lede(blocks) == "Spending will reach 13.5 trillion roubles."
+    assert [f.value for f in find_figures(blocks)] == ["13.5 trillion"]

@@ -12,6 +12,7 @@ from kursk_site.config import LANGUAGE_RE
 from kursk_site.content.analysis import is_partial_date, parse_corrections, parse_figures, partial_date_text
 from kursk_site.content.markdown import EMPTY_MARKER
 from kursk_site.content.slugs import slug as cached_slug
+from kursk_site.content.wire import lede
 from kursk_site.errors import BuildFailed, ContentError, SourcePos
 from kursk_site.model import Block, BlockKind, Footnote, RawArticle, SiteConfig, Source, SourceKind, Topic
 from kursk_site.yamlsrc import Fields, YamlDoc
@@ -117,6 +118,8 @@ def make_raw_article(
     corrections = parse_corrections(fields, published)
     if corrections and updated and corrections[-1].date.date() > updated.date():
         fields.error("updated: is earlier than the latest correction; set it to that date or later", "updated")
+    elif corrections and not updated and published and corrections[-1].date.date() > published.date():
+        updated = corrections[-1].date  # a later correction updates the article: its page, feeds, structured data
     if errors:
         raise _fail(errors)
     assert published is not None
@@ -244,7 +247,7 @@ def _sources(fields: Fields, value: object) -> tuple[Source, ...]:
 
 
 def _summary(blocks: tuple[Block, ...]) -> str:
-    text = next((b.text for b in blocks if b.kind is BlockKind.PARAGRAPH and b.text), "")
+    text = lede(blocks)
     if len(text) <= SUMMARY_LENGTH:
         return text
     cut = text[:SUMMARY_LENGTH].rsplit(" ", 1)[0].rstrip(",;:")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -81,6 +82,14 @@ DATELINE_RE = re.compile(
 """An agency dateline opening a story: `KYIV, Nov 26 (Reuters) - ...`, `KYIV (Reuters) - ...`, `SEOUL -- ...`."""
 BYLINE_RE = re.compile(r"^By\s+[A-Z][\w.'\u2019-]*(?:,?\s+(?:and\s+)?[A-Z][\w.'\u2019-]*){0,7}$")
 """A byline line: `By Tom Balmforth and Olena Harmash`."""
+AFFILIATION_RE = re.compile(r"^[A-Z][\w.&'\u2019-]*(?:\s+(?:of\s+|the\s+)?[A-Z][\w.&'\u2019-]*){0,4}$")
+"""A byline's second line: the names' agency or paper (`Associated Press`, `Reuters`)."""
+EDITORS_NOTE_RE = re.compile(
+    r"^\(\s*(?:Corrects|Correcting|Adds|Updates|Recasts|Changes|Rewrites|Refiles|Removes|Fixes|Inserts|Deletes"
+    r"|Clarifies|Amends|Repeats|Writes\s+through|Editor[\u2019']?s\s+note|Note\s+to\s+editors)\b.*\)$",
+    re.IGNORECASE | re.DOTALL,
+)
+"""A wire editor's note on a story's version (`(Corrects figure in paragraph 3)`): no lede, no key figure."""
 NOT_HEADING_RE = re.compile(
     r"^(?:[\u2022\u00b7\u25aa\u25e6*\u2013-]\s|\d{1,3}[.)]\s|[QA]\s?[:.]\s|[A-Z]{2,}(?:\s[A-Z]{2,})*:\s)"
 )
@@ -142,8 +151,11 @@ def parse_wire(body: str, first_line: int, *, title: str = "") -> WireBody:
     byline = ""
     for index, unit in enumerate(units[:3]):  # (a byline comes before the story: after a kicker or dateline at most)
         if unit.single and not unit.keyword and BYLINE_RE.match(unit.text) and index + 1 < len(units):
-            byline = unit.text[2:].strip()
+            byline = _names(unit.text[2:].strip())
             del units[index]
+            following = units[index]
+            if following.single and index + 1 < len(units) and AFFILIATION_RE.match(following.text):
+                del units[index]  # (`By Jane Doe` / `Reuters`: the byline's second line)
             break
     blocks: list[Block] = []
     keywords: list[str] = []
@@ -194,6 +206,22 @@ def _list(units: list[_Unit], start: int) -> Block:
     number = f' start="{int(first.group(1))}"' if numbered and int(first.group(1)) != 1 else ""
     html = "".join(f"<li>{escape(item)}</li>\n" for item in items)
     return Block(BlockKind.LIST, f"<{tag}{number}>\n{html}</{tag}>\n", " ".join(items), units[start].line)
+
+
+def _names(byline: str) -> str:
+    """A byline's names, in capitals as agencies write them (`HANNA ARHIROVA and ILLIA NOVIKOV`) or as written."""
+    words = byline.split()
+    if not all(word.isupper() for word in words if word.casefold() != "and"):
+        return byline
+    return " ".join("and" if w.casefold() == "and" else "-".join(p.capitalize() for p in w.split("-")) for w in words)
+
+
+def lede(blocks: Iterable[Block]) -> str:
+    """The text of the first paragraph that is not an editor's note, without its wire dateline."""
+    for block in blocks:
+        if block.kind is BlockKind.PARAGRAPH and block.text and not EDITORS_NOTE_RE.match(block.text):
+            return DATELINE_RE.sub("", block.text, count=1) or block.text
+    return ""
 
 
 def clean_line(text: str) -> str:
@@ -286,7 +314,9 @@ def _units(group: list[tuple[int, str]], blank_separated: bool) -> list[_Unit]:
     run: list[tuple[int, str]] = []
 
     def flush() -> None:
-        if run and blank_separated and _wrapped(run):
+        if len(run) == 2 and BYLINE_RE.match(run[0][1]) and AFFILIATION_RE.match(run[1][1]):
+            units.extend(_Unit(n, text, True) for n, text in run)  # a byline and its agency: two lines, no paragraph
+        elif run and blank_separated and _wrapped(run):
             rest = run
             if len(run) > 1 and _heads_block(run[0][1], run[1:]):
                 units.append(_Unit(run[0][0], run[0][1], True))
