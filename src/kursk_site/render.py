@@ -259,11 +259,17 @@ def _jsonld(context: Any, page: Page) -> list[Markup]:
 
 
 @pass_context
-def _source_entry(context: Any, name: str) -> Source | None:
-    """The sources.html entry of a source name that a figure or event on this page gives (None for none)."""
+def _source_entry(context: Any, name: str, article: Article | None = None) -> Source | None:
+    """The sources.html entry of a source name that a figure or event on this page gives (None for none); with
+    the figure's `article`, with the link that article gives the source (another article may link another story
+    of the same source: the entry has the first link found)."""
     page: Page = context["page"]
     wanted = name.casefold()
-    return next((s for s in page.sources if wanted and s.name.casefold() == wanted), None)
+    entry = next((s for s in page.sources if wanted and s.name.casefold() == wanted), None)
+    own = next((s for s in article.sources if s.name.casefold() == wanted), None) if article else None
+    if entry is None or own is None or own.url == entry.url:
+        return entry
+    return Source(entry.name, entry.slug, own.url)
 
 
 MONTHS = (

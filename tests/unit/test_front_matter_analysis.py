@@ -154,3 +154,23 @@ def test_every_figure_and_correction_problem_is_reported_with_its_line(
 def test_a_partial_date_is_a_year_a_month_or_a_day_of_the_calendar(text: str, valid: bool) -> None:
     """(As `as_of` of a key figure, a source's `date` and a timeline event's `date` take them.)"""
     assert is_partial_date(text) is valid
+
+
+def test_a_figure_links_the_story_its_own_article_gives_for_its_source(make_site: MakeSite) -> None:
+    article = (
+        "---\ntitle: {title}\ndate: {date}\nsources:\n  - name: Reuters\n    url: https://example.org/{story}\n"
+        "figures:\n  - value: '1,000'\n    label: troops\n    source: Reuters\n---\n\nText.\n"
+    )
+    root = make_site(
+        {
+            "content/articles/old.md": article.format(title="Old", date="2024-11-01", story="old-story"),
+            "content/articles/new.md": article.format(title="New", date="2024-11-10", story="new-story"),
+        }
+    )
+    assert main(["build", "--source", str(root)]) == 0
+    old = (root / "build/articles/old.html").read_text()
+    assert 'Source: <a href="https://example.org/old-story" rel="external">Reuters</a>' in old
+    assert "new-story" not in old
+    home = (root / "build/index.html").read_text()
+    assert home.count('href="https://example.org/old-story"') == 1
+    assert home.count('href="https://example.org/new-story"') == 1
