@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import fcntl
 import hashlib
 import os
 import secrets
 import shutil
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import repeat
@@ -25,6 +26,7 @@ from kursk_site.articlestore import FOLDER as ARTICLES
 from kursk_site.articlestore import TABLE, DataFile, Location, read_articles, read_table, save_table
 from kursk_site.atomic import write_atomic
 from kursk_site.codec import FORMAT, OtherFormat, decode, encode, pack, unpack
+from kursk_site.errors import UsageError
 from kursk_site.model import Article
 from kursk_site.pagestore import LoadedPlan, Stored, StoredPage
 from kursk_site.planfile import plan_pieces, read_plan
@@ -156,6 +158,32 @@ class Cache(Value):
     def damaged(self) -> tuple[str, ...]:
         """The warnings of the cache: why its index was not usable, and the damage noted since, each once."""
         return tuple(dict.fromkeys((*self.warnings, *self.damage)))
+
+
+@contextlib.contextmanager
+def cache_lock(folder: Path | None) -> Iterator[None]:
+    """One build at a time reads and writes a site's build cache, whatever its output folder: a lock on the cache's
+    folder (no lock file is left). Raises UsageError when another build holds it."""
+    if folder is None:
+        yield
+        return
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # (a cache that cannot be made: writing it says so, and the build goes on)
+        yield
+        return
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise UsageError(
+                f"another kursk-site build of this site is using its build cache ({folder.name}/); try again when it"
+                " has finished"
+            ) from None
+        yield
+    finally:
+        os.close(fd)
 
 
 def open_cache(folder: Path | None, tool: str) -> Cache:

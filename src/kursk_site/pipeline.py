@@ -18,6 +18,7 @@ from kursk_site.cache import (
     CACHE_DIR,
     Cache,
     CacheIndex,
+    cache_lock,
     drop_head,
     open_cache,
     save_articles,
@@ -104,7 +105,7 @@ def build_site(
     """Build the whole site into `project.out_dir`, reusing what the build cache holds; raises BuildFailed
     (nothing written) on bad input. `inputs` are the stamps of the inputs (see build.build), for the next build;
     `done` is told the report while the site is still held (see build.build)."""
-    with fewer_collections():
+    with cache_lock(project.root / CACHE_DIR if options.cache else None), fewer_collections():
         return _build_site(project, options, tool, inputs, start, progress, done or _ignore)
 
 

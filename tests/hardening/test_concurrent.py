@@ -59,3 +59,25 @@ def test_two_builds_started_together_leave_one_complete_site(tmp_path: Path) -> 
         assert snapshot(out) in expected
         assert temp_folders(out) == []
     shutil.rmtree(tmp_path / "shared")
+
+
+def test_a_build_of_a_site_whose_cache_another_build_holds_touches_neither_cache_nor_output(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = write_files(tmp_path / "site", articles("a"))
+    assert main(["build", "--source", str(site)]) == EXIT_OK
+    cache = site / ".kursk-cache"
+    before = snapshot(site / "build"), snapshot(cache)
+    capsys.readouterr()
+    fd = os.open(cache, os.O_RDONLY)  # what a running build of this site holds, whatever its output folder
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        write_files(site, articles("b"))
+        assert main(["build", "--source", str(site), "--out", str(tmp_path / "elsewhere")]) == EXIT_USAGE
+        assert main(["build", "--source", str(site)]) == EXIT_USAGE
+    finally:
+        os.close(fd)
+    assert "another kursk-site build of this site is using its build cache (.kursk-cache/)" in capsys.readouterr().err
+    assert (snapshot(site / "build"), snapshot(cache)) == before
+    assert not (tmp_path / "elsewhere").exists()
+    assert main(["build", "--source", str(site), "--no-cache", "--out", str(tmp_path / "elsewhere")]) == EXIT_OK
