@@ -6,6 +6,7 @@ import contextlib
 import hashlib
 import math
 import posixpath
+import re
 import traceback
 from collections.abc import Callable, MutableMapping, Sequence
 from datetime import datetime
@@ -443,10 +444,17 @@ def render_feed_bodies(site: Site, env: jinja2.Environment, root: Path) -> dict[
     known, else leading from the feed (at the site's root)."""
     sections = section_links(site)
     links = {"body_links": body_links(urls.FEED.as_posix(), site.config.base_url, raw=site.config.allow_raw_html)}
-    return {
-        a.slug: render_template(env, FEED_ENTRY, root, site=site, article=a, sections=sections, **links)
-        for a in site.articles[:FEED_ITEMS]
-    }
+    bodies = {}
+    for a in site.articles[:FEED_ITEMS]:
+        body = render_template(env, FEED_ENTRY, root, site=site, article=a, sections=sections, **links)
+        page = urls.article_file(a.slug)  # a link to a place in the article (a note, a heading) leads to its page
+        target = (urls.absolute_url(site.config.base_url, page) or page).replace("\\", "\\\\")
+        bodies[a.slug] = PLACE_LINK_RE.sub(rf"\g<1>{target}#", body)
+    return bodies
+
+
+PLACE_LINK_RE = re.compile(r"""(\shref=["'])#""")
+"""A link to a place in the same page (`href="#fn-slug-1"`): a feed reader would look for it in the feed."""
 
 
 def render_template(env: jinja2.Environment, name: str, root: Path, **context: Any) -> str:

@@ -97,3 +97,16 @@ def test_a_label_with_two_notes_is_reported_at_the_second() -> None:
     body = parse_markdown(make_parser(False), "Text.[^a]\n\n[^a]: One.\n\n[^a]: Two.\n", 1, "a")
     assert body.problems == ((5, "footnote [^a] has a second note; give each note its own label"),)
     assert [note.text for note in body.footnotes] == ["One."]
+
+
+def test_a_note_s_links_in_the_feeds_lead_to_the_article_s_page(make_site: MakeSite) -> None:
+    article = "---\ntitle: T\ndate: 2024-11-05\n---\n\nClaim.[^a]\n\n[^a]: The note.\n"
+    root = make_site({"content/articles/kursk.md": article})
+    assert main(["build", "--source", str(root), "--base-url", "https://example.org/sub/"]) == 0
+    for feed in ("feed.xml", "feed.json"):
+        text = (root / "build" / feed).read_text()
+        assert "https://example.org/sub/articles/kursk.html#fn-kursk-1" in text
+        assert "https://example.org/sub/articles/kursk.html#fnref-kursk-1" in text
+        assert not re.search(r"href=(?:\\)?[\"']#|href=&quot;#", text), feed
+    assert main(["build", "--source", str(root)]) == 0  # no address: from the feed, at the site's top
+    assert "articles/kursk.html#fn-kursk-1" in (root / "build/feed.xml").read_text()
