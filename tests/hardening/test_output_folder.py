@@ -68,6 +68,14 @@ def test_out_at_the_content_folder_or_inside_it_is_refused(site: Path, capsys: p
     assert not (site / "content" / "articles" / "out").exists()
 
 
+def test_out_inside_a_templates_or_static_folder_not_there_yet_is_refused(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert "inside the input folder" in refused(site, site / "templates" / "x", capsys)
+    assert "inside the input folder" in refused(site, site / "static" / "x", capsys)
+    assert not (site / "templates").exists() and not (site / "static").exists()
+
+
 def test_out_inside_the_templates_folder_is_refused(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write_files(site, {"templates/static/extra.css": "p {}\n"})
     refused(site, site / "templates" / "static" / "out", capsys)
