@@ -250,7 +250,10 @@ def test_canonical_links_exist_only_with_a_base_url(build: str, request: pytest.
     out: Path = request.getfixturevalue(build)
     for name, facts in pages(out).items():
         canonical = [link["href"] for link in facts.tags("link") if link.get("rel") == "canonical"]
-        if BASES[build]:
+        robots = [meta["content"] for meta in facts.tags("meta") if meta.get("name") == "robots"]
+        if name == "404.html":  # shown at any address: none of its own, and not for search engines
+            assert (canonical, robots) == ([], ["noindex"])
+        elif BASES[build]:
             expected = BASES[build] if name == "index.html" else BASES[build] + name
             assert canonical == [expected], name
         else:
