@@ -454,8 +454,14 @@ def test_an_article_in_another_language_is_marked_where_it_is_shown(make_site: M
     root = make_site({"content/articles/ar.md": arabic, "content/articles/en.md": english})
     out = tmp_path / "out"
     build_site(root, out)
-    assert '<article class="article" lang="ar" dir="rtl">' in (out / "articles" / "ar.html").read_text()
-    assert '<article class="article">' in (out / "articles" / "en.html").read_text()  # (the site's language)
-    assert '<li lang="ar" dir="rtl">' in (out / "index.html").read_text()
+    page = (out / "articles" / "ar.html").read_text()
+    assert '<h1 lang="ar" dir="rtl">' in page and '<div id="lede" class="lede" lang="ar" dir="rtl">' in page
+    assert '<article class="article">' in page  # the site's own labels around it are in the site's language
+    assert 'lang="ar"' not in page[page.index('<p class="byline">') : page.index("</p>", page.index("byline"))]
+    assert (out / "articles" / "en.html").read_text().count('lang="en"') == 1  # (the site's: html's alone)
+    home = (out / "index.html").read_text()
+    assert '<h2 id="lead-title" class="lead-title" lang="ar" dir="rtl">' in home and '<li lang="ar"' not in home
+    section = (out / "sections" / "deployment.html").read_text()
+    assert '<h2 class="entry-title" lang="ar" dir="rtl">' in section and '<div lang="ar" dir="rtl">' in section
     assert '<entry xml:lang="ar">' in (out / "feed.xml").read_text()
     assert '"inLanguage":"ar"' in (out / "articles" / "ar.html").read_text().replace(": ", ":")
