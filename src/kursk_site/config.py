@@ -19,12 +19,16 @@ SITE_KEYS = (
     "base_url",
     "allow_raw_html",
     "per_page",
+    "section_per_page",
     "sections",
     "search",
 )
 SECTION_KEYS = ("key", "title", "summary", "keywords")
 SECTION_KEY_RE = re.compile(r"^[a-z][a-z0-9-]{0,39}$")
 DEFAULT_PER_PAGE = 20
+SECTION_PER_PAGE = 10
+"""A section page's articles at most unless site.yaml says (it shows their parts whole: twenty parts of an
+ordinary article's length took the page over 60 KB)."""
 LANGUAGE_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 MAX_FILE_BYTES = 2 * 2**20
 """Largest content file read (2 MB, some 300,000 words): bigger ones would take seconds and hundreds of MB each."""
@@ -67,7 +71,8 @@ def load_config(path: Path, display: str, base_url: str | None = None) -> SiteCo
         author=fields.text("author", default=title),
         base_url=url,
         allow_raw_html=fields.flag("allow_raw_html"),
-        per_page=_per_page(fields),
+        per_page=(per_page := _per_page(fields, "per_page", DEFAULT_PER_PAGE)),
+        section_per_page=_per_page(fields, "section_per_page", min(per_page, SECTION_PER_PAGE)),
         sections=sections,
         search=fields.flag("search"),
         source=SourcePos(display, 0),
@@ -77,11 +82,11 @@ def load_config(path: Path, display: str, base_url: str | None = None) -> SiteCo
     return config
 
 
-def _per_page(fields: Fields) -> int:
-    value = fields.data.get("per_page", DEFAULT_PER_PAGE)
+def _per_page(fields: Fields, key: str, default: int) -> int:
+    value = fields.data.get(key, default)
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 1000:
-        fields.error(f"per_page: expected a whole number from 1 to 1000, got {value!r}", "per_page")
-        return DEFAULT_PER_PAGE
+        fields.error(f"{key}: expected a whole number from 1 to 1000, got {value!r}", key)
+        return default
     return value
 
 

@@ -59,7 +59,9 @@ class SiteConfig(Value):
     """Absolute URL the site is published at, ending in `/`; empty when unknown."""
     allow_raw_html: bool
     per_page: int
-    """How many articles a listing page (home, section, topic) shows before it continues on the next page."""
+    """How many articles a listing page (home, topic) shows before it continues on the next page."""
+    section_per_page: int
+    """How many articles' parts a section page shows before it continues on the next page."""
     sections: tuple[SectionRule, ...]
     search: bool = False
     """Whether the build writes the search page and its index (site.yaml `search: true`, or `build --search`)."""

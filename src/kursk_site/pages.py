@@ -320,7 +320,7 @@ def _section_pages(
 ) -> list[Page]:
     """The pages of one section; `members` hold the parts of each article with a part in it, newest first."""
     key = link.rule.key
-    chunks = _chunks(members, site.config.per_page)
+    chunks = _chunks(members, site.config.section_per_page)
     figures = site_figures(site, key)[:SECTION_FIGURES]
     events = tuple(e for e in site.timeline if e.section == key)
     pages = []

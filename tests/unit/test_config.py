@@ -40,7 +40,13 @@ def test_keywords_become_lower_case_word_tuples(tmp_path: Path) -> None:
 def test_optional_settings_have_defaults(tmp_path: Path) -> None:
     config = load(tmp_path, "title: T\nsections:\n  - key: a\n    title: A\n")
     assert (config.language, config.author, config.description, config.base_url) == ("en", "T", "", "")
-    assert config.per_page == 20
+    assert (config.per_page, config.section_per_page) == (20, 10)
+
+
+def test_a_section_page_shows_at_most_ten_articles_or_what_site_yaml_says(tmp_path: Path) -> None:
+    minimal = "title: T\nsections:\n  - key: a\n    title: A\n"
+    assert load(tmp_path, minimal + "per_page: 3\n").section_per_page == 3  # (never more than a listing)
+    assert load(tmp_path, minimal + "per_page: 50\nsection_per_page: 25\n").section_per_page == 25
 
 
 def test_base_url_gets_a_trailing_slash(tmp_path: Path) -> None:
@@ -81,7 +87,7 @@ def test_every_problem_is_reported_at_its_own_line(tmp_path: Path) -> None:
         "got 'example.org'",
         "content/site.yaml:4: per_page: expected a whole number from 1 to 1000, got 0",
         "content/site.yaml:5: unknown site.yaml key 'colour'; expected one of: title, description, language, author, "
-        "base_url, allow_raw_html, per_page, sections, search",
+        "base_url, allow_raw_html, per_page, section_per_page, sections, search",
         "content/site.yaml:7: key: expected up to 40 lower-case letters, digits and '-', starting with a letter, "
         "got 'Bad Key'",
         "content/site.yaml:9: title: required, but missing",
