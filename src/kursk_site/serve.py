@@ -12,6 +12,7 @@ import html
 import mimetypes
 import os
 import re
+import secrets
 import shutil
 import signal
 import socket
@@ -74,7 +75,9 @@ class Preview:
 
     def __init__(self) -> None:
         self._changed = threading.Condition()
-        self._outcome = Outcome(0, ())
+        # builds are counted from a random number: a page open from an earlier run of serve (stopped, then started
+        # again after an edit) sees another number and reloads
+        self._outcome = Outcome(secrets.randbelow(2**40) * 1000, ())
         self._closed = False
 
     @property

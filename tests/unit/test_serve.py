@@ -9,6 +9,7 @@ import pytest
 
 from kursk_site.serve import (
     BUILD_PATH,
+    Preview,
     as_reached,
     error_page,
     inject_reload,
@@ -132,3 +133,10 @@ def test_the_preview_address_in_a_page_becomes_the_one_the_reader_reached() -> N
     assert as_reached(page, "http://0.0.0.0:8000/", "[fe80::1]:8000").count(b"http://[fe80::1]:8000/") == 2
     assert as_reached(page, "http://0.0.0.0:8000/", 'evil"><script>') == page  # (not a host name: left as it is)
     assert as_reached(page, "http://0.0.0.0:8000/", "") == page
+
+
+def test_each_run_of_serve_counts_its_builds_from_its_own_number() -> None:
+    # a page left open while serve was stopped, an article edited and serve started again, must see a change
+    first, second = Preview(), Preview()
+    assert first.outcome.generation != second.outcome.generation
+    assert first.publish(()).generation == first.outcome.generation != second.publish(()).generation
