@@ -28,9 +28,9 @@ _QUALIFIER = (
 _NUMBER = r"\d{1,3}(?:,\d{3})+|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d,.])|\d+(?:\.\d+)?"
 """1,000 / 35 000 (a space, a no-break or a thin space between thousands) / 12 / 1.5."""
 FIGURE_RE = re.compile(
-    rf"(?<![\w.,#:-])(?:(?P<qual>{_QUALIFIER})\s+)?(?P<cur>[$€£₽]\s?)?(?P<num>{_NUMBER})"
+    rf"(?<![\w.,#:-])(?:(?P<qual>{_QUALIFIER})\s+)?(?P<cur>[$€£₽]\s?|(?:US\$|USD|EUR|GBP|RUB|UAH|CNY)\s?)?(?P<num>{_NUMBER})"
     rf"(?P<upper>\s*[\u2013\u2014-]\s*(?:{_NUMBER}))?"
-    r"(?P<scale>\s+(?:thousand|million|billion|trillion)\b|(?:bn|m|k)\b)?(?P<pct>\s*%|\s+per\s?cent\b)?(?![\w%:])",
+    r"(?P<scale>[\s-]+(?:thousand|million|billion|trillion)\b|(?:bn|m|k)\b)?(?P<pct>\s*%|\s+per\s?cent\b)?(?![\w%:])",
     re.IGNORECASE,
 )
 """A number, with what qualifies it (`no fewer than`), its currency, the top of a range (`3,000-4,000`), its scale
@@ -61,7 +61,8 @@ SCALES = MappingProxyType(
     {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9, "trillion": 1e12}
 )
 YEAR_RE = re.compile(r"(?<![\w.,$€£₽-])(1[89]\d\d|20\d\d)(?![\w%]|[.,]\d)")
-LABEL_WORD_RE = re.compile(rf"\s*([^\W\d_][\w{_APOS}-]*)")
+LABEL_WORD_RE = re.compile(rf"(?:\s*|-)([^\W\d_][\w{_APOS}-]*)")
+"""A word of a label, after a space or joined by a hyphen (`a 50-billion-euro package`)."""
 PARTICIPLES_RE = re.compile(
     r"\s+(?:were|was|are|is|have\s+been|has\s+been|had\s+been|been)\s+(\w+ed(?:\s+(?:or|and)\s+\w+ed)?)\b"
 )
@@ -117,6 +118,11 @@ SOURCE_RES = (
         rf"(?:^|[\s(\"\u201c])(?P<name>{_NAME}[{_APOS}]s\s+[a-z][a-z-]+(?:\s+[a-z][a-z-]+)?)\s+{_SAYS}\b"
     ),  # (Ukraine's military intelligence said)
     re.compile(rf"\b(?:reported|published|cited|quoted)\s+by\s+(?:the\s+)?(?P<name>{_NAME})"),
+    re.compile(rf",\s+(?P<name>{_NAME}),\s+{_SAYS}\b"),  # (The regional governor, Alexander Khinshtein, said)
+    re.compile(
+        r"\b[Tt]he\s+(?P<name>(?:[a-z]+\s+){1,2}(?:ministry|agency|service|office|committee|council|command|"
+        rf"staff|bank|institute|authorities|government|regulator|prosecutor[{_APOS}]?s\s+office))\s+{_SAYS}\b"
+    ),  # (the finance ministry said)
     re.compile(rf"(?:^|[\s(\"\u201c])(?:The\s+)?(?P<name>{_NAME})\s+{_SAYS}\b"),
 )
 NOT_NAMES = frozenset((
@@ -471,7 +477,7 @@ def _amount(match: re.Match[str]) -> float | None:
         amount = float(re.sub(r"[,\s\u00a0\u202f]", "", match.group("num")))
     except ValueError:
         return None
-    scale = (match.group("scale") or "").strip().lower()
+    scale = (match.group("scale") or "").strip().lstrip("-").strip().lower()
     return amount * SCALES.get(scale, 1.0)
 
 

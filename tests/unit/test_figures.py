@@ -210,3 +210,17 @@ def test_legal_references_and_adjectives_are_no_sources_and_a_surname_is_the_per
     assert sources_in("South Korean intelligence officials said 300 troops died.") == (
         "South Korean intelligence officials",
     )
+
+
+def test_currency_codes_and_hyphenated_scales_are_money() -> None:
+    assert figures("The EU disbursed EUR 12.5 billion; Kyiv asked for a 50-billion-euro package.") == [
+        ("EUR 12.5 billion", 12.5e9, ""),
+        ("50-billion", 50e9, "euro package"),
+    ]
+
+
+def test_a_person_named_after_a_title_and_a_body_in_lower_case_are_sources() -> None:
+    assert sources_in("The regional governor, Alexander Khinshtein, said 1,150 people left.") == (
+        "Alexander Khinshtein",
+    )
+    assert sources_in("The finance ministry said spending reached 13 trillion roubles.") == ("finance ministry",)

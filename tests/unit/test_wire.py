@@ -236,3 +236,8 @@ def test_an_editors_note_is_no_lede_and_states_no_figure() -> None:
     blocks = parse_wire(body, 1).blocks
     assert lede(blocks) == "Spending will reach 13.5 trillion roubles."
     assert [f.value for f in find_figures(blocks)] == ["13.5 trillion"]
+
+
+def test_a_dateline_in_agency_style_with_the_place_in_lower_case_is_left_out_of_the_lede() -> None:
+    blocks = parse_wire("Headline\n\nKyiv (AFP) - Russia struck the city.\n\nMore.\n", 1).blocks
+    assert lede(blocks) == "Russia struck the city."

@@ -77,9 +77,12 @@ JOINING_WORDS = frozenset(
 WRAP_MAX = 100
 """Hard-wrapped text has lines of at most this many characters: a block with a longer line has a paragraph a line."""
 DATELINE_RE = re.compile(
-    r"^[A-Z][A-Z .'\u2019-]{2,}(?:,[^-\u2013\u2014]{0,40})?(?:\s*\([^()]{1,30}\))?\s+(?:-{1,2}|[\u2013\u2014])(?:\s|$)"
+    r"^(?:[A-Z][A-Z .'\u2019-]{2,}(?:,[^-\u2013\u2014]{0,40})?(?:\s*\([^()]{1,30}\))?"
+    r"|[A-Z][\w .'\u2019-]{1,30}?(?:,[^-\u2013\u2014()]{0,40})?\s*\((?:AFP|AP|Reuters|dpa|Xinhua|ANSA|EFE|UPI)\))"
+    r"\s+(?:-{1,2}|[\u2013\u2014])(?:\s|$)"
 )
-"""An agency dateline opening a story: `KYIV, Nov 26 (Reuters) - ...`, `KYIV (Reuters) - ...`, `SEOUL -- ...`."""
+"""An agency dateline opening a story: `KYIV, Nov 26 (Reuters) - ...`, `KYIV (Reuters) - ...`, `SEOUL -- ...`,
+`Kyiv (AFP) - ...`."""
 BYLINE_RE = re.compile(r"^By\s+[A-Z][\w.'\u2019-]*(?:,?\s+(?:and\s+)?[A-Z][\w.'\u2019-]*){0,7}$")
 """A byline line: `By Tom Balmforth and Olena Harmash`."""
 AFFILIATION_RE = re.compile(r"^[A-Z][\w.&'\u2019-]*(?:\s+(?:of\s+|the\s+)?[A-Z][\w.&'\u2019-]*){0,4}$")
