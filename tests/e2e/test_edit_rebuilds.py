@@ -133,7 +133,8 @@ class Doc:
         if self.corrections:
             lines.append("corrections:")
             for text in self.corrections:
-                lines += [f'  - date: "{max(self.date, "2024-12-01")}"', "    kind: update", f"    text: {text}"]
+                # (dated the article's day: one dated later would be the article's update, an outline change)
+                lines += [f'  - date: "{self.date}"', "    kind: update", f"    text: {text}"]
         lines.append("---")
         body: list[str] = []
         notes: list[str] = []
@@ -489,6 +490,20 @@ def test_a_body_edit_renders_through_the_stored_plan_and_gives_the_cold_build_by
         assert after[untouched] == before[untouched], untouched  # kept as the previous build wrote it
     # and the site is as the cache says: the next build has nothing to do
     assert desk.build() == "nothing"
+
+
+def test_a_correction_dated_after_its_article_updates_it_and_the_pages_are_planned_again(new_desk: NewDesk) -> None:
+    desk = new_desk(newsroom(seed=1))
+    assert desk.build() == "full"
+    doc = desk.docs["a1"]
+    assert not doc.corrections
+    text = doc.text()
+    end = text.index("\n---\n", 3)  # the front matter's end
+    later = '\ncorrections:\n  - date: "2024-12-01"\n    text: A later correction.'
+    write_text(desk.root / doc.file, text[:end] + later + text[end:])
+    assert desk.build() == "full"  # the article's update date changed: listings and feeds order by it
+    desk.assert_same_as_cold("a correction dated after a1")
+    assert 'Updated <time datetime="2024-12-01' in (desk.out / "articles" / "a1.html").read_text(encoding="utf-8")
 
 
 def test_body_edits_to_several_articles_at_once_take_the_fast_path(new_desk: NewDesk) -> None:

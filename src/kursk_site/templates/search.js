@@ -112,7 +112,8 @@
     found.sort(function (x, y) { return y[0] - x[0] || x[1].order - y[1].order; });
     found.slice(0, MAX_SHOWN).forEach(function (hit) { list.appendChild(item(hit[1])); });
     var n = found.length;
-    status.textContent = n === 0 ? "No article matches " + quoted(query) + "." :
+    status.textContent = n === 0 ? "No article matches " + quoted(query) + " in its title, summary, topics, " +
+      "sections, headings, sources or key words (a word most articles use is no key word)." :
       n + " article" + (n === 1 ? "" : "s") + " match" + (n === 1 ? "es" : "") + " " + quoted(query) +
       (n > MAX_SHOWN ? "; the first " + MAX_SHOWN + " are shown." : ".");
   }
