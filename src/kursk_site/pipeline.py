@@ -26,7 +26,7 @@ from kursk_site.cache import (
     spare_output,
 )
 from kursk_site.config import load_config
-from kursk_site.content.discover import display_path
+from kursk_site.content.discover import display_path, unread_files
 from kursk_site.content.entities import load_entities
 from kursk_site.content.static import collect_static
 from kursk_site.content.timeline import load_timeline
@@ -224,6 +224,8 @@ def _check(project: Project, options: BuildOptions, progress: Progress | None) -
         scheduled=selection.scheduled,
         now=options.now,
     )
+    unread = unread_files(project.content_dir / "articles", project.root)
+    warnings = tuple(sorted((*warnings, *unread), key=ContentError.sort_key))
     return CheckReport(len(rendered.pages), len(site.articles), warnings)
 
 

@@ -362,3 +362,19 @@ def test_new_refuses_a_file_name_taken_by_an_article_with_another_slug(
     root = make_site({"content/articles/other.md": other})
     assert main(["new", "Other", "--source", str(root)]) == 2
     assert "content/articles/other.md already exists" in capsys.readouterr().err
+
+
+def test_check_names_the_files_of_the_articles_folder_the_build_does_not_read(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = make_site({"content/articles/a.md": article(), "content/articles/notes.markdown": article()})
+    (root / "content/articles/gone.md").symlink_to(root / "nowhere.md")
+    os.mkfifo(root / "content/articles/pipe.md")
+    (root / "content/articles/.hidden.markdown").write_text("x")
+    assert main(["check", "--source", str(root)]) == 0
+    assert capsys.readouterr().err.splitlines() == [
+        "content/articles/gone.md: warning: not read: a link that leads to no file",
+        "content/articles/notes.markdown: warning: not read: an article's file name ends in .md (Markdown) or .txt"
+        " (wire copy)",
+        "content/articles/pipe.md: warning: not read: not a file",
+    ]

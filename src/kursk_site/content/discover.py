@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
+from kursk_site.errors import ContentError
 from kursk_site.model import SourceKind
 from kursk_site.values import Value
 from kursk_site.walk import walk_once
@@ -71,6 +72,36 @@ def article_listing(
                     continue
             if is_file(status.st_mode):
                 yield shown + name, folder, name, kind, status
+
+
+def unread_files(articles_dir: Path, root: Path) -> list[ContentError]:
+    """The files of the articles folder that the build does not read, and why (for `check`): another suffix than
+    .md or .txt, a link that leads nowhere, something that is not a file (hidden files are not named)."""
+    found: list[ContentError] = []
+    if not articles_dir.is_dir():
+        return found
+    prefix = display_path(articles_dir, root)
+    for folder, dirnames, filenames in walk_once(articles_dir):
+        dirnames[:] = [d for d in dirnames if not _hidden(d)]
+        rel = os.path.relpath(folder, articles_dir)
+        shown = f"{prefix}/" if rel == "." else f"{prefix}/{Path(rel).as_posix()}/"
+        for name in filenames:
+            if _hidden(name):
+                continue
+            dot = name.rfind(".")
+            if (SUFFIXES.get(name[dot:].lower()) if dot > 0 else None) is None:
+                problem = "not read: an article's file name ends in .md (Markdown) or .txt (wire copy)"
+            else:
+                try:
+                    status = os.stat(os.path.join(folder, name))
+                except OSError:
+                    problem = "not read: a link that leads to no file"
+                else:
+                    if stat.S_ISREG(status.st_mode):
+                        continue
+                    problem = "not read: not a file"
+            found.append(ContentError(shown + name, 0, problem))
+    return found
 
 
 def _hidden(name: str) -> bool:
