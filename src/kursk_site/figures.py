@@ -51,7 +51,8 @@ DAY_AFTER_RE = re.compile(
 MONTH_BEFORE_RE = re.compile(rf"(?<!\w)(?:{_MONTHS})\s*$", re.IGNORECASE)
 """Before a number, a month: `December 5` is a day."""
 SPAN_BEFORE_RE = re.compile(
-    r"(?:since|from|until|till|before|after|by(?:\s+(?:early|mid|late|the\s+end\s+of))?)\s+(?:\w+\.?\s+(?:\d{1,2},?\s+)?)?$",
+    r"(?:(?:from|until|till|before|after|by(?:\s+(?:early|mid|late|the\s+end\s+of))?)\s+(?:\w+\.?\s+(?:\d{1,2},?\s+)?)?"
+    r"|since\s+(?:[\w.-]+,?\s+){0,10})$",
     re.IGNORECASE,
 )
 """Before a year, words that make it no `as of` date (`since August 2023`, `since Aug. 6, 2024`, `by early 2025`)."""
@@ -61,8 +62,7 @@ SCALES = MappingProxyType(
     {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9, "trillion": 1e12}
 )
 YEAR_RE = re.compile(r"(?<![\w.,$€£₽-])(1[89]\d\d|20\d\d)(?![\w%]|[.,]\d)")
-LABEL_WORD_RE = re.compile(rf"(?:\s*|-)([^\W\d_][\w{_APOS}-]*)")
-"""A word of a label, after a space or joined by a hyphen (`a 50-billion-euro package`)."""
+LABEL_WORD_RE = re.compile(rf"\s*([^\W\d_][\w{_APOS}-]*)")
 PARTICIPLES_RE = re.compile(
     r"\s+(?:were|was|are|is|have\s+been|has\s+been|had\s+been|been)\s+(\w+ed(?:\s+(?:or|and)\s+\w+ed)?)\b"
 )
@@ -70,7 +70,7 @@ LABEL_STOP = frozenset((
     "to", "in", "of", "at", "on", "for", "from", "with", "by", "and", "or", "but", "were", "was", "are", "is",
     "have", "has", "had", "will", "would", "who", "which", "that", "the", "a", "an", "into", "as", "than", "since",
     "during", "per", "each", "across", "including", "while", "after", "before", "this", "these", "those", "its",
-    "their", "it",
+    "their", "it", "could", "can", "may", "might", "should", "must", "not", "shall",
 ))  # fmt: skip
 LABEL_VERBS = frozenset((
     "met", "went", "came", "died", "fled", "fought", "left", "arrive", "arrives", "remain", "remains", "serve",
@@ -93,14 +93,21 @@ OUTLET_RE = re.compile(
     r"(?<![\w-])(?:" + "|".join(re.escape(name) for name in sorted(OUTLETS, key=len, reverse=True)) + r")(?![\w-])"
 )
 """An outlet's name as a whole (`Interfax-Ukraine` is another agency than Interfax)."""
-DATELINE_RE = re.compile(r"^[^()]{0,60}\([^()]{1,40}\)\s*(?:-{1,2}|[\u2013\u2014])\s*")
+DATELINE_RE = re.compile(
+    r"^(?:[^()]{0,60}\((?:Reuters|AP|AFP|Bloomberg|dpa|DPA|Xinhua|Interfax|TASS|Ukrinform|Yonhap|UPI|EFE|ANSA|Kyodo"
+    r"|RIA|RIA Novosti|Anadolu|PTI|IANS|CNN|BBC)\)|[A-Z][A-Z .,'\u2019-]{2,60}(?:\s*\([^()]{1,40}\))?)"
+    r"\s*(?:-{1,2}|[\u2013\u2014])\s+"
+)
 """A wire dateline opening a sentence (`KYIV, Nov 26 (Reuters) - `): the agency that sent the story, not the
 source of what the sentence states."""
 UNVERIFIED_RE = re.compile(
-    r"\s+(?:could|can|did|was|were|has|have|had)\s*(?:not|n[o'\u2019]t)\s+(?:be\s+able\s+to\s+)?(?:immediately\s+)?"
-    r"(?:independently\s+)?(?:verify|confirm)|\s+(?:was|were|is|has\s+been)\s+unable\s+to\s",
+    r"(?:\s+[A-Z]\w+)?\s+(?:could|can|did|was|were|has|have|had|is|are)\s*(?:not|n[o'\u2019]t)\s+"
+    r"(?:been\s+)?(?:be\s+)?(?:able\s+to\s+)?(?:immediately\s+)?(?:independently\s+)?(?:verify|confirm)"
+    r"|\s+(?:was|were|is|has\s+been)\s+unable\s+to\s",
     re.IGNORECASE,
 )
+VERIFIED_BY_RE = re.compile(r"(?:verified|confirmed)\s+by\s+(?:the\s+)?$", re.IGNORECASE)
+"""Before an outlet's name: `could not be verified by Reuters` (no source either)."""
 """After an outlet's name, words that make it no source (`a figure Reuters could not independently verify`)."""
 DEMONYM_RE = re.compile(r"(?:an|ese|ish|ch|i)$")
 """A name ending like a people's adjective (`South Korean`), which the noun after it completes."""
@@ -120,9 +127,11 @@ SOURCE_RES = (
     re.compile(rf"\b(?:reported|published|cited|quoted)\s+by\s+(?:the\s+)?(?P<name>{_NAME})"),
     re.compile(rf",\s+(?P<name>{_NAME}),\s+{_SAYS}\b"),  # (The regional governor, Alexander Khinshtein, said)
     re.compile(
-        r"\b[Tt]he\s+(?P<name>(?:[a-z]+\s+){1,2}(?:ministry|agency|service|office|committee|council|command|"
-        rf"staff|bank|institute|authorities|government|regulator|prosecutor[{_APOS}]?s\s+office))\s+{_SAYS}\b"
-    ),  # (the finance ministry said)
+        r"\b[Tt]he\s+(?P<name>(?:state\s+)?(?:finance|defen[cs]e|foreign|interior|economy|economic|health|emergenc(?:y|ies)"
+        r"|justice|energy|agriculture|statistics|border|security|intelligence|tax|customs|migration|education|transport"
+        r"|trade|industry|central|general|prosecutor[\u2019']?s)\s+(?:ministry|agency|service|office|committee|bank"
+        rf"|department|staff|guard))\s+{_SAYS}\b"
+    ),  # (the finance ministry said; not the local authorities, the news agency)
     re.compile(rf"(?:^|[\s(\"\u201c])(?:The\s+)?(?P<name>{_NAME})\s+{_SAYS}\b"),
 )
 NOT_NAMES = frozenset((
@@ -132,10 +141,14 @@ NOT_NAMES = frozenset((
     "A", "An", "The", "In", "On", "At", "By", "For", "But", "And", "As", "If", "When", "While", "After", "Before",
     "Since", "Still", "Yet", "Also", "Meanwhile", "However", "Now", "Then", "So", "Who", "What", "No", "Not", "All",
     "Any", "Every", "Several", "Other", "Another", "Such", "Our", "Their", "His", "Her", "Its", "My", "Your",
-    "Article", "Articles", "Section", "Paragraph", "Clause", "Chapter", "Page", "Part", "Annex", "Table", "Figure",
-    "Western", "Eastern", "Northern", "Southern", "Official", "Unofficial", "Independent", "Early", "Initial",
-    "Preliminary", "Recent", "Latest", "Earlier", "Previous", "Later", "Previously",
 ))  # fmt: skip
+NOT_NAMES_ALONE = frozenset((
+    "Article", "Articles", "Section", "Paragraph", "Clause", "Chapter", "Page", "Part", "Annex", "Table", "Figure",
+    "Resolution", "Western", "Eastern", "Northern", "Southern", "Official", "Unofficial", "Early",
+    "Initial", "Preliminary", "Recent", "Latest", "Earlier", "Previous", "Later", "Russian", "Ukrainian",
+))  # fmt: skip
+"""Words that name no source when they are the whole name (`Western estimates put`, `Article 14 says`), though
+they may start one (`The Southern Defense Forces said`, `The Independent reported`: a known outlet)."""
 CLAIM_RE = re.compile(
     r"\b(?:according\s+to\s+(?:some\s+|unnamed\s+|unconfirmed\s+|several\s+|various\s+|media\s+|local\s+|other\s+)?"
     r"(?:reports|sources|estimates|accounts|officials|experts|analysts|observers)"
@@ -224,7 +237,7 @@ def find_figures(blocks: Iterable[Block], *, section: str = "") -> tuple[KeyFigu
             for m in FIGURE_RE.finditer(text)
             if not _is_year(m) and not _is_day_or_hour(text, m) and not any(a <= m.start() < b for a, b in notes)
         ]
-        years = Years(found, [m.start() for m in matches])
+        years = Years(text, found, [m.start() for m in matches])
         ranged: set[int] = set()  # the tops of `between 5,000 and 7,000` ranges (counted with their bottom)
         for index, match in enumerate(matches):
             if index in ranged:
@@ -235,7 +248,7 @@ def find_figures(blocks: Iterable[Block], *, section: str = "") -> tuple[KeyFigu
                 label = _label(text, following)
                 figures.extend(_figure(text, start, match, following, label, section, clauses, years, sentence.line))
                 continue
-            if following is not None and RATIO_RE.fullmatch(text, match.end(), following.start()):
+            if following is not None and _ratio(text, match, following):
                 ranged.add(index + 1)  # `1 in 5 shells`: one figure, a share
                 label = _label(text, following)
                 figures.extend(
@@ -269,14 +282,26 @@ EXCHANGE_RE = re.compile(r"\(\s*(?:[$€£₽]\s?|(?:US|EUR|GBP|RUB|UAH)\s?)?1\s
 """A wire's exchange-rate note, `($1 = 93.1000 roubles)`: no figure of the story."""
 
 
+TIME_AFTER_RE = re.compile(r"\s*(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)\b", re.IGNORECASE)
+
+
+def _ratio(text: str, match: re.Match[str], following: re.Match[str]) -> bool:
+    """`1 in 5 shells`: a share (not `3 in 24 hours`, a time)."""
+    if not RATIO_RE.fullmatch(text, match.end(), following.start()) or TIME_AFTER_RE.match(text, following.end()):
+        return False
+    part, whole = _amount(match), _amount(following)
+    plain = not any(m.group(g) for m in (match, following) for g in ("cur", "pct", "scale", "upper"))
+    return plain and part is not None and whole is not None and 1 <= part <= 10 and whole > part
+
+
 def _between(text: str, match: re.Match[str], following: re.Match[str]) -> int:
     """Where a range of two numbers starts: `between 5,000 and 7,000`, or `10,000 to 12,000` (with what qualifies
     it, but not `from 10 to 12`, a change); -1 for two figures."""
-    if TO_RE.fullmatch(text, match.end(), following.start()):
-        lower, upper = _amount(match), _amount(following)
-        if lower is None or upper is None or upper <= lower or match.group("scale") != following.group("scale"):
+    if TO_RE.fullmatch(text, match.end(), following.start()):  # (`5 to 7 percent`: the unit once, at the top)
+        lower, upper = _plain_number(match), _plain_number(following)
+        if lower is None or upper is None or upper <= lower or _before(FROM_RE, text, match.start()):
             return -1
-        if _before(FROM_RE, text, match.start()) or bool(match.group("pct")) != bool(following.group("pct")):
+        if any(match.group(group) and not following.group(group) for group in ("scale", "pct")):
             return -1
         return match.start()
     if match.group("qual") or not AND_RE.fullmatch(text, match.end(), following.start()):
@@ -303,7 +328,7 @@ def _figure(
     starts, or the whole of a `ratio`), if it says what it counts (or is money or a share)."""
     if not label and not (last.group("cur") or last.group("pct")):
         return []
-    if STREET_RE.search(label):
+    if STREET_RE.search(label) or TIME_AFTER_RE.fullmatch(label):  # (a house number; `for 24 hours`: a time)
         return []
     value = " ".join(text[start : last.end()].split())
     amount = _amount(first)
@@ -328,24 +353,46 @@ class Years:
     """The years a sentence names (not after since, by...), and where its figures start: which year a figure is
     as of."""
 
-    def __init__(self, years: list[tuple[int, str]], figures: list[int]) -> None:
+    def __init__(self, text: str, years: list[tuple[int, str]], figures: list[int]) -> None:
+        self._text = text
         self._years = years
         self._figures = figures
 
     def of(self, start: int, end: int) -> str:
-        """The year of the figure written from `start` to `end`: the nearest before it with no other figure
-        between (`In 2024, 3,000 troops`), else the nearest after it likewise (`3,000 troops in 2024`, but not
-        the 13.5 of `13.5 trillion from 10.8 trillion in 2024`), else the nearest before it; "" for none."""
-        before = [(at, year) for at, year in self._years if at < start]
+        """The year of the figure written from `start` to `end`: one just after it (`6.3% in 2025`, `3,000 more
+        in early 2025`); else the nearest before it with no other figure between, not one in an aside (`In 2024,
+        3,000 troops`; `Russia's 2025 budget, adopted in 2024, sets 13.5 trillion`: 2025); else the nearest after
+        it with no other figure between (not the 13.5 of `13.5 trillion from 10.8 trillion in 2024`); else the
+        nearest before it; "" for none."""
         after = [(at, year) for at, year in self._years if at >= end]
-        if before and not self._between(before[-1][0], start):
-            return before[-1][1]
-        if after and not self._between(end, after[0][0]):
+        if after and JUST_AFTER_RE.fullmatch(self._text, end, after[0][0]):
+            return after[0][1]
+        before = [(at, year) for at, year in self._years if at < start]
+        clear = [(at, year) for at, year in before if not self._figure_between(at, start)]
+        if clear:
+            plain = [(at, year) for at, year in clear if not self._aside(at, start)]
+            return (plain or clear)[-1][1]
+        if after and not self._figure_between(end, after[0][0]):
             return after[0][1]
         return before[-1][1] if before else ""
 
-    def _between(self, start: int, end: int) -> bool:
+    def _figure_between(self, start: int, end: int) -> bool:
         return any(start < at < end for at in self._figures)
+
+    def _aside(self, at: int, figure: int) -> bool:
+        """Whether the year at `at` stands between two commas that both come before the figure."""
+        opened = self._text.rfind(",", 0, at)
+        closed = self._text.find(",", at)
+        return opened >= 0 and 0 <= closed < figure
+
+
+JUST_AFTER_RE = re.compile(
+    r"(?:\s+(?!(?:and|or|but|while|whereas|then)\b)[^\W\d][\w/-]*){0,4}\s+(?:in|for|by|at|during)\s+"
+    r"(?:(?:early|mid|late|the\s+whole\s+of)[\s-]+)?",
+    re.IGNORECASE,
+)
+"""Between a figure and a year that is its own: a few words of its label, then `in`, `for`... (no comma, no
+`and`: `3,000 and in 2025 4,000` gives 2025 to the 4,000 alone)."""
 
 
 def sources_in(text: str) -> tuple[str, ...]:
@@ -391,7 +438,9 @@ def _mentions(text: str) -> list[tuple[int, str]]:
     dateline = DATELINE_RE.match(text)
     start = len(dateline.group(0).rstrip()) if dateline else 0  # (the space after it may start a name's match)
     found: list[tuple[int, str]] = [
-        (m.start(), m.group(0)) for m in OUTLET_RE.finditer(text, start) if not UNVERIFIED_RE.match(text, m.end())
+        (m.start(), m.group(0))
+        for m in OUTLET_RE.finditer(text, start)
+        if not UNVERIFIED_RE.match(text, m.end()) and not _before(VERIFIED_BY_RE, text, m.start())
     ]
     for pattern in SOURCE_RES:
         for match in pattern.finditer(text, start):
@@ -405,7 +454,8 @@ def _mentions(text: str) -> list[tuple[int, str]]:
                         break
                     words.append(word)
                 name = " ".join([name, *words])
-            found.append((match.start("name"), name))
+            if name not in NOT_NAMES_ALONE:
+                found.append((match.start("name"), name))
     return sorted(found)
 
 
@@ -414,28 +464,12 @@ MAX_SOURCES = 50
 
 
 def find_sources(blocks: Iterable[Block]) -> tuple[NamedSource, ...]:
-    """Every source the text names, at its first mention (a person named in full once and by the surname alone
-    elsewhere is one source, with the full name)."""
+    """Every source the text names, at its first mention."""
     seen: dict[str, NamedSource] = {}
     for sentence in text_sentences(blocks):
         for name in sources_in(sentence.text):
-            folded = name.casefold()
-            if folded in seen or any(_surname_of(folded, other) for other in seen):
-                continue
-            shorter = next((other for other in seen if _surname_of(other, folded)), None)
-            if shorter is not None:  # the full name after the surname: one source, named in full
-                seen = {folded if key == shorter else key: value for key, value in seen.items()}
-                first = seen[folded]
-                seen[folded] = NamedSource(name, first.sentence, first.line)
-                continue
-            seen[folded] = NamedSource(name, sentence.text, sentence.line)
+            seen.setdefault(name.casefold(), NamedSource(name, sentence.text, sentence.line))
     return tuple(seen.values())
-
-
-def _surname_of(short: str, full: str) -> bool:
-    """Whether `short` is the last word of the person's name `full` (`syrskyi`, `oleksandr syrskyi`)."""
-    words = full.split()
-    return 2 <= len(words) <= 4 and " " not in short and words[-1] == short and not any(a in full for a in _APOS)
 
 
 def find_claims(blocks: Iterable[Block]) -> tuple[Claim, ...]:
@@ -461,7 +495,7 @@ def _is_day_or_hour(text: str, match: re.Match[str]) -> bool:
     return bool(DAY_AFTER_RE.match(text, match.end()) or _before(MONTH_BEFORE_RE, text, match.start()))
 
 
-LOOK_BACK = 40
+LOOK_BACK = 80
 """Characters before a number that _before looks at: the words that make it a day or a span are near it (and a
 sentence of thousands of numbers is then read in linear time, not quadratic)."""
 
@@ -470,6 +504,13 @@ def _before(pattern: re.Pattern[str], text: str, at: int) -> bool:
     """Whether `pattern` (anchored at its end with `$`) matches the text just before `at`."""
     start = max(0, at - LOOK_BACK)
     return pattern.search(text[start:at]) is not None
+
+
+def _plain_number(match: re.Match[str]) -> float | None:
+    try:
+        return float(re.sub(r"[,\s\u00a0\u202f]", "", match.group("num")))
+    except ValueError:
+        return None
 
 
 def _amount(match: re.Match[str]) -> float | None:
@@ -491,6 +532,8 @@ def _label(text: str, match: re.Match[str], *, participles: bool = True) -> str:
     (unless `participles` is false: in `3,000 of the 11,000 troops killed`, the 3,000 were killed)."""
     words: list[str] = []
     at = match.end()
+    if match.group("scale") and text.startswith("-", at):  # `a 50-billion-euro package` (not `a 14-year-old`)
+        at += 1
     if match.group("pct") and (of := PERCENT_OF_RE.match(text, at)):
         words.append(" ".join(of.group(0).split()))
         at = of.end()

@@ -9,6 +9,7 @@ from types import MappingProxyType
 from typing import Any
 
 from kursk_site import urls
+from kursk_site.content.wire import AFFILIATION_RE
 from kursk_site.model import Article, Entity, EntityKind, SiteConfig
 from kursk_site.pages import Page
 
@@ -64,10 +65,11 @@ PERSON_RE = re.compile(r"[A-Z][\w'\u2019.-]*(?:\s+[A-Z][\w'\u2019.-]*){1,3}")
 
 
 def _people(author: str) -> list[str]:
-    """The people a byline names (`Tom Balmforth and Olena Harmash`): each part a name of two to four words; the
-    byline whole when any part is not (`Smith, Jones & Co`)."""
-    parts = AUTHORS_RE.split(author)
-    return parts if all(PERSON_RE.fullmatch(part) for part in parts) else [author]
+    """The people a byline names (`Tom Balmforth and Olena Harmash`; `Anna Smith, Moscow Bureau Chief` names one):
+    each part a name of two to four words, or a post or an outlet, left out; the byline whole when any part is
+    neither (`Smith, Jones & Co`)."""
+    parts = [part for part in AUTHORS_RE.split(author) if not AFFILIATION_RE.match(part)]
+    return parts if parts and all(PERSON_RE.fullmatch(part) for part in parts) else [author]
 
 
 def _website(config: SiteConfig) -> dict[str, Any]:
@@ -92,7 +94,7 @@ def _article(config: SiteConfig, article: Article, entities: tuple[Entity, ...])
             if own
             else [{"@type": "Person", "name": name} for name in people]
             if len(people) > 1
-            else {"@type": "Person", "name": article.author}
+            else {"@type": "Person", "name": people[0]}
         ),
         "publisher": _with_url({"@type": "Organization", "name": config.title}, config.base_url),
         "inLanguage": article.language or config.language,

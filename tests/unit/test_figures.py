@@ -200,13 +200,19 @@ def test_a_figure_is_as_of_the_year_nearest_it_with_no_other_figure_between() ->
     assert [f.as_of for f in found] == [""]
 
 
-def test_legal_references_and_adjectives_are_no_sources_and_a_surname_is_the_person_named_in_full() -> None:
+def test_legal_references_and_adjectives_alone_are_no_sources_and_a_surname_is_a_source_of_its_own() -> None:
     assert sources_in("The cap is set according to Article 14 of the draft law.") == ()
     assert find_claims([para("Western estimates put Russian losses at 4,000 soldiers.")])
-    named = find_sources([para("Syrskyi said 300 troops died."), para("Oleksandr Syrskyi said so. Syrskyi said more.")])
-    assert [(source.name, source.sentence) for source in named] == [
-        ("Oleksandr Syrskyi", "Syrskyi said 300 troops died.")
-    ]
+    assert sources_in("The Southern Defense Forces said 30 drones fell.") == ("Southern Defense Forces",)
+    assert sources_in("According to Russian officials, 300 died.") == ("Russian officials",)
+    # a figure's source is the name its sentence gives: the article's sources list that name too
+    named = find_sources([para("Oleksandr Syrskyi said so."), para("Syrskyi said 300 troops died.")])
+    assert [source.name for source in named] == ["Oleksandr Syrskyi", "Syrskyi"]
+    assert [f.source for f in find_figures([para("Syrskyi said 300 troops died.")])] == ["Syrskyi"]
+    named = find_sources(
+        [para("Ukraine said 4 million people returned."), para("The National Bank of Ukraine said so.")]
+    )
+    assert [source.name for source in named] == ["Ukraine", "National Bank of Ukraine"]
     assert sources_in("South Korean intelligence officials said 300 troops died.") == (
         "South Korean intelligence officials",
     )
@@ -224,3 +230,31 @@ def test_a_person_named_after_a_title_and_a_body_in_lower_case_are_sources() -> 
         "Alexander Khinshtein",
     )
     assert sources_in("The finance ministry said spending reached 13 trillion roubles.") == ("finance ministry",)
+
+
+def test_hyphenated_ages_and_durations_are_no_figures_and_percent_ranges_keep_their_start() -> None:
+    assert figures("A 14-year-old boy and 10-year bonds; drones killed 3 in 24 hours.") == []
+    assert figures("Prices rose 5 to 7 percent.") == [("5 to 7 percent", 5.0, "")]
+
+
+def test_outlets_that_could_not_verify_and_vague_bodies_are_no_sources() -> None:
+    for text in (
+        "Reuters has not been able to verify the 5,000 troops figure.",
+        "BBC Verify could not confirm the 30 casualties.",
+        "The 900 casualties could not be verified by Reuters.",
+        "The local authorities said 20 people died.",
+        "The news agency said 20 people died.",
+        "The Institute for the Study of War (ISW) - a think tank - estimated 5,000 troops.",
+    ):
+        assert sources_in(text) in ((), ("Institute for the Study of War",)), text
+    found = find_figures([para("Russia has lost 658,000 troops since the start of the invasion on Feb. 24, 2022.")])
+    assert [f.as_of for f in found] == [""]
+
+
+def test_a_year_just_after_a_figure_is_its_own() -> None:
+    found = find_figures([para("Ukraine, which joined the program in 2023, received 20 F-16 jets in 2025.")])
+    assert [f.as_of for f in found] == ["2025"]
+    found = find_figures([para("Russia's 2025 budget, adopted in 2024, sets 13.5 trillion roubles for defence.")])
+    assert [f.as_of for f in found] == ["2025"]
+    found = find_figures([para("The 2024 figure was 3,000 troops and in 2025 it was 4,000 troops.")])
+    assert [f.as_of for f in found] == ["2024", "2025"]

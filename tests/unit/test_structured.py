@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kursk_site.cli import main
-from kursk_site.structured import script_json
+from kursk_site.structured import _people, script_json
 from tests.conftest import MakeSite
 
 
@@ -42,3 +42,9 @@ def test_each_person_a_byline_names_is_an_author_of_the_structured_data(make_sit
 
     assert authors("a") == [{"@type": "Person", "name": "Tom Balmforth"}, {"@type": "Person", "name": "Olena Harmash"}]
     assert authors("b") == {"@type": "Person", "name": "Smith & Co"}
+
+
+def test_a_post_or_an_outlet_after_a_name_is_no_person() -> None:
+    assert _people("Anna Smith, Moscow Bureau Chief") == ["Anna Smith"]
+    assert _people("Paul Kirby, BBC News") == ["Paul Kirby"]
+    assert _people("Tom Balmforth and Olena Harmash") == ["Tom Balmforth", "Olena Harmash"]

@@ -241,3 +241,16 @@ def test_an_editors_note_is_no_lede_and_states_no_figure() -> None:
 def test_a_dateline_in_agency_style_with_the_place_in_lower_case_is_left_out_of_the_lede() -> None:
     blocks = parse_wire("Headline\n\nKyiv (AFP) - Russia struck the city.\n\nMore.\n", 1).blocks
     assert lede(blocks) == "Russia struck the city."
+
+
+def test_a_heading_after_a_byline_is_kept_and_a_note_glued_to_the_lede_is_cut_off() -> None:
+    wire = parse_wire("Headline\n\nBy Jane Doe\nNorth Korean Deployment\n\nText here.\n\nMore.\n", 1)
+    assert wire.byline == "Jane Doe"
+    assert (wire.blocks[0].kind, wire.blocks[0].text) == (BlockKind.HEADING, "North Korean Deployment")
+    body = (
+        "Headline\n\n(Adds Kremlin comment in paragraph 4)\nKYIV, Aug 12 (Reuters) - Russia's defence ministry said\n"
+        "on Tuesday 1,000 Ukrainian troops died.\n\n(Reporting by Tom Balmforth)\n"
+    )
+    blocks = parse_wire(body, 1).blocks
+    assert lede(blocks) == "Russia's defence ministry said on Tuesday 1,000 Ukrainian troops died."
+    assert [(f.value, f.source) for f in find_figures(blocks)] == [("1,000", "Russia's defence ministry")]

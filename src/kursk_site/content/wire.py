@@ -85,13 +85,22 @@ DATELINE_RE = re.compile(
 `Kyiv (AFP) - ...`."""
 BYLINE_RE = re.compile(r"^By\s+[A-Z][\w.'\u2019-]*(?:,?\s+(?:and\s+)?[A-Z][\w.'\u2019-]*){0,7}$")
 """A byline line: `By Tom Balmforth and Olena Harmash`."""
-AFFILIATION_RE = re.compile(r"^[A-Z][\w.&'\u2019-]*(?:\s+(?:of\s+|the\s+)?[A-Z][\w.&'\u2019-]*){0,4}$")
-"""A byline's second line: the names' agency or paper (`Associated Press`, `Reuters`)."""
-EDITORS_NOTE_RE = re.compile(
-    r"^\(\s*(?:Corrects|Correcting|Adds|Updates|Recasts|Changes|Rewrites|Refiles|Removes|Fixes|Inserts|Deletes"
-    r"|Clarifies|Amends|Repeats|Writes\s+through|Editor[\u2019']?s\s+note|Note\s+to\s+editors)\b.*\)$",
-    re.IGNORECASE | re.DOTALL,
+AFFILIATION_RE = re.compile(
+    r"^(?:Reuters|AP|AFP|Bloomberg|dpa|Xinhua|Interfax|TASS|Ukrinform|Yonhap|UPI|EFE|ANSA|Kyodo|Meduza|Axios|Politico"
+    r"|Agence France-Presse|Thomson Reuters|(?:The\s+)?[A-Z][\w.&'\u2019-]*(?:\s+[A-Z][\w.&'\u2019-]*){0,3}\s+"
+    r"(?:Press|News|Agency|Times|Post|Journal|Herald|Independent|Service|Wire|Telegraph|Guardian|Staff|Correspondent"
+    r"|Writer|Editor|Reporter|Bureau|Bureau Chief|Chief))$"
 )
+"""A byline's second line: the names' agency, paper or post (`Associated Press`, `Reuters`, `Moscow Bureau Chief`),
+not a heading (`North Korean Deployment`)."""
+NOTE_START_RE = re.compile(
+    r"^\(\s*(?:Corrects|Correcting|Adds|Updates|Recasts|Changes|Rewrites|Refiles|Removes|Fixes|Inserts|Deletes"
+    r"|Clarifies|Amends|Repeats|Writes\s+through|Editor[\u2019']?s\s+note|Note\s+to\s+editors)\b"
+    r"(?:[^()]|\([^()]*\))*\)",
+    re.IGNORECASE,
+)
+"""A wire editor's note opening a paragraph, as one parenthesis (which may hold others)."""
+EDITORS_NOTE_RE = re.compile(NOTE_START_RE.pattern + r"\s*$", re.IGNORECASE)
 """A wire editor's note on a story's version (`(Corrects figure in paragraph 3)`): no lede, no key figure."""
 NOT_HEADING_RE = re.compile(
     r"^(?:[\u2022\u00b7\u25aa\u25e6*\u2013-]\s|\d{1,3}[.)]\s|[QA]\s?[:.]\s|[A-Z]{2,}(?:\s[A-Z]{2,})*:\s)"
@@ -151,6 +160,7 @@ def parse_wire(body: str, first_line: int, *, title: str = "") -> WireBody:
     groups = _groups(lines)
     blank_separated = len(groups) > 1
     units = [unit for group in groups for unit in _units(group, blank_separated)]
+    units = [piece for unit in units for piece in _split_note(unit)]
     byline = ""
     for index, unit in enumerate(units[:3]):  # (a byline comes before the story: after a kicker or dateline at most)
         if unit.single and not unit.keyword and BYLINE_RE.match(unit.text) and index + 1 < len(units):
@@ -209,6 +219,15 @@ def _list(units: list[_Unit], start: int) -> Block:
     number = f' start="{int(first.group(1))}"' if numbered and int(first.group(1)) != 1 else ""
     html = "".join(f"<li>{escape(item)}</li>\n" for item in items)
     return Block(BlockKind.LIST, f"<{tag}{number}>\n{html}</{tag}>\n", " ".join(items), units[start].line)
+
+
+def _split_note(unit: _Unit) -> list[_Unit]:
+    """An editor's note and the story text glued to it in one paragraph (hard-wrapped copy): two units."""
+    note = NOTE_START_RE.match(unit.text) if not unit.keyword else None
+    rest = unit.text[note.end() :].strip() if note else ""
+    if note is None or not rest:
+        return [unit]
+    return [_Unit(unit.line, note.group(0), True), _Unit(unit.line, rest, False)]
 
 
 def _names(byline: str) -> str:
@@ -317,16 +336,19 @@ def _units(group: list[tuple[int, str]], blank_separated: bool) -> list[_Unit]:
     run: list[tuple[int, str]] = []
 
     def flush() -> None:
-        if len(run) == 2 and BYLINE_RE.match(run[0][1]) and AFFILIATION_RE.match(run[1][1]):
-            units.extend(_Unit(n, text, True) for n, text in run)  # a byline and its agency: two lines, no paragraph
-        elif run and blank_separated and _wrapped(run):
-            rest = run
-            if len(run) > 1 and _heads_block(run[0][1], run[1:]):
-                units.append(_Unit(run[0][0], run[0][1], True))
-                rest = run[1:]
+        lines = list(run)
+        if len(lines) > 1 and BYLINE_RE.match(lines[0][1]):  # a byline (and its agency) stand on lines of their own
+            mine = 2 if AFFILIATION_RE.match(lines[1][1]) else 1
+            units.extend(_Unit(n, text, True) for n, text in lines[:mine])
+            lines = lines[mine:]
+        if lines and blank_separated and _wrapped(lines):
+            rest = lines
+            if len(lines) > 1 and _heads_block(lines[0][1], lines[1:]):
+                units.append(_Unit(lines[0][0], lines[0][1], True))
+                rest = lines[1:]
             units.append(_Unit(rest[0][0], " ".join(text for _n, text in rest), len(rest) == 1))
-        elif run:
-            units.extend(_lines(run))
+        elif lines:
+            units.extend(_lines(lines))
         run.clear()
 
     for n, text in group:
