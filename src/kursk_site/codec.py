@@ -4,6 +4,7 @@ line, the format version, a checksum)."""
 
 from __future__ import annotations
 
+import enum
 import functools
 import importlib
 import io
@@ -84,7 +85,11 @@ class ValuePickler(pickle.Pickler):
 
 @functools.lru_cache(maxsize=256)  # a class's fields never change; a build packs values one at a time, by the 10,000
 def _fields_getter(kind: type) -> Callable[[Any], tuple[Any, ...]] | None:
-    """A function giving the fields of a kursk-site dataclass (see init_fields) as a tuple, made in C."""
+    """A function giving the fields of a kursk-site dataclass (see init_fields) as a tuple, made in C; for a
+    kursk-site enum, its value (stored as a call of its class with it, whatever the Python: 3.11.0 to 3.11.3
+    pickle an enum as a call of getattr, which SafeUnpickler refuses)."""
+    if issubclass(kind, enum.Enum) and kind.__module__.startswith("kursk_site."):
+        return _enum_value
     names = init_fields(kind)
     if names is None:
         return None
@@ -94,6 +99,10 @@ def _fields_getter(kind: type) -> Callable[[Any], tuple[Any, ...]] | None:
     if not names:
         return lambda obj: ()
     return operator.attrgetter(*names)
+
+
+def _enum_value(member: enum.Enum) -> tuple[Any, ...]:
+    return (member.value,)
 
 
 def init_fields(kind: type) -> tuple[str, ...] | None:

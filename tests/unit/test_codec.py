@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import pickle
 from datetime import UTC, datetime
 from pathlib import PurePosixPath
@@ -64,3 +65,13 @@ def test_nothing_but_kursk_sites_own_classes_and_plain_types_is_loaded(module: s
 def test_plain_values_framed_without_the_memo_come_back_equal() -> None:
     value = (["a", "b", "a"], [1, 2**40, -3], {"k": b"bytes"}, (datetime(2024, 11, 2, 8, tzinfo=UTC), None))
     assert decode(encode(value, plain=True)) == value
+
+
+def test_an_enum_is_stored_as_its_class_and_value_whatever_the_python(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Python 3.11.0 to 3.11.3 (Debian 12's 3.11.2) pickle an enum as a call of getattr, which the loader refuses
+    def by_getattr(self: enum.Enum, protocol: int) -> tuple[object, ...]:
+        return getattr, (type(self), self.name)
+
+    monkeypatch.setattr(enum.Enum, "__reduce_ex__", by_getattr)
+    block = Block(BlockKind.HEADING, "<h2>A</h2>", "A", 3, 2)
+    assert unpack(pack(block)) == block
