@@ -34,8 +34,10 @@ def build(
     """Build the whole site into `project.out_dir`; raises BuildFailed (nothing written) on bad input. `done` is
     called with the report before the build lets go of what it read (it may end the program: see cli.run_build)."""
     start = time.perf_counter()
-    # (templates/ too while it is not there: a build writing into it would make it, and the next would read it)
-    check_out_dir(project.out_dir, (project.root,), inputs=(*input_folders(project), project.root / "templates"))
+    # (templates/ too while it is not there: a build writing into it would make it, and the next would read it;
+    # and the build cache, which the build replaces files of)
+    reserved = (*input_folders(project), project.root / "templates", project.root / CACHE_DIR)
+    check_out_dir(project.out_dir, (project.root,), inputs=reserved)
     tool = tool_fingerprint(PACKAGE)
     head = read_head(project.root / CACHE_DIR, tool) if options.cache else None
     # with a previous build to compare with, its output is looked at on another core while the inputs are stamped

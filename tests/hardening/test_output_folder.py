@@ -73,6 +73,7 @@ def test_out_inside_a_templates_or_static_folder_not_there_yet_is_refused(
 ) -> None:
     assert "inside the input folder" in refused(site, site / "templates" / "x", capsys)
     assert "inside the input folder" in refused(site, site / "static" / "x", capsys)
+    assert "inside the input folder" in refused(site, site / ".kursk-cache" / "x", capsys)
     assert not (site / "templates").exists() and not (site / "static").exists()
 
 

@@ -122,6 +122,25 @@ def test_the_swap_works_without_an_atomic_exchange(tmp_path: Path, monkeypatch: 
     assert sorted(p.name for p in tmp_path.iterdir()) == ["build"]
 
 
+def test_a_new_output_that_cannot_be_moved_in_puts_the_previous_one_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(writer_swap, "exchange", lambda a, b: False)
+    out = tmp_path / "build"
+    write_site([out_file("index.html", b"1")], out)
+    rename = os.rename
+
+    def refuse_the_new(source: str | Path, target: str | Path) -> None:
+        if Path(target) == out and "old" not in Path(source).name:  # (an immutable folder holds the new output)
+            raise PermissionError(1, "Operation not permitted")
+        rename(source, target)
+
+    monkeypatch.setattr(writer_swap.os, "rename", refuse_the_new)
+    with pytest.raises(PermissionError):
+        write_site([out_file("index.html", b"2")], out)
+    assert (out / "index.html").read_bytes() == b"1"
+
+
 def test_folders_left_by_a_killed_build_are_cleaned_up(tmp_path: Path) -> None:
     stale = tmp_path / f"{writer_swap.TEMP_PREFIX}build-abc12345"  # mkdtemp adds 8 characters
     stale.mkdir()

@@ -32,7 +32,11 @@ def swap_in(tmp: Path, out_dir: Path) -> Path | None:
     aside = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX + out_dir.name + "-old-", dir=out_dir.parent))
     os.rmdir(aside)
     os.rename(out_dir, aside)
-    os.rename(tmp, out_dir)
+    try:
+        os.rename(tmp, out_dir)
+    except BaseException:
+        os.rename(aside, out_dir)  # (the new output cannot be moved in: the previous one goes back in its place)
+        raise
     return aside
 
 
