@@ -26,7 +26,7 @@ from kursk_site.articlestore import FOLDER as ARTICLES
 from kursk_site.articlestore import TABLE, DataFile, Location, read_articles, read_table, save_table
 from kursk_site.atomic import write_atomic
 from kursk_site.codec import FORMAT, OtherFormat, decode, encode, pack, unpack
-from kursk_site.errors import UsageError
+from kursk_site.errors import BuildBusy
 from kursk_site.model import Article
 from kursk_site.pagestore import LoadedPlan, Stored, StoredPage
 from kursk_site.planfile import plan_pieces, read_plan
@@ -177,7 +177,7 @@ def cache_lock(folder: Path | None) -> Iterator[None]:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise UsageError(
+            raise BuildBusy(
                 f"another kursk-site build of this site is using its build cache ({folder.name}/); try again when it"
                 " has finished"
             ) from None

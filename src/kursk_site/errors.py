@@ -63,6 +63,10 @@ class UsageError(Exception):
     """The command was called wrongly (exit code 2), e.g. a source folder that does not exist."""
 
 
+class BuildBusy(UsageError):
+    """Another build holds the output folder's or the build cache's lock (exit code 2; serve tries again)."""
+
+
 class Unavailable(Exception):
     """Something the build cache should hold and does not (e.g. an article a stored page refers to): the build
     that needed it starts over without the cache's shortcut."""

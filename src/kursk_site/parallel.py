@@ -293,6 +293,10 @@ def _run_child(
     import queue
     import threading
 
+    # stopped by this process's parent (Started.close), the child ends quietly whatever handlers it was forked with
+    # (serve's turn SIGTERM into an exception: a traceback a child); Ctrl-C, sent to the whole group, is the parent's
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     for reader in readers:
         reader.close()
     outbox: queue.Queue[object] = queue.Queue(maxsize=1)

@@ -29,7 +29,7 @@ from urllib.parse import unquote, urlsplit
 
 from kursk_site.build import build
 from kursk_site.cache import drop_spare
-from kursk_site.errors import BuildFailed, UsageError
+from kursk_site.errors import BuildBusy, BuildFailed, UsageError
 from kursk_site.model import BuildOptions, Project
 from kursk_site.values import Value
 from kursk_site.walk import walk_once
@@ -246,7 +246,10 @@ class DevServer:
 
     def start(self) -> None:
         """Build once (a usage problem such as a refused output folder is raised), then serve and watch."""
-        self._rebuild(first=True)
+        told = False
+        while self._rebuild(first=True, told=told):  # (another build is writing: wait for it)
+            told = True
+            time.sleep(POLL_SECONDS * 5)
         # The server's threads start with the stop signals blocked (threads keep the mask they start with), so the
         # system hands those signals to the waiting thread alone. A signal taken by another thread can go unhandled
         # for good: the interpreter (3.11) marks it pending, and the other thread, which may not handle it, clears the
@@ -319,23 +322,32 @@ class DevServer:
     def _watch(self) -> None:
         folders = self._watch_folders()
         seen = snapshot(folders, self.out_dir)
+        waiting = False  # another build held a lock: try again
         while not self._stop.wait(POLL_SECONDS):
             now = snapshot(folders, self.out_dir)
-            if now == seen:
+            if now == seen and not waiting:
                 continue
-            while not self._stop.wait(SETTLE_SECONDS):
+            while now != seen and not self._stop.wait(SETTLE_SECONDS):
                 settled = snapshot(folders, self.out_dir)
                 if settled == now:
                     break
                 now = settled
             seen = now
-            self._rebuild(first=False)
+            waiting = self._rebuild(first=False, told=waiting)
 
-    def _rebuild(self, *, first: bool) -> None:
+    def _rebuild(self, *, first: bool, told: bool = False) -> bool:
+        """Build and publish the outcome; True when another build holds a lock (nothing published: try again;
+        `told`: the user was told so already)."""
         start = time.perf_counter()
         errors: tuple[str, ...] = ()
         try:
             report = build(self._current_project(), self.options)
+        except BuildBusy:
+            if not told:
+                self.notify(
+                    "another kursk-site build is using this site's output or cache; building when it is done", False
+                )
+            return True
         except BuildFailed as e:
             errors = tuple(str(error) for error in e.errors)
         except UsageError as e:
@@ -357,6 +369,7 @@ class DevServer:
             verb = "Built" if first else "Rebuilt"
             articles = f"{report.articles} article{'s' if report.articles != 1 else ''}"
             self.notify(f"{verb} {report.pages} pages from {articles} in {seconds:.2f} s", False)
+        return False
 
 
 def _make_handler(server: DevServer) -> type[BaseHTTPRequestHandler]:

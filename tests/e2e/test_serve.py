@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import queue
 import re
@@ -342,3 +343,20 @@ def test_served_pages_and_the_error_page_are_valid_html(site: Path, server: DevS
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_an_edit_while_another_build_holds_the_cache_is_built_when_it_is_done(site: Path, server: DevServer) -> None:
+    before = fetch(server.url + BUILD_PATH.lstrip("/"))[2]
+    fd = os.open(site / ".kursk-cache", os.O_RDONLY)  # what a `kursk-site build` of the site holds while it runs
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        edit(site, "Written while another build ran.")
+        time.sleep(1.0)  # the watcher saw the edit and found the cache taken: no error page, the old build served
+        assert fetch(server.url + BUILD_PATH.lstrip("/"))[2] == before
+        assert fetch(server.url + "articles/a.html")[0] == 200
+    finally:
+        os.close(fd)
+    deadline = time.monotonic() + REBUILD_BOUND
+    while "Written while another build ran." not in fetch(server.url + "articles/a.html")[2]:
+        assert time.monotonic() < deadline, "not built once the other build was done"
+        time.sleep(0.1)

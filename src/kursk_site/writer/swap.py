@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from kursk_site.errors import UsageError
+from kursk_site.errors import BuildBusy
 from kursk_site.writer.manifest import MARKER
 
 TEMP_PREFIX = ".kursk-tmp-"
@@ -71,7 +71,7 @@ def lock(out_dir: Path) -> Iterator[None]:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise UsageError(
+            raise BuildBusy(
                 f"another kursk-site build is writing in {out_dir.parent} (one build at a time writes an output"
                 " folder there); try again when it has finished"
             ) from None
