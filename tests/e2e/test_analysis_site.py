@@ -119,7 +119,7 @@ def test_articles_and_sections_show_word_count_and_reading_time(make_site: MakeS
     out = _build(make_site)
     assert "<span>6 words · 1 min read</span>" in (out / "articles/a.html").read_text()
     section = (out / "sections/deployment.html").read_text()
-    assert '<p class="item-meta">10 words · 1 min read</p>' in section
+    assert '<p class="item-meta" dir="auto">10 words · 1 min read</p>' in section
     assert "· 1 word · 1 min read</p>" in section
 
 

@@ -457,7 +457,9 @@ def test_an_article_in_another_language_is_marked_where_it_is_shown(make_site: M
     page = (out / "articles" / "ar.html").read_text()
     assert '<h1 lang="ar" dir="rtl">' in page and '<div id="lede" class="lede" lang="ar" dir="rtl">' in page
     assert '<article class="article">' in page  # the site's own labels around it are in the site's language
-    assert 'lang="ar"' not in page[page.index('<p class="byline">') : page.index("</p>", page.index("byline"))]
+    byline = page.index('<p class="byline" dir="auto">')  # (its dates and counts in their own direction)
+    assert 'lang="ar"' not in page[byline : page.index("</p>", byline)]
+    assert '<p class="figure-label" lang="ar" dir="rtl">' in page or "figure-label" not in page
     assert (out / "articles" / "en.html").read_text().count('lang="en"') == 1  # (the site's: html's alone)
     home = (out / "index.html").read_text()
     assert '<h2 id="lead-title" class="lead-title" lang="ar" dir="rtl">' in home and '<li lang="ar"' not in home

@@ -47,6 +47,9 @@ def test_a_section_page_shows_at_most_ten_articles_or_what_site_yaml_says(tmp_pa
     minimal = "title: T\nsections:\n  - key: a\n    title: A\n"
     assert load(tmp_path, minimal + "per_page: 3\n").section_per_page == 3  # (never more than a listing)
     assert load(tmp_path, minimal + "per_page: 50\nsection_per_page: 25\n").section_per_page == 25
+    # letters of two bytes or more: half as many, to keep the page as light
+    assert load(tmp_path, minimal + "language: uk\n").section_per_page == 5
+    assert load(tmp_path, minimal + "language: en-GB\n").section_per_page == 10
 
 
 def test_base_url_gets_a_trailing_slash(tmp_path: Path) -> None:

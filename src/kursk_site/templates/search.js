@@ -113,7 +113,7 @@
     found.slice(0, MAX_SHOWN).forEach(function (hit) { list.appendChild(item(hit[1])); });
     var n = found.length;
     status.textContent = n === 0 ? "No article matches " + quoted(query) + " in its title, summary, topics, " +
-      "sections, headings, sources or key words (a word most articles use is no key word)." :
+      "sections, headings, sources or key terms (the words that set each article apart; not every word)." :
       n + " article" + (n === 1 ? "" : "s") + " match" + (n === 1 ? "es" : "") + " " + quoted(query) +
       (n > MAX_SHOWN ? "; the first " + MAX_SHOWN + " are shown." : ".");
   }
