@@ -250,16 +250,22 @@ def data_file(cache: Path) -> Path:
     return next(p for p in (cache / "articles").iterdir() if p.name != "table.bin")
 
 
+def folder_instead(path: Path) -> None:
+    path.unlink()
+    (path / "inside").mkdir(parents=True)
+
+
 @pytest.mark.parametrize(
     ("damage", "named"),
     [
         (lambda cache: garbage(cache / "head.bin"), "head.bin is damaged"),
         (lambda cache: garbage(cache / "plan.bin"), "plan.bin is damaged"),
         (lambda cache: cut_short(cache / "plan.bin"), "plan.bin is damaged"),
+        (lambda cache: folder_instead(cache / "plan.bin"), "plan.bin"),
         (lambda cache: garbage(cache / "articles" / "table.bin"), "articles/table.bin is damaged"),
         (lambda cache: cut_short(data_file(cache)), "articles/ is damaged"),
     ],
-    ids=["head", "plan", "plan-cut", "table", "data-cut"],
+    ids=["head", "plan", "plan-cut", "plan-folder", "table", "data-cut"],
 )
 def test_damage_to_any_file_of_the_cache_is_reported_and_the_output_stays_right(
     make_site: MakeSite, tmp_path: Path, damage: Callable[[Path], None], named: str
