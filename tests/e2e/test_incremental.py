@@ -282,6 +282,7 @@ def test_damage_to_any_file_of_the_cache_is_reported_and_the_output_stays_right(
     assert_same_as_cold(root, tmp_path)
     (root / "content" / "articles" / "a2.md").write_text(article_text(rng, 12), encoding="utf-8")
     assert cached_build(root).warnings == ()  # the cache is whole again
+    assert (root / CACHE_DIR / "plan.bin").is_file()
 
 
 def test_a_foreign_pickle_in_the_cache_is_refused_not_loaded(make_site: MakeSite, tmp_path: Path) -> None:
