@@ -102,6 +102,7 @@ SAME_LAYER = frozenset(
         ("kursk_site.cache", "kursk_site.stamps"),
         ("kursk_site.cache", "kursk_site.articlestore"),
         ("kursk_site.cache", "kursk_site.atomic"),
+        ("kursk_site.cache", "kursk_site.writer.*"),
         ("kursk_site.writer.*", "kursk_site.writer.*"),
         ("kursk_site.writer.*", "kursk_site.placement"),
         ("kursk_site.articlestore", "kursk_site.atomic"),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -18,8 +17,6 @@ def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:
         with os.fdopen(fd, "wb") as out:
             for piece in (data,) if isinstance(data, bytes) else data:
                 out.write(piece)
-        if path.is_dir() and not path.is_symlink():  # (a folder made where the cache keeps a file: it goes)
-            shutil.rmtree(path)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):

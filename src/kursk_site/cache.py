@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import fcntl
 import hashlib
 import os
 import secrets
@@ -26,12 +25,12 @@ from kursk_site.articlestore import FOLDER as ARTICLES
 from kursk_site.articlestore import TABLE, DataFile, Location, read_articles, read_table, save_table
 from kursk_site.atomic import write_atomic
 from kursk_site.codec import FORMAT, OtherFormat, decode, encode, pack, unpack
-from kursk_site.errors import BuildBusy
 from kursk_site.model import Article
 from kursk_site.pagestore import LoadedPlan, Stored, StoredPage
 from kursk_site.planfile import plan_pieces, read_plan
 from kursk_site.stamps import FileStamp
 from kursk_site.values import Value
+from kursk_site.writer.swap import folder_lock
 
 CACHE_DIR = ".kursk-cache"
 """Beside content/ in the site folder; safe to delete at any time."""
@@ -163,27 +162,17 @@ class Cache(Value):
 @contextlib.contextmanager
 def cache_lock(folder: Path | None) -> Iterator[None]:
     """One build at a time reads and writes a site's build cache, whatever its output folder: a lock on the cache's
-    folder (no lock file is left). Raises UsageError when another build holds it."""
-    if folder is None:
-        yield
-        return
+    folder. Raises BuildBusy when another build holds it."""
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd = os.open(folder, os.O_RDONLY)
+        if folder is not None:
+            folder.mkdir(parents=True, exist_ok=True)
     except OSError:  # (a cache that cannot be made: writing it says so, and the build goes on)
+        folder = None
+    if folder is None or not folder.is_dir():
         yield
         return
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise BuildBusy(
-                f"another kursk-site build of this site is using its build cache ({folder.name}/); try again when it"
-                " has finished"
-            ) from None
+    with folder_lock(folder, f"another kursk-site build of this site is using its build cache ({folder.name}/)"):
         yield
-    finally:
-        os.close(fd)
 
 
 def open_cache(folder: Path | None, tool: str) -> Cache:
@@ -388,6 +377,8 @@ def save_plan(cache: Cache, shape: Stored, pages: Iterable[StoredPage]) -> str:
     try:
         write_atomic(cache.folder / PLAN, plan_pieces(token, shape, pages))
     except OSError:
+        with contextlib.suppress(OSError):
+            _remove(cache.folder / PLAN)  # (what stood in the way, e.g. a folder: the next build writes the plan)
         return ""
     return token
 

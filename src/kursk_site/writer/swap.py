@@ -63,18 +63,24 @@ def exchange(a: Path, b: Path) -> bool:
     raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()), str(b))
 
 
-@contextlib.contextmanager
-def lock(out_dir: Path) -> Iterator[None]:
+def lock(out_dir: Path) -> contextlib.AbstractContextManager[None]:
     """One build at a time beside an output folder: a lock on the folder that holds it (no lock file is left)."""
-    fd = os.open(out_dir.parent, os.O_RDONLY)
+    busy = (
+        f"another kursk-site build is writing in {out_dir.parent} (one build at a time writes an output folder there)"
+    )
+    return folder_lock(out_dir.parent, busy)
+
+
+@contextlib.contextmanager
+def folder_lock(folder: Path, busy: str) -> Iterator[None]:
+    """Hold a lock on `folder` (none of its files: nothing is left behind, and a build killed lets go of it); raises
+    BuildBusy, saying `busy` and to try again, when another process holds it."""
+    fd = os.open(folder, os.O_RDONLY)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise BuildBusy(
-                f"another kursk-site build is writing in {out_dir.parent} (one build at a time writes an output"
-                " folder there); try again when it has finished"
-            ) from None
+            raise BuildBusy(f"{busy}; try again when it has finished") from None
         yield
     finally:
         os.close(fd)
