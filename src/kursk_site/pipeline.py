@@ -308,8 +308,8 @@ def render_site(
         if p.template != "search.html"  # noindex
     ]
     sitemap = render_sitemap(site.config.base_url, listed)
-    static = collect_static(
-        (*((d, PurePosixPath("assets")) for d in _static_dirs(project)), (project.root / "static", PurePosixPath("."))),
+    static = collect_static(  # (the site's own static/ first: its assets/style.css takes the theme's place)
+        ((project.root / "static", PurePosixPath(".")), *((d, PurePosixPath("assets")) for d in _static_dirs(project))),
         project.root,
     )
     search = (render_search_index(site), render_search_script(env, project.root)) if site.config.search else ()

@@ -89,3 +89,10 @@ def test_an_unreadable_static_file_is_a_positioned_error(
     assert code == 1
     assert "static/locked.txt: cannot read: Permission denied" in err
     assert not (root / "build").exists()
+
+
+def test_the_site_s_own_static_file_takes_the_place_of_the_theme_s(make_site: MakeSite) -> None:
+    root = make_site({"content/articles/a.md": ARTICLE, "static/assets/style.css": "body { color: teal }\n"})
+    assert main(["build", "--source", str(root), "-q"]) == 0
+    assert (root / "build/assets/style.css").read_text() == "body { color: teal }\n"
+    assert "color" in (root / "build/assets/analysis.css").read_text()  # (the theme's others stay)
