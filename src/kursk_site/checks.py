@@ -40,12 +40,14 @@ def find_warnings(
     drafts, scheduled = tuple(drafts), tuple(scheduled)
     held = {urls.article_path(raw.slug).as_posix(): "a draft" for raw in drafts}
     held |= {urls.article_path(raw.slug).as_posix(): f"dated {_day(raw.published)}" for raw in scheduled}
+    # the page a link to an article's file means, where its front matter gives another slug than the file's name
+    moved = {_source_page(a.origin.path): urls.article_path(a.slug).as_posix() for a in site.articles}
     paths = frozenset(f.path.as_posix() for f in files)
     places = PlacesOn(files)
     found: list[ContentError] = []
     for article in site.articles:
         lines = lines_of(article.origin.path)
-        found.extend(broken_links(article, paths, places, lines, held))
+        found.extend(broken_links(article, paths, places, lines, held, moved))
         found.extend(unsourced_figures(article.origin.path, article.figures))
         if now is not None and article.updated is not None and article.updated > now:
             at = _key_line(lines, "updated", article.origin.line)
@@ -184,11 +186,13 @@ def broken_links(
     places: PlacesOn | None = None,
     lines: Sequence[str] = (),
     held: Mapping[str, str] = MappingProxyType({}),
+    moved: Mapping[str, str] = MappingProxyType({}),
 ) -> list[ContentError]:
     """Links and images in the article's Markdown that point inside the site at a file the build does not make,
     or at a place (`#anchor`) that the page it names does not have; each at the first line from its block's on
     that holds the address as written, when the file's `lines` are given and one does. `held`: the pages of
-    articles the build leaves out, and why (a draft...)."""
+    articles the build leaves out, and why (a draft...); `moved`: the page of each article by the page its file's
+    name would give (`articles/sappers.html` -> `articles/sappers-arrive.html` for a `slug:`)."""
     page = urls.article_path(article.slug)
     own = f"{page.name}#"  # (a link to a place in the article itself: see content.markdown.links_to_page)
     texts = [
@@ -201,10 +205,15 @@ def broken_links(
         for target in _targets(html):
             written = target[len(own) - 1 :] if target.startswith(own) else target
             met[written] = met.get(written, 0) + 1
-            problem = _link_problem(page, target, paths, places, written, held)
+            problem = _link_problem(page, target, paths, places, written, held, moved)
             if problem:
                 out.append(ContentError(article.origin.path, _line_of(lines, line, written, met[written]), problem))
     return out
+
+
+def _source_page(origin: str) -> str:
+    """The page an article's file name would give it (`content/articles/sappers.md` -> `articles/sappers.html`)."""
+    return urls.article_path(posixpath.splitext(posixpath.basename(origin))[0]).as_posix()
 
 
 def _line_of(lines: Sequence[str], start: int, written: str, nth: int) -> int:
@@ -225,6 +234,7 @@ def _link_problem(
     places: PlacesOn | None = None,
     written: str = "",
     held: Mapping[str, str] = MappingProxyType({}),
+    moved: Mapping[str, str] = MappingProxyType({}),
 ) -> str:
     """Why `target` (a link of the text of the article whose page is `page`; `written` as its author wrote it)
     leads nowhere; "" when it leads somewhere."""
@@ -259,6 +269,7 @@ def _link_problem(
     stem, suffix = posixpath.splitext(resolved)
     if suffix in SOURCE_SUFFIXES and posixpath.basename(stem):
         guess = urls.article_path(posixpath.basename(stem)).as_posix()
+        guess = moved.get(guess, guess)
         if guess in paths:
             hint = f"; link to the page instead: {urls.relative_url(page, guess)!r}"
     if resolved in held:

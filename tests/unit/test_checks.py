@@ -57,6 +57,19 @@ def test_a_link_to_an_article_file_suggests_its_page(make_site: MakeSite) -> Non
     ]
 
 
+def test_a_link_to_the_file_of_an_article_with_its_own_slug_suggests_its_page(make_site: MakeSite) -> None:
+    root = make_site(
+        {
+            "content/articles/a.md": article("See [b](sappers.md)."),
+            "content/articles/sappers.md": article("Text.").replace("draft:", "slug: sappers-arrive\ndraft:"),
+        }
+    )
+    assert warnings(root) == [
+        "content/articles/a.md:8: link 'sappers.md' goes nowhere: the site has no articles/sappers.md;"
+        " link to the page instead: 'sappers-arrive.html'"
+    ]
+
+
 def test_a_missing_image_and_a_link_out_of_the_site_are_reported(make_site: MakeSite) -> None:
     root = make_site({"content/articles/a.md": article("![map](../img/map.png)\n\n[up](../../../x.html)")})
     assert warnings(root) == [
