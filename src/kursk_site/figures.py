@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -351,12 +351,14 @@ def _figure(
 
 class Years:
     """The years a sentence names (not after since, by...), and where its figures start: which year a figure is
-    as of."""
+    as of. Each answer takes logarithmic time in the sentence's numbers (a sentence may hold thousands)."""
 
     def __init__(self, text: str, years: list[tuple[int, str]], figures: list[int]) -> None:
         self._text = text
-        self._years = years
-        self._figures = figures
+        self._at = [at for at, _year in years]
+        self._years = [year for _at, year in years]
+        self._figures = figures  # (in order: the matches' starts)
+        self._commas = [m.start() for m in re.finditer(",", text)] if years else []
 
     def of(self, start: int, end: int) -> str:
         """The year of the figure written from `start` to `end`: one just after it (`6.3% in 2025`, `3,000 more
@@ -364,26 +366,27 @@ class Years:
         3,000 troops`; `Russia's 2025 budget, adopted in 2024, sets 13.5 trillion`: 2025); else the nearest after
         it with no other figure between (not the 13.5 of `13.5 trillion from 10.8 trillion in 2024`); else the
         nearest before it; "" for none."""
-        after = [(at, year) for at, year in self._years if at >= end]
-        if after and JUST_AFTER_RE.fullmatch(self._text, end, after[0][0]):
-            return after[0][1]
-        before = [(at, year) for at, year in self._years if at < start]
-        clear = [(at, year) for at, year in before if not self._figure_between(at, start)]
+        first_after = bisect_left(self._at, end)
+        after = first_after if first_after < len(self._at) else None
+        if after is not None and JUST_AFTER_RE.fullmatch(self._text, end, self._at[after]):
+            return self._years[after]
+        before = bisect_left(self._at, start)  # the years before the figure: [0, before)
+        previous = bisect_left(self._figures, start) - 1  # the figure before this one
+        floor = self._figures[previous] if previous >= 0 else -1
+        clear = range(bisect_right(self._at, floor), before)  # years with no other figure between them and it
+        for index in reversed(clear):
+            if not self._aside(self._at[index], start):
+                return self._years[index]
         if clear:
-            plain = [(at, year) for at, year in clear if not self._aside(at, start)]
-            return (plain or clear)[-1][1]
-        if after and not self._figure_between(end, after[0][0]):
-            return after[0][1]
-        return before[-1][1] if before else ""
-
-    def _figure_between(self, start: int, end: int) -> bool:
-        return any(start < at < end for at in self._figures)
+            return self._years[clear[-1]]
+        if after is not None and bisect_left(self._figures, self._at[after]) == bisect_right(self._figures, end):
+            return self._years[after]
+        return self._years[before - 1] if before else ""
 
     def _aside(self, at: int, figure: int) -> bool:
         """Whether the year at `at` stands between two commas that both come before the figure."""
-        opened = self._text.rfind(",", 0, at)
-        closed = self._text.find(",", at)
-        return opened >= 0 and 0 <= closed < figure
+        index = bisect_left(self._commas, at)
+        return index > 0 and index < len(self._commas) and self._commas[index] < figure
 
 
 JUST_AFTER_RE = re.compile(
@@ -507,6 +510,7 @@ def _before(pattern: re.Pattern[str], text: str, at: int) -> bool:
 
 
 def _plain_number(match: re.Match[str]) -> float | None:
+    """The number as written, without its scale."""
     try:
         return float(re.sub(r"[,\s\u00a0\u202f]", "", match.group("num")))
     except ValueError:
@@ -514,9 +518,8 @@ def _plain_number(match: re.Match[str]) -> float | None:
 
 
 def _amount(match: re.Match[str]) -> float | None:
-    try:
-        amount = float(re.sub(r"[,\s\u00a0\u202f]", "", match.group("num")))
-    except ValueError:
+    amount = _plain_number(match)
+    if amount is None:
         return None
     scale = (match.group("scale") or "").strip().lstrip("-").strip().lower()
     return amount * SCALES.get(scale, 1.0)

@@ -258,3 +258,14 @@ def test_a_year_just_after_a_figure_is_its_own() -> None:
     assert [f.as_of for f in found] == ["2025"]
     found = find_figures([para("The 2024 figure was 3,000 troops and in 2025 it was 4,000 troops.")])
     assert [f.as_of for f in found] == ["2024", "2025"]
+
+
+def test_a_sentence_of_thousands_of_figures_and_years_is_read_in_linear_time() -> None:
+    code = (
+        "from kursk_site.figures import find_figures\n"
+        "from kursk_site.model import Block, BlockKind\n"
+        "text = ', '.join(f'in {1900 + i % 200}, {i + 3} troops' for i in range(20000)) + '.'\n"
+        "found = find_figures([Block(BlockKind.PARAGRAPH, '', text, 1)])\n"
+        "print(len(found), found[0].as_of, found[-1].as_of)\n"
+    )
+    assert run_python(code, timeout=60) == "19699 1900 2099"  # (3 to 20002 but the years; all years each: minutes)
