@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from kursk_site.content.wire import EDITORS_NOTE_RE
+from kursk_site.content.wire import AGENCIES, EDITORS_NOTE_RE
 from kursk_site.model import Block, BlockKind, KeyFigure
 from kursk_site.values import Value
 
@@ -94,8 +94,7 @@ OUTLET_RE = re.compile(
 )
 """An outlet's name as a whole (`Interfax-Ukraine` is another agency than Interfax)."""
 DATELINE_RE = re.compile(
-    r"^(?:[^()]{0,60}\((?:Reuters|AP|AFP|Bloomberg|dpa|DPA|Xinhua|Interfax|TASS|Ukrinform|Yonhap|UPI|EFE|ANSA|Kyodo"
-    r"|RIA|RIA Novosti|Anadolu|PTI|IANS|CNN|BBC)\)|[A-Z][A-Z .,'\u2019-]{2,60}(?:\s*\([^()]{1,40}\))?)"
+    rf"^(?:[^()]{{0,60}}\({AGENCIES}\)|[A-Z][A-Z .,'\u2019-]{{2,60}}(?:\s*\([^()]{{1,40}}\))?)"
     r"\s*(?:-{1,2}|[\u2013\u2014])\s+"
 )
 """A wire dateline opening a sentence (`KYIV, Nov 26 (Reuters) - `): the agency that sent the story, not the

@@ -76,9 +76,14 @@ JOINING_WORDS = frozenset(
 """A line ending in one of these words runs on into the next: it is wrapped text, not a heading."""
 WRAP_MAX = 100
 """Hard-wrapped text has lines of at most this many characters: a block with a longer line has a paragraph a line."""
+AGENCIES = (
+    r"(?:Reuters|AP|AFP|Bloomberg|dpa|DPA|Xinhua|Interfax|TASS|Ukrinform|Yonhap|UPI|EFE|ANSA|Kyodo|RIA|RIA Novosti"
+    r"|Anadolu|PTI|IANS|CNN|BBC)"
+)
+"""News agencies as a dateline names them in parentheses (`Kyiv (AFP) -`)."""
 DATELINE_RE = re.compile(
     r"^(?:[A-Z][A-Z .'\u2019-]{2,}(?:,[^-\u2013\u2014]{0,40})?(?:\s*\([^()]{1,30}\))?"
-    r"|[A-Z][\w .'\u2019-]{1,30}?(?:,[^-\u2013\u2014()]{0,40})?\s*\((?:AFP|AP|Reuters|dpa|Xinhua|ANSA|EFE|UPI)\))"
+    rf"|[A-Z][\w .'\u2019-]{{1,30}}?(?:,[^-\u2013\u2014()]{{0,40}})?\s*\({AGENCIES}\))"
     r"\s+(?:-{1,2}|[\u2013\u2014])(?:\s|$)"
 )
 """An agency dateline opening a story: `KYIV, Nov 26 (Reuters) - ...`, `KYIV (Reuters) - ...`, `SEOUL -- ...`,
