@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from kursk_site import urls
-from kursk_site.model import Article, OutputFile, Site
+from kursk_site.model import Article, OutputFile, Site, text_direction
 
 INDEX_VERSION = 1
 SUMMARY_CHARS = 160
@@ -120,6 +120,10 @@ def build_search_index(site: Site) -> dict[str, object]:
             ]
         )
     prefix, _, suffix = str(urls.article_path("\0")).partition("\0")
+    # the language and direction of each article written in another language than the site's, by its row (few have one)
+    languages = {
+        str(number): [a.language, text_direction(a.language)] for number, a in enumerate(site.articles) if a.language
+    }
     return {
         "v": INDEX_VERSION,
         "fields": ["title", "slug", "date", "summary", "sections", "topics", "headings", "terms"],
@@ -128,6 +132,7 @@ def build_search_index(site: Site) -> dict[str, object]:
         "topics": topic_names,
         "headings": list(headings),
         "docs": docs,
+        "languages": languages,
     }
 
 

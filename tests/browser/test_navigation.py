@@ -10,8 +10,9 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from kursk_site.cli import main
 from tests.browser.conftest import BuiltSite
-from tests.browser.newsroom import SPECIAL_TERM
+from tests.browser.newsroom import SPECIAL_TERM, write_newsroom_site
 from tests.browser.watch import Watch
 
 SECTION_ORDER = ("Deployment", "Casualties", "Economics", "Outlook")
@@ -221,4 +222,22 @@ def test_the_masthead_is_tabbed_through_in_the_order_it_is_seen(browser: Browser
         page.keyboard.press("Tab")
         stops.append(page.evaluate("document.activeElement.id || document.activeElement.textContent.trim()"))
     assert stops == ["Skip to content", "Border Desk", "site-search-q", "Search"]
+    context.close()
+
+
+def test_a_search_result_in_another_language_is_marked_with_it(browser: Browser, tmp_path: Path) -> None:
+    arabic = "---\ntitle: \u062a\u0642\u0631\u064a\u0631 \u0643\u0648\u0631\u0633\u0643\ndate: 2024-11-06\n"
+    arabic += "language: ar\nsummary: \u0645\u0644\u062e\u0635 kursk\n---\n\n\u0646\u0635.\n"
+    root = write_newsroom_site(tmp_path / "source", articles=2)
+    (root / "content" / "articles" / "ar.md").write_text(arabic, encoding="utf-8")
+    assert main(["build", "--source", str(root), "--out", str(tmp_path / "out"), "-q"]) == 0
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto((tmp_path / "out" / "search.html").as_uri() + "?q=kursk")
+    result = page.locator("#search-results > li")
+    expect(result).to_have_count(1)
+    expect(result.locator("a")).to_have_attribute("lang", "ar")
+    expect(result.locator("a")).to_have_attribute("dir", "rtl")
+    expect(result.locator(".item-summary")).to_have_attribute("lang", "ar")
+    expect(result.locator(".item-meta")).not_to_have_attribute("lang", "ar")  # (the site's labels)
     context.close()

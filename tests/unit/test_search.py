@@ -184,3 +184,11 @@ def test_folding_drops_accents_and_case_as_the_search_script_does() -> None:
     assert fold("Zaporizhzhia ÉCONOMIE Über") == "zaporizhzhia economie uber"
     assert fold("Й") == "и"
     assert words_of("Sudzha's front-line_units, 2024") == ["sudzha", "s", "front", "line", "units", "2024"]
+
+
+def test_articles_in_another_language_are_listed_with_it_and_its_direction(make_site: MakeSite) -> None:
+    arabic = "---\ntitle: A\ndate: 2024-11-06\nlanguage: ar\n---\n\nText.\n"
+    root = make_site({"content/articles/a.md": arabic, "content/articles/b.md": arabic.replace("language: ar\n", "")})
+    index = build_search_index(load_site(Project(root, root / "content", (), root / "build"), BuildOptions()))
+    slugs = [doc[1] for doc in index["docs"]]  # type: ignore[attr-defined]  # (plain data)
+    assert index["languages"] == {str(slugs.index("a")): ["ar", "rtl"]}

@@ -45,7 +45,7 @@
     var headings = d[6].map(function (i) { return data.headings[i]; });
     return {
       order: order, title: d[0], path: data.path[0] + d[1] + data.path[1], date: d[2], summary: d[3],
-      sections: sections,
+      sections: sections, language: (data.languages || {})[order] || null,
       fields: [
         [words(d[0]), 8], [words(topics.join(" ")), 5], [words(headings.join(" ")), 4],
         [words(sections.join(" ")), 3], [words(d[3]), 2], [words(d[7]), 1]
@@ -71,6 +71,11 @@
     return total;
   }
 
+  // An article in another language than the site's: its own text marked (a reader's voice, its direction).
+  function mark(element, language) {
+    if (language) { element.lang = language[0]; element.dir = language[1]; }
+  }
+
   function item(row) {
     var li = document.createElement("li");
     var h = document.createElement("h2");
@@ -78,6 +83,7 @@
     var a = document.createElement("a");
     a.href = row.path;
     a.textContent = row.title;
+    mark(a, row.language);
     h.appendChild(a);
     li.appendChild(h);
     var meta = document.createElement("p");
@@ -92,6 +98,7 @@
       var p = document.createElement("p");
       p.className = "item-summary";
       p.textContent = row.summary;
+      mark(p, row.language);
       li.appendChild(p);
     }
     return li;
