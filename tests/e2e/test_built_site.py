@@ -463,6 +463,9 @@ def test_an_article_in_another_language_is_marked_where_it_is_shown(make_site: M
     assert (out / "articles" / "en.html").read_text().count('lang="en"') == 1  # (the site's: html's alone)
     home = (out / "index.html").read_text()
     assert '<h2 id="lead-title" class="lead-title" lang="ar" dir="rtl">' in home and '<li lang="ar"' not in home
+    assert '<a href="../articles/ar.html" lang="ar" dir="rtl">' in (out / "sources.html").read_text() or (
+        "ar.html" not in (out / "sources.html").read_text()
+    )
     section = (out / "sections" / "deployment.html").read_text()
     assert '<h2 class="entry-title" lang="ar" dir="rtl">' in section and '<div lang="ar" dir="rtl">' in section
     assert '<entry xml:lang="ar">' in (out / "feed.xml").read_text()
