@@ -114,7 +114,7 @@ def snapshot(folders: Iterable[Path], skip: Path | None = None) -> frozenset[tup
     found: set[tuple[str, int, int, int, int]] = set()
     skipped = os.path.abspath(skip) if skip else ""
     for folder in folders:
-        for dirpath, dirnames, filenames in walk_once(folder):
+        for dirpath, dirnames, filenames in walk_once(folder, aliases=True):
             dirnames[:] = [
                 d for d in dirnames if not d.startswith(".") and os.path.abspath(os.path.join(dirpath, d)) != skipped
             ]

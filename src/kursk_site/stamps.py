@@ -59,7 +59,7 @@ def stamp_inputs(folders: Iterable[Path], articles: Path, *values: object) -> In
     for folder in folders:
         every.append(os.fspath(folder))
         others.append(os.fspath(folder))
-        for dirpath, _dirnames, filenames in walk_once(folder):
+        for dirpath, _dirnames, filenames in walk_once(folder, aliases=True):  # (all any reader reads)
             inside = os.path.join(dirpath, "")
             article_folder = inside.startswith(below)
             with _folder(dirpath) as where:

@@ -24,7 +24,7 @@ def collect_static(folders: tuple[tuple[Path, PurePosixPath], ...], root: Path) 
         if not folder.is_dir():
             continue
         inside = folder.resolve()
-        for dirpath, dirnames, filenames in walk_once(folder):
+        for dirpath, dirnames, filenames in walk_once(folder, aliases=True):
             here = Path(dirpath)
             dirnames[:] = [name for name in dirnames if not name.startswith(".")]
             if not _within(here.resolve(), site, inside):  # a link to a folder elsewhere
