@@ -51,10 +51,7 @@ def article_listing(
     known = known or {}
     prefix = display_path(articles_dir, root)
     suffixes, is_file = SUFFIXES, stat.S_ISREG  # (a loop over every article file: a rebuild after an edit runs it)
-    for folder, dirnames, filenames in walk_once(articles_dir):
-        dirnames[:] = sorted(d for d in dirnames if not _hidden(d))
-        rel = os.path.relpath(folder, articles_dir)
-        shown = f"{prefix}/" if rel == "." else f"{prefix}/{Path(rel).as_posix()}/"
+    for folder, shown, filenames in _folders(articles_dir, prefix):
         inside = os.path.join(folder, "")
         for name in filenames:
             if _hidden(name):
@@ -80,15 +77,11 @@ def unread_files(articles_dir: Path, root: Path) -> list[ContentError]:
     found: list[ContentError] = []
     if not articles_dir.is_dir():
         return found
-    prefix = display_path(articles_dir, root)
-    for folder, dirnames, filenames in walk_once(articles_dir):
-        dirnames[:] = [d for d in dirnames if not _hidden(d)]
-        rel = os.path.relpath(folder, articles_dir)
-        shown = f"{prefix}/" if rel == "." else f"{prefix}/{Path(rel).as_posix()}/"
+    for folder, shown, filenames in _folders(articles_dir, display_path(articles_dir, root)):
         for name in filenames:
             if _hidden(name):
                 continue
-            dot = name.rfind(".")
+            dot = name.rfind(".")  # (as article_listing reads a suffix)
             if (SUFFIXES.get(name[dot:].lower()) if dot > 0 else None) is None:
                 problem = "not read: an article's file name ends in .md (Markdown) or .txt (wire copy)"
             else:
@@ -102,6 +95,14 @@ def unread_files(articles_dir: Path, root: Path) -> list[ContentError]:
                     problem = "not read: not a file"
             found.append(ContentError(shown + name, 0, problem))
     return found
+
+
+def _folders(articles_dir: Path, prefix: str) -> Iterator[tuple[str, str, list[str]]]:
+    """Each folder of the articles (hidden ones left out) as (path, its display path ending in `/`, file names)."""
+    for folder, dirnames, filenames in walk_once(articles_dir):
+        dirnames[:] = [d for d in dirnames if not _hidden(d)]
+        rel = os.path.relpath(folder, articles_dir)
+        yield folder, f"{prefix}/" if rel == "." else f"{prefix}/{Path(rel).as_posix()}/", filenames
 
 
 def _hidden(name: str) -> bool:
