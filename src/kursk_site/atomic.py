@@ -17,7 +17,10 @@ def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:
         with os.fdopen(fd, "wb") as out:
             for piece in (data,) if isinstance(data, bytes) else data:
                 out.write(piece)
-        os.replace(tmp, path)
+        try:
+            os.replace(tmp, path)
+        except OSError as e:  # (named by the file it replaces, not the temporary one: e.g. a folder in its way)
+            raise OSError(e.errno, e.strerror, str(path)) from None
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)

@@ -464,6 +464,7 @@ def test_a_file_or_folder_in_the_way_of_the_cache_is_cleared_once(
         (root / CACHE_DIR / blocked / "inside").mkdir(parents=True)  # a folder where a file goes
     report = cached_build(root)
     assert any(w.startswith(f"cannot write the build cache {CACHE_DIR}/") for w in report.warnings), report.warnings
+    assert any(blocked in w for w in report.warnings), report.warnings  # (the file in the way, not a temporary one)
     assert_same_as_cold(root, tmp_path)
     (root / "content" / "articles" / "a1.md").write_text(article_text(rng, 11), encoding="utf-8")
     assert cached_build(root).warnings == ()
