@@ -11,6 +11,7 @@ import pytest
 
 from kursk_site.errors import BuildFailed
 from kursk_site.model import OutputFile
+from kursk_site.placement import Places
 from kursk_site.writer import files as writer_files
 from kursk_site.writer import fill as writer_fill
 from kursk_site.writer import write_site
@@ -80,10 +81,10 @@ def test_a_file_the_writer_thread_cannot_write_fails_the_build_and_the_previous_
 
     real = writer_files.write_file
 
-    def full_disk(path: str, data: bytes) -> os.stat_result:
+    def full_disk(path: str, data: bytes, places: Places | None = None) -> os.stat_result:
         if str(path).endswith("bad.html"):
             raise OSError(errno.ENOSPC, "No space left on device")
-        return real(path, data)
+        return real(path, data, places)
 
     monkeypatch.setattr(writer_files, "write_file", full_disk)
     monkeypatch.setattr(writer_fill, "write_file", full_disk)

@@ -7,6 +7,8 @@ import queue
 import threading
 from pathlib import Path
 
+from kursk_site.placement import CREATE_FLAGS, Places
+
 QUEUED = 32
 """Files rendered and waiting for the writer thread (see ThreadWriter): bounds the memory they take."""
 
@@ -15,7 +17,8 @@ class ThreadWriter:
     """Writes files in a thread of its own, while the build renders the next pages: the system may keep a process
     that creates many files waiting a while (as it writes back what is cached), and this one need not wait."""
 
-    def __init__(self) -> None:
+    def __init__(self, places: Places | None = None) -> None:
+        self._places = places
         self._queue: queue.Queue[tuple[str, str, str, bytes] | None] = queue.Queue(maxsize=QUEUED)
         self._done: list[tuple[str, str, int, int]] = []
         self._error: Exception | None = None
@@ -47,22 +50,30 @@ class ThreadWriter:
                 continue  # the build fails: take the rest off the queue, write nothing more
             rel, target, digest, data = item
             try:
-                stat = write_file(target, data)
+                stat = write_file(target, data, self._places)
             except Exception as e:  # raised in the build's thread (put, close)
                 self._error = e
                 continue
             self._done.append((rel, digest, stat.st_size, stat.st_mtime_ns))
 
 
-def write_file(target: str | Path, data: bytes) -> os.stat_result:
+def write_file(target: str | Path, data: bytes, places: Places | None = None) -> os.stat_result:
     """Write `data` to a new file at `target` and return the file's status: four system calls (Python's open()
-    makes two more, and an object per file; the output has thousands of files)."""
-    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC | getattr(os, "O_BINARY", 0), 0o666)
+    makes two more, and an object per file; the output has thousands of files). With `places`, the file may be
+    created elsewhere and moved to `target` once written (see placement.Places)."""
+    target = os.fspath(target)
+    if places is None:
+        fd, path = os.open(target, CREATE_FLAGS, 0o666), target
+    else:
+        fd, path = places.open(target)
     try:
         write_all(fd, data)
-        return os.fstat(fd)
+        stat = os.fstat(fd)
     finally:
         os.close(fd)
+    if path != target:
+        os.rename(path, target)
+    return stat
 
 
 def write_all(fd: int, data: bytes) -> None:

@@ -13,7 +13,7 @@ from typing import NamedTuple, Protocol
 
 from kursk_site.errors import ContentError, UsageError
 from kursk_site.model import OutputFile
-from kursk_site.placement import make_spread
+from kursk_site.placement import Places
 from kursk_site.writer.files import ThreadWriter, write_file
 from kursk_site.writer.manifest import MARKER, Manifest, content_digest, file_digest, file_matches
 
@@ -78,6 +78,8 @@ class Fill:
         self._checked_in: set[str] = set()
         """Folders (as written) where a file was placed, its checks passed (see _target)."""
         self._tmp_text = os.fspath(tmp)
+        self._places = Places(tmp)
+        """Where this process creates new files (each process filling the folder has its own: see place)."""
 
     def _target(self, path: PurePosixPath, origin: str) -> str | None:
         """Where `path` goes, or None (with an error noted) when it is outside the folder, written twice, or a file
@@ -139,7 +141,7 @@ class Fill:
             top = folder.parts[len(self.tmp.parts)] if len(folder.parts) > len(self.tmp.parts) else ""
             try:
                 if top and not os.path.lexists(self.tmp / top):
-                    make_spread(self.tmp, top)  # (see placement)
+                    self._places.make_folder(top)
                 folder.mkdir(parents=True, exist_ok=True)
             except FileExistsError:  # a spare folder holds a file where this build has a folder
                 if not self.base:
@@ -156,7 +158,7 @@ class Fill:
         if target is None or self.errors:
             return  # the build fails: check the remaining paths, write nothing more
         if self._writer is None and self.written >= INLINE_FILES and file.source is None:
-            self._writer = ThreadWriter()
+            self._writer = ThreadWriter(self._places)
         try:
             placed = self.place(file, target, self._writer)
         except OSError as e:
@@ -181,7 +183,8 @@ class Fill:
         hard-linked from the output where its bytes are unchanged, else written (by `writer`'s thread when given:
         then None, the file noted when the thread is done).
 
-        Changes nothing of this object, so that a forked child may place files (see record).
+        Changes nothing of this object but where its process creates files (placement.Places), so that a forked
+        child may place files (see record).
         """
         rel = file.path.as_posix()
         digest = content_digest(file.data) if file.source is None else file_digest(file.source)
@@ -197,7 +200,7 @@ class Fill:
                 writer.put(rel, target, digest, file.data)
                 return None
             else:
-                stat = write_file(target, file.data)
+                stat = write_file(target, file.data, self._places)
                 return Placed(rel, [digest, stat.st_size, stat.st_mtime_ns], written)
         stat = os.stat(target)
         return Placed(rel, [digest, stat.st_size, stat.st_mtime_ns], written)
@@ -211,10 +214,10 @@ class Fill:
     def finish(self) -> None:
         """Wait for the writer thread to write every file given to it, and note them in the manifest."""
         writer, self._writer = self._writer, None
-        if writer is None:
-            return
-        for rel, digest, size, mtime_ns in writer.close():
-            self.record(Placed(rel, [digest, size, mtime_ns], True))
+        if writer is not None:
+            for rel, digest, size, mtime_ns in writer.close():
+                self.record(Placed(rel, [digest, size, mtime_ns], True))
+        self._places.remove()  # (made by any process that filled the folder: see place)
 
     def close(self) -> None:
         """Stop the writer thread (the files it has not written yet are dropped)."""
