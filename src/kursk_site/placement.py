@@ -12,10 +12,10 @@ folders, which a deleted output has just emptied: so each top folder is made und
 looking at a part chosen by the hash of the name), a few files are created in it and timed, and where they were
 slow another is made while that one stands (its part holds a folder now, and ext4 looks elsewhere); the quickest
 is renamed to its name. Then, as the output is written, each folder's files are timed in turns of WINDOW: where
-they turned slow, the folder's next files are created in a folder made as above (a place) and moved into their
-own folder once written; where the place turns slow, another is made. Where even a new place is slow (a network
-disk, say), files are created where they go. On other systems nothing changes but the name a top folder is made
-under.
+they turned slow, the folder's next files (and those of every folder met from then on) are created in a folder
+made as above (a place) and moved into their own folder once written; where the place turns slow, another is
+made. Where even a new place is slow (a network disk, say), files are created where they go. On other systems
+nothing changes but the name a top folder is made under.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ SLOW_CREATION_NS = 120_000
 """Creating an empty file takes 10-40 us; among the inodes of files deleted in the last minutes, 300 us or more."""
 TRIES = 8
 """Folders made at most to find a place where files are created quickly (see Places)."""
-WINDOW = 32
+WINDOW = 16
 """Files created in a folder between two looks at how long they took (see Places)."""
 MOVES = 16
 """Places made at most to create files in (see Places)."""
@@ -132,6 +132,8 @@ class Places:
         """Create the file `target` for writing: its descriptor, and where it was created (to be moved to
         `target` once written, where that differs)."""
         folder, _, name = target.rpartition("/")
+        if self._place is not None and folder not in self._watches and self._moves < MOVES:
+            self._moved.add(folder)  # a folder first met once others turned slow: made near them, likely as slow
         where = self._place if folder in self._moved and self._place is not None else folder
         watch = self._watches.get(where)
         if watch is None:

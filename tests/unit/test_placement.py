@@ -153,3 +153,18 @@ def test_a_place_turning_slow_is_left_for_a_new_one(tmp_path: Path, monkeypatch:
     assert len(list((tmp_path / "articles").iterdir())) == 4 * WINDOW
     places.remove()
     assert [p.name for p in tmp_path.iterdir()] == ["articles"]
+
+
+def test_a_folder_first_met_once_others_turned_slow_starts_in_the_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    slow_disk(monkeypatch, places_quick=True, slow=WINDOW)
+    places = Places(tmp_path)
+    write_many(tmp_path, WINDOW, places)  # slow: articles/ moves to a place
+    moved: list[str] = []
+    rename = os.rename
+    monkeypatch.setattr(os, "rename", lambda a, b: moved.append(str(b)) or rename(a, b))
+    (tmp_path / "topics").mkdir()
+    write_file(f"{tmp_path}/topics/drones.html", b"drones", places)
+    assert moved == [f"{tmp_path}/topics/drones.html"]
+    assert (tmp_path / "topics" / "drones.html").read_bytes() == b"drones"
