@@ -98,6 +98,12 @@ class Places:
         self._root = root
         self._prefix = f"{SPREAD_PREFIX}{os.urandom(4).hex()}-"
         """Of the names of the folders made (a file of the output may not be taken for one)."""
+        self._start()
+
+    def _start(self) -> None:
+        """Start with no folder timed or moved: at first, and in a process forked since (a process never creates
+        files in another's place, where two files of one name would be one)."""
+        self._process = os.getpid()
         self._watches: dict[str, _Watch] = {}
         """How long creating files took, by folder they were created in."""
         self._moved: set[str] = set()
@@ -131,6 +137,8 @@ class Places:
     def open(self, target: str) -> tuple[int, str]:
         """Create the file `target` for writing: its descriptor, and where it was created (to be moved to
         `target` once written, where that differs)."""
+        if os.getpid() != self._process:
+            self._start()
         folder, _, name = target.rpartition("/")
         if self._place is not None and folder not in self._watches and self._moves < MOVES:
             self._moved.add(folder)  # a folder first met once others turned slow: made near them, likely as slow

@@ -168,3 +168,19 @@ def test_a_folder_first_met_once_others_turned_slow_starts_in_the_place(
     write_file(f"{tmp_path}/topics/drones.html", b"drones", places)
     assert moved == [f"{tmp_path}/topics/drones.html"]
     assert (tmp_path / "topics" / "drones.html").read_bytes() == b"drones"
+
+
+def test_a_forked_process_never_creates_files_in_the_place_of_the_process_it_came_from(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    slow_disk(monkeypatch, places_quick=True, slow=WINDOW)
+    places = Places(tmp_path)
+    write_many(tmp_path, WINDOW + 1, places)  # articles/ moved to a place
+    parents = {p.name for p in tmp_path.iterdir() if p.name.startswith(SPREAD_PREFIX)}
+    created: list[str] = []
+    opened = os.open
+    monkeypatch.setattr(os, "open", lambda path, *rest: created.append(str(path)) or opened(path, *rest))
+    monkeypatch.setattr(os, "getpid", lambda: -1)  # as in a forked child
+    write_file(f"{tmp_path}/articles/child.html", b"child", places)
+    assert created == [f"{tmp_path}/articles/child.html"]
+    assert {p.name for p in tmp_path.iterdir() if p.name.startswith(SPREAD_PREFIX)} == parents
