@@ -14,8 +14,8 @@ slow another is made while that one stands (its part holds a folder now, and ext
 is renamed to its name. Then, as the output is written, each folder's files are timed in turns of WINDOW: where
 they turned slow, the folder's next files (and those of every folder met from then on) are created in a folder
 made as above (a place) and moved into their own folder once written; where the place turns slow, another is
-made. Where even a new place is slow (a network disk, say), files are created where they go. On other systems
-nothing changes but the name a top folder is made under.
+made. Where even a new place is slow, files are created where they go. On other file systems and systems, nothing
+changes but the name a top folder is made under.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ SPREAD_PREFIX = ".kursk-folder-"
 CREATE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC | getattr(os, "O_BINARY", 0)
 """How a file of the output is created (opened to write, emptied if it stands there)."""
 PROBES = 3
-"""Files created to time the creation of files in a new folder (see make_spread)."""
+"""Files created to time the creation of files in a new folder (see creation_cost)."""
 SLOW_CREATION_NS = 120_000
 """Creating an empty file takes 10-40 us; among the inodes of files deleted in the last minutes, 300 us or more."""
 TRIES = 8
@@ -84,6 +84,25 @@ def creation_cost(folder: Path) -> int:
     return best
 
 
+EXT_FILE_SYSTEMS = frozenset(("ext2", "ext3", "ext4"))
+
+
+def on_ext(folder: Path) -> bool:
+    """Whether `folder` is on an ext2, ext3 or ext4 file system, as /proc/self/mountinfo says of its device."""
+    try:
+        device = os.stat(folder).st_dev
+        with open("/proc/self/mountinfo", encoding="utf-8", errors="replace") as handle:
+            lines = handle.read().splitlines()
+    except OSError:
+        return False
+    wanted = f"{os.major(device)}:{os.minor(device)}"
+    for line in lines:
+        fields = line.split(" ")
+        if len(fields) > 2 and fields[2] == wanted and " - " in line:
+            return line.split(" - ", 1)[1].split(" ", 1)[0] in EXT_FILE_SYSTEMS
+    return False
+
+
 class Places:
     """Where this process makes the top folders of the output and creates its files (see the module's docstring).
 
@@ -91,13 +110,15 @@ class Places:
     renamed. A file is created in its folder until creating files there turns slow (as it does among the inodes
     of files deleted minutes ago); the folder's next files are then created in a folder of a temporary name made
     elsewhere (a place), each moved into its own folder once written (the move takes no new inode). Made for one
-    output being filled, used by one thread at a time, and by the processes forked while it is (remove removes the
-    places of all)."""
+    output being filled; `open` is called by one thread at a time (make_folder changes nothing it reads), and by the
+    processes forked while the output is filled (remove removes the places of all). Only on ext2/3/4 (on_ext): other
+    file systems do not keep freed inodes from new files, and on a network disk timing them costs round trips."""
 
     def __init__(self, root: Path) -> None:
         self._root = root
         self._prefix = f"{SPREAD_PREFIX}{os.urandom(4).hex()}-"
         """Of the names of the folders made (a file of the output may not be taken for one)."""
+        self._placing = sys.platform == "linux" and on_ext(root)
         self._start()
 
     def _start(self) -> None:
@@ -109,8 +130,8 @@ class Places:
         self._moved: set[str] = set()
         """Folders whose files are created in the place."""
         self._place: str | None = None
-        self._moves = 0 if sys.platform == "linux" else MOVES
-        """Places made (none are made elsewhere: the module's docstring)."""
+        self._moves = 0 if self._placing else MOVES
+        """Places made (none are made elsewhere: the class's docstring)."""
 
     def make_folder(self, name: str) -> None:
         """Make the folder `name` in the root (which must not hold anything of that name); where making it in a
@@ -129,8 +150,11 @@ class Places:
 
     def remove(self) -> None:
         """Remove the places made (in any process), with what they still hold, and the folders found slow."""
-        with os.scandir(self._root) as entries:
-            made = [entry.path for entry in entries if entry.name.startswith(self._prefix)]
+        try:
+            with os.scandir(self._root) as entries:
+                made = [entry.path for entry in entries if entry.name.startswith(self._prefix)]
+        except OSError:  # (the folder filled, swapped in under the output's name since, or removed)
+            return
         for path in made:
             shutil.rmtree(path, ignore_errors=True)
 

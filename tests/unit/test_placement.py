@@ -5,11 +5,12 @@ from __future__ import annotations
 import fcntl
 import os
 import struct
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pytest
 
 from kursk_site import placement
+from kursk_site.model import OutputFile
 from kursk_site.placement import (
     GET_FLAGS,
     SLOW_CREATION_NS,
@@ -20,6 +21,7 @@ from kursk_site.placement import (
     spread_below,
 )
 from kursk_site.writer.files import write_file
+from kursk_site.writer.fill import Fill
 from tests.conftest import REPO
 from tests.support import build_site
 
@@ -94,6 +96,7 @@ class Clock:
 def slow_disk(monkeypatch: pytest.MonkeyPatch, *, places_quick: bool, slow: int = 1_000_000) -> None:
     """Creating the first `slow` files takes three times too long; in a new place, `places_quick` says."""
     monkeypatch.setattr(placement.sys, "platform", "linux")
+    monkeypatch.setattr(placement, "on_ext", lambda folder: True)
     monkeypatch.setattr(placement.time, "perf_counter_ns", Clock(slow))
     cost = SLOW_CREATION_NS // 10 if places_quick else 3 * SLOW_CREATION_NS
     monkeypatch.setattr(placement, "creation_cost", lambda folder: cost)
@@ -184,3 +187,42 @@ def test_a_forked_process_never_creates_files_in_the_place_of_the_process_it_cam
     write_file(f"{tmp_path}/articles/child.html", b"child", places)
     assert created == [f"{tmp_path}/articles/child.html"]
     assert {p.name for p in tmp_path.iterdir() if p.name.startswith(SPREAD_PREFIX)} == parents
+
+
+def test_on_other_file_systems_files_are_created_where_they_go(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    slow_disk(monkeypatch, places_quick=True)
+    monkeypatch.setattr(placement, "on_ext", lambda folder: False)  # (a network disk, say: each creation slow)
+    places = Places(tmp_path)
+    monkeypatch.setattr(placement, "creation_cost", lambda folder: pytest.fail("timed a folder"))
+    places.make_folder("articles")  # (made under a name of its own and renamed, as everywhere)
+    monkeypatch.setattr(os, "rename", lambda a, b: pytest.fail("moved a file"))
+    write_many(tmp_path, 4 * WINDOW, places)
+    assert len(list((tmp_path / "articles").iterdir())) == 4 * WINDOW
+
+
+def test_the_file_system_of_a_folder_is_read_from_the_mount_table() -> None:
+    mounts = Path("/proc/self/mountinfo")
+    if not mounts.is_file():  # (not Linux: nothing is timed)
+        assert placement.on_ext(Path.cwd()) is False
+        return
+    shm = Path("/dev/shm")
+    if shm.is_dir():
+        assert placement.on_ext(shm) is False  # tmpfs
+    lines = mounts.read_text(encoding="utf-8").splitlines()
+    root_type = next(line.split(" - ")[1].split()[0] for line in lines if line.split()[4] == "/")
+    device = os.stat("/").st_dev
+    same = [line for line in lines if line.split()[2] == f"{os.major(device)}:{os.minor(device)}"]
+    if same and same[0].split(" - ")[1].split()[0] == root_type:
+        assert placement.on_ext(Path("/")) is (root_type in ("ext2", "ext3", "ext4"))
+
+
+def test_an_output_left_unfinished_keeps_no_place(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    slow_disk(monkeypatch, places_quick=True, slow=WINDOW)
+    folder = tmp_path / "filling"
+    folder.mkdir()
+    fill = Fill(folder, tmp_path / "out", {}, {})
+    for index in range(4 * WINDOW):
+        fill.write(OutputFile(PurePosixPath(f"articles/{index}.html"), b"page"))
+    assert [p for p in folder.iterdir() if p.name.startswith(SPREAD_PREFIX)]  # (files were created in a place)
+    fill.close()  # as when the build is stopped (Ctrl-C) before the folder is finished
+    assert [p.name for p in folder.iterdir()] == ["articles"]

@@ -220,9 +220,11 @@ class Fill:
         self._places.remove()  # (made by any process that filled the folder: see place)
 
     def close(self) -> None:
-        """Stop the writer thread (the files it has not written yet are dropped)."""
+        """Stop the writer thread (the files it has not written yet are dropped), and remove the places files were
+        created in (see placement.Places: the build may have stopped before finish)."""
         if self._writer is not None:
             self._writer.stop()
+        self._places.remove()
 
     def carry_over(self, kept: Mapping[str, str]) -> None:
         """Hard-link the kept files of the previous build; their manifest entries stay as they were.
